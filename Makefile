@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Each sets up what it
+# needs on a fresh machine: Debian packages (scripts/system-deps.sh), a .venv, the package.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean system-demo system-test
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+system-demo:
+	scripts/system-deps.sh demo
+
+system-test:
+	scripts/system-deps.sh test
+
+## demo: write every sample document into output/
+demo: system-demo $(INSTALLED)
+	$(BIN)/outreach contacts
+	$(BIN)/outreach letter --all --force
+
+## test: lint, type-check and run the whole suite
+test: system-test $(INSTALLED) lint
+	$(BIN)/pytest -q
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check outreach tests tools
+	$(BIN)/mypy
+
+## bench: how long batches take (medians, one run)
+bench: system-demo $(INSTALLED)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) output build *.egg-info

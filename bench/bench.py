@@ -1,0 +1,63 @@
+"""How long PDF letters take: one layout pass for a batch vs one WeasyPrint call each.
+
+Prints medians of several runs, measured in this one process, and their ratio. Run with
+`make bench`; the machine is shared, so compare figures from the same run only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from outreach.documents import Request, build  # noqa: E402
+from outreach.main import templates_for  # noqa: E402
+from outreach.workspace import Workspace  # noqa: E402
+from outreach.writers import pdf  # noqa: E402
+
+ROUNDS = 5
+COPIES = 5  # the six sample contacts, five times over: 30 letters
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(REPO / "profiles", Path(tmp) / "profiles")
+        ws = Workspace(Path(tmp))
+        templates = templates_for(ws)
+        css = templates.resource("document.css").decode()
+        today = dt.date(2026, 11, 21)
+        docs = [build(ws, templates, Request("approach-letter", c, today)).document
+                for c in ws.contacts()] * COPIES
+        pdf.render(docs[:1], css)  # warm up: fonts, imports
+
+        def batch() -> None:
+            pdf.render(docs, css)
+
+        def one_by_one() -> None:
+            for doc in docs:
+                pdf.render([doc], css)
+
+        results = {}
+        for name, func in (("one layout pass", batch), ("one call per letter", one_by_one)):
+            times = []
+            for _ in range(ROUNDS):
+                start = time.perf_counter()
+                func()
+                times.append(time.perf_counter() - start)
+            results[name] = statistics.median(times)
+        print(f"{len(docs)} approach letters to PDF, median of {ROUNDS} runs:")
+        for name, seconds in results.items():
+            print(f"  {name:<22} {seconds:6.2f} s  ({seconds / len(docs) * 1000:5.0f} ms a letter)")
+        ratio = results["one call per letter"] / results["one layout pass"]
+        print(f"  one call per letter takes {ratio:.2f}x as long as one layout pass")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""outreach: the documents of an informational-interview campaign, from YAML."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,111 @@
+"""The neutral document model every template is rendered into.
+
+A document is a tuple of blocks: paragraphs, headings, lists and named parts (the
+letter frame's sender, date, inside address, salutation, body, close, signature and
+enclosure; a sheet's notes or answer space). The DOCX and PDF writers turn the same
+model into their format, so both always carry the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Paper = Literal["letter", "a4"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one formatting; ``\\n`` inside is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A numbered or bulleted list; each item is a tuple of blocks."""
+
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named part: ``role`` picks the Word style and the CSS class of its paragraphs."""
+
+    role: str
+    blocks: tuple[Block, ...]
+
+
+Block = Paragraph | Heading | ListBlock | Part
+
+#: Parts whose source lines are kept as lines (addresses, signature), not reflowed.
+LINE_ROLES = frozenset({"sender", "date", "inside-address", "close", "signature", "enclosure"})
+
+#: The letter frame, in order. A document with a ``body`` part is a letter.
+LETTER_ROLES = ("sender", "date", "inside-address", "salutation", "body", "close",
+                "signature", "enclosure")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One rendered document, ready for a writer."""
+
+    kind: str
+    title: str
+    paper: Paper
+    blocks: tuple[Block, ...]
+
+    @property
+    def is_letter(self) -> bool:
+        return self.part("body") is not None
+
+    def part(self, role: str) -> Part | None:
+        for block in walk(self.blocks):
+            if isinstance(block, Part) and block.role == role:
+                return block
+        return None
+
+    def text(self) -> str:
+        """The words of the document, one paragraph a line (for rules and tests)."""
+        return text_of(self.blocks)
+
+
+def text_of(blocks: tuple[Block, ...]) -> str:
+    """The words of some blocks, one paragraph or heading a line."""
+    return "\n".join(b.text for b in walk(blocks) if isinstance(b, Paragraph | Heading))
+
+
+def walk(blocks: tuple[Block, ...]) -> list[Block]:
+    """Every block, depth first, parts and lists before their contents."""
+    out: list[Block] = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, Part):
+            out.extend(walk(block.blocks))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out.extend(walk(item))
+    return out

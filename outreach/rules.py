@@ -1,0 +1,144 @@
+"""The domain rules as plain functions over the models (DESIGN.md section 1).
+
+Nothing here renders or writes: each function answers one question the documents
+ask (how to greet this person, how formal to be, how many minutes to ask for, may
+this file travel with this letter) and is tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from .document import Document, text_of
+from .errors import EnclosureRuleError, display_path
+from .models import MAX_MEETING_MINUTES, Contact, ContactKind, Paper, Profile
+
+_EXECUTIVE = re.compile(
+    r"\b(chief|ceo|cfo|coo|cto|cio|president|vice[- ]president|vp|svp|evp|founder|"
+    r"partner|principal|executive director|managing director|commissioner|secretary|"
+    r"dean|provost|mayor)\b", re.IGNORECASE)
+_RECRUITER = re.compile(r"\b(recruit\w*|talent|human resources|hr|staffing|people operations)\b",
+                        re.IGNORECASE)
+_MANAGER = re.compile(r"\b(director|manager|head|supervisor|lead|chair|coordinator)\b",
+                      re.IGNORECASE)
+
+
+def contact_kind(contact: Contact) -> ContactKind:
+    """The contact's level: as given, else read from the title (peer when unsure)."""
+    if contact.kind is not None:
+        return contact.kind
+    title = contact.title or ""
+    if _EXECUTIVE.search(title):
+        return "executive"
+    if _RECRUITER.search(title):
+        return "recruiter"
+    if _MANAGER.search(title):
+        return "manager"
+    return "peer"
+
+
+def is_familiar(contact: Contact) -> bool:
+    """Friends are written to by first name and in a warmer register."""
+    return contact.relationship == "friend"
+
+
+def first_name(name: str) -> str:
+    """The given name: the first word of a name written with spaces, else the whole name."""
+    parts = name.split()
+    return parts[0] if len(parts) > 1 else name
+
+
+def address_name(contact: Contact) -> str:
+    """How to address the contact: first name for friends, else the salutation given
+    (``Mr. Park``) or, without one, the full name (no guessing at titles or gender)."""
+    if is_familiar(contact):
+        return contact.salutation or first_name(contact.name)
+    return contact.salutation or contact.name
+
+
+def salutation(contact: Contact) -> str:
+    """The letter's salutation line: a comma for friends, a colon in business letters."""
+    return f"Dear {address_name(contact)}" + ("," if is_familiar(contact) else ":")
+
+
+def complimentary_close(contact: Contact) -> str:
+    if is_familiar(contact):
+        return "Best wishes,"
+    if contact_kind(contact) == "executive":
+        return "Respectfully yours,"
+    return "Sincerely,"
+
+
+def meeting_minutes(profile: Profile) -> int:
+    """The minutes to ask for: the profile's (20 by default), never more than 30."""
+    return min(profile.meeting_minutes, MAX_MEETING_MINUTES)
+
+
+def letter_date(day: dt.date, paper: Paper) -> str:
+    """``November 21, 2026`` on US Letter paper, ``21 November 2026`` on A4."""
+    month = day.strftime("%B")
+    if paper == "letter":
+        return f"{month} {day.day}, {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+# -- enclosures -------------------------------------------------------------------------
+
+#: Document kinds that may never carry the résumé.
+NO_RESUME_KINDS = frozenset({"approach-letter"})
+
+WHY_NO_RESUME = (
+    "an approach letter never encloses the résumé: sent with the first letter it reads "
+    "as a job application, and the letter asks only for information and advice. Bring "
+    "the résumé to the meeting and ask for feedback on it there"
+)
+
+_RESUME_NAME = re.compile(r"r[eé]sum[eé]|(?<![a-z])cv(?![a-z])|curriculum[ _-]?vitae",
+                          re.IGNORECASE)
+_RESUME_WORD = r"r[eé]sum[eé]s?|\bcv\b|curriculum vitae"
+_RESUME_MENTION = re.compile(
+    rf"(enclos\w*|attach\w*)\W+(?:\w+\W+){{0,4}}({_RESUME_WORD})|"
+    rf"({_RESUME_WORD})\W+(?:\w+\W+){{0,3}}(enclosed|attached)",
+    re.IGNORECASE)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_resume(path: Path, resume: Path | None) -> bool:
+    """Is this file the seeker's résumé: the same file, the same bytes, or so named?"""
+    name = unicodedata.normalize("NFC", path.name)
+    if _RESUME_NAME.search(name):
+        return True
+    if resume is None or not resume.is_file() or not path.is_file():
+        return False
+    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume)
+
+
+def check_enclosures(kind: str, enclosures: list[Path], resume: Path | None) -> None:
+    """Refuse to let a résumé travel with a document that may never carry one."""
+    if kind not in NO_RESUME_KINDS:
+        return
+    for path in enclosures:
+        if is_resume(path, resume):
+            raise EnclosureRuleError(f"cannot enclose {display_path(path)}: {WHY_NO_RESUME}")
+
+
+def check_document(document: Document, template: str) -> None:
+    """Check a rendered document against the enclosure rule, whatever its template says."""
+    if document.kind not in NO_RESUME_KINDS:
+        return
+    enclosure = document.part("enclosure")
+    if enclosure is not None and re.search(_RESUME_WORD, text_of(enclosure.blocks), re.I):
+        raise EnclosureRuleError(f"template {template} lists the résumé as an enclosure: "
+                                 f"{WHY_NO_RESUME}")
+    match = _RESUME_MENTION.search(document.text())
+    if match:
+        raise EnclosureRuleError(
+            f"template {template} says the résumé travels with the letter "
+            f"(“{match.group(0)}”): {WHY_NO_RESUME}")

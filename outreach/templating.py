@@ -1,0 +1,108 @@
+"""Jinja2 over Markdown: template lookup, safe rendering, and the resources beside them.
+
+Lookup order (first match wins): the workspace's ``templates/`` folder, then the
+templates built into the package. Every ``{{ value }}`` is escaped for Markdown, so
+data typed into a profile or contact is printed as typed and never run or formatted.
+Templates run in Jinja's sandbox, since a workspace may hold templates from elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import TemplateError, display_path
+from .markup import escape
+
+
+class Markdown(str):
+    """Text that is already Markdown: a template may print it without escaping."""
+
+    __slots__ = ()
+
+
+def _finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Markdown):
+        return str(value)
+    return escape(str(value))
+
+
+def _builtin_source(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+    ref = resources.files("outreach") / "templates" / name
+    if not ref.is_file():
+        return None
+    return ref.read_text(encoding="utf-8"), f"<built-in>/{name}", lambda: True
+
+
+class Templates:
+    """Finds and renders templates and resources for one workspace."""
+
+    def __init__(self, workspace_templates: Path | None) -> None:
+        self.folder = workspace_templates
+        loaders: list[jinja2.BaseLoader] = []
+        if workspace_templates is not None:
+            loaders.append(jinja2.FileSystemLoader(workspace_templates))
+        loaders.append(jinja2.FunctionLoader(_builtin_source))
+        self.env = ImmutableSandboxedEnvironment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["md"] = lambda value: Markdown(str(value))
+
+    def origin(self, name: str) -> str:
+        """Where a template or resource comes from, for messages."""
+        if self.folder is not None and (self.folder / name).is_file():
+            return display_path(self.folder / name)
+        return f"built-in {name}"
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render one template; any failure names the template file and line."""
+        try:
+            template = self.env.get_template(name)
+            return template.render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template {exc.name} not found") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or self.origin(name)
+            raise TemplateError(f"{where}:{exc.lineno}: template syntax: {exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(
+                f"{self.origin(name)}:{_template_line(exc)}: template uses a value the "
+                f"document does not have: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{self.origin(name)}:{_template_line(exc)}: {exc}") from None
+
+    def resource(self, name: str) -> bytes:
+        """A non-template file (CSS, reference DOCX, data): workspace first, then built in."""
+        if self.folder is not None:
+            candidate = self.folder / name
+            if candidate.is_file():
+                return candidate.read_bytes()
+        ref = resources.files("outreach") / "templates" / name
+        if not ref.is_file():
+            raise TemplateError(f"built-in resource {name} is missing from the package")
+        return ref.read_bytes()
+
+
+def _template_line(exc: BaseException) -> str:
+    """The template line of the innermost frame that belongs to a template."""
+    tb = exc.__traceback__
+    line = "?"
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py"):
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line

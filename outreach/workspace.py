@@ -1,0 +1,203 @@
+"""The workspace folder: where profiles, contacts, templates and output live.
+
+``profiles/candidate.yaml`` (or ``profiles/<name>.yaml``) is the seeker,
+``profiles/contacts/<id>.yaml`` one contact each, ``templates/`` the user's overrides,
+``output/`` what is generated. Files are read when first asked for, then cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem, WorkspaceError, display_path
+from .loading import LineMap, line_of, load
+from .models import Contact, Profile
+
+#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name.
+CONTACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+RESUME_SUFFIXES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
+
+
+@dataclass(frozen=True)
+class ProfileFile:
+    """The seeker's profile as loaded, with where it came from."""
+
+    path: Path
+    data: Profile
+    lines: LineMap
+
+    @property
+    def resume_path(self) -> Path | None:
+        """The résumé file, resolved against the profile's folder (checked at load)."""
+        if self.data.resume is None:
+            return None
+        return (self.path.parent / self.data.resume).resolve()
+
+
+@dataclass(frozen=True)
+class ContactFile:
+    """One contact as loaded: its id (the file's stem), path and data."""
+
+    id: str
+    path: Path
+    data: Contact
+    lines: LineMap
+
+
+@dataclass
+class Workspace:
+    """A folder holding ``profiles/``, ``templates/`` and ``output/``."""
+
+    root: Path
+    profile_name: str | None = None
+    _contacts: dict[str, ContactFile] = field(default_factory=dict, repr=False)
+    _profile: ProfileFile | None = field(default=None, repr=False)
+
+    @property
+    def profiles_dir(self) -> Path:
+        return self.root / "profiles"
+
+    @property
+    def contacts_dir(self) -> Path:
+        return self.profiles_dir / "contacts"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    # -- the profile -----------------------------------------------------------------
+
+    def profile_path(self) -> Path:
+        if not self.profiles_dir.is_dir():
+            raise WorkspaceError(
+                f"{display_path(self.root)} is not an outreach workspace: it has no profiles/ "
+                "folder (run in a workspace or pass --workspace DIR)"
+            )
+        if self.profile_name is not None:
+            path = self.profiles_dir / f"{self.profile_name}.yaml"
+            if not path.is_file():
+                raise WorkspaceError(f"no profile {display_path(path)}")
+            return path
+        default = self.profiles_dir / "candidate.yaml"
+        if default.is_file():
+            return default
+        found = sorted(self.profiles_dir.glob("*.yaml"))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise WorkspaceError(
+                f"no profile in {display_path(self.profiles_dir)}: write candidate.yaml there"
+            )
+        names = ", ".join(p.stem for p in found)
+        raise WorkspaceError(f"several profiles ({names}); choose one with --profile NAME")
+
+    def profile(self) -> ProfileFile:
+        if self._profile is None:
+            path = self.profile_path()
+            data, lines = load(Profile, path)
+            loaded = ProfileFile(path, data, lines)
+            _check_resume(loaded)
+            self._profile = loaded
+        return self._profile
+
+    # -- contacts ------------------------------------------------------------------
+
+    def contact_ids(self) -> list[str]:
+        if not self.contacts_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.contacts_dir.glob("*.yaml")
+                      if not p.name.startswith("."))
+
+    def contact_path(self, contact_id: str) -> Path:
+        if not CONTACT_ID.match(contact_id):
+            raise WorkspaceError(
+                f"{contact_id!r} is not a contact id: an id is the name of a file in "
+                f"{display_path(self.contacts_dir)} without .yaml (letters, digits, '.', '-', '_')"
+            )
+        return self.contacts_dir / f"{contact_id}.yaml"
+
+    def has_contact(self, contact_id: str) -> bool:
+        return CONTACT_ID.match(contact_id) is not None and self.contact_path(contact_id).is_file()
+
+    def contact(self, contact_id: str) -> ContactFile:
+        if contact_id not in self._contacts:
+            path = self.contact_path(contact_id)
+            if not path.exists():
+                known = self.contact_ids()
+                import difflib
+
+                close = difflib.get_close_matches(contact_id, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else (
+                    f"; known contacts: {', '.join(known)}" if known else "")
+                raise WorkspaceError(
+                    f"no contact '{contact_id}' (no file {display_path(path)}){hint}"
+                )
+            data, lines = load(Contact, path)
+            loaded = ContactFile(contact_id, path, data, lines)
+            _check_contact(self, loaded)
+            self._contacts[contact_id] = loaded
+        return self._contacts[contact_id]
+
+    def contacts(self, ids: list[str] | None = None) -> list[ContactFile]:
+        """The contacts named (or all), every file validated; all problems reported at once."""
+        problems: list[Problem] = []
+        loaded: list[ContactFile] = []
+        for cid in self.contact_ids() if ids is None else ids:
+            try:
+                loaded.append(self.contact(cid))
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+        return loaded
+
+    def referrer_name(self, contact: ContactFile) -> str | None:
+        """Who referred this contact: a contact id's name, or the free text as written."""
+        ref = contact.data.referred_by
+        if ref is None:
+            return None
+        if self.has_contact(ref) and ref != contact.id:
+            return self.contact(ref).data.name
+        return ref
+
+
+def _check_resume(profile: ProfileFile) -> None:
+    if profile.data.resume is None:
+        return
+    path = profile.resume_path
+    assert path is not None
+    line = line_of(profile.lines, ("resume",))
+    if path.suffix.lower() not in RESUME_SUFFIXES:
+        raise InputError([Problem(profile.path, line, "resume",
+                                  f"must be a PDF or DOCX file, not {path.name}")])
+    if not path.is_file():
+        raise InputError([Problem(profile.path, line, "resume",
+                                  f"no such file: {display_path(path)}")])
+    with path.open("rb") as handle:
+        head = handle.read(5)
+    if not head.startswith(RESUME_SUFFIXES[path.suffix.lower()][: len(head) or 1]):
+        kind = path.suffix[1:].upper()
+        raise InputError([Problem(profile.path, line, "resume",
+                                  f"{display_path(path)} is not a real {kind} file")])
+
+
+def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
+    data = contact.data
+    if data.relationship == "referral" and not (data.referred_by or data.how_we_met):
+        raise InputError([Problem(
+            contact.path, line_of(contact.lines, ("relationship",)), "referred_by",
+            "a referral needs referred_by (a contact id or a name) so the letter can say who "
+            "suggested the contact")])
+    if data.relationship in {"acquaintance", "alumni", "cold"} and not data.how_we_met:
+        raise InputError([Problem(
+            contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",
+            f"is required for a contact who is {'an' if data.relationship[0] in 'ae' else 'a'} "
+            f"{data.relationship}: the letter must say how you learned of them, in a sentence "
+            "of your own (for example: I read your article on zoning reform in Planning "
+            "magazine)")])

@@ -1,0 +1,110 @@
+"""DOCX through python-docx, styled by a reference document.
+
+The writer starts from ``reference.docx`` (the workspace's ``templates/`` first, the
+built-in one last) and uses its paragraph styles by name, so a user restyles every
+letter by editing that file in Word. Text goes in as plain runs: a field code or
+markup typed in a contact's notes stays text.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from docx import Document as open_docx
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Inches, Mm
+
+from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+
+log = logging.getLogger(__name__)
+
+#: The paragraph style each part's paragraphs take; the reference DOCX defines them.
+ROLE_STYLES = {
+    "sender": "Sender",
+    "date": "Letter Date",
+    "inside-address": "Inside Address",
+    "salutation": "Salutation",
+    "body": "Body Text",
+    "close": "Closing",
+    "signature": "Signature",
+    "enclosure": "Enclosure",
+    "note": "Note",
+    "answer": "Answer Space",
+}
+LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
+DEFAULT_STYLE = "Body Text"
+
+PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+
+
+class _Writer:
+    def __init__(self, reference: bytes) -> None:
+        self.doc = open_docx(io.BytesIO(reference))
+        self.styles = {s.name for s in self.doc.styles}
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    def style(self, name: str) -> str:
+        if name in self.styles:
+            return name
+        log.warning("reference.docx has no paragraph style %r; using Normal", name)
+        self.styles.add(name)  # warn once
+        return "Normal"
+
+    def paragraph(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> None:
+        para = self.doc.add_paragraph(style=self.style(style))
+        if prefix:
+            para.add_run(prefix)
+        for span in spans:
+            for n, line in enumerate(span.text.split("\n")):
+                if n:
+                    para.add_run().add_break(WD_BREAK.LINE)
+                if line:
+                    run = para.add_run(line)
+                    run.bold = span.bold or None
+                    run.italic = span.italic or None
+
+    def blocks(self, blocks: tuple[Block, ...], style: str) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self.paragraph(block.spans, style)
+            elif isinstance(block, Heading):
+                style = "Title" if block.level == 1 else f"Heading {block.level - 1}"
+                self.paragraph(block.spans, style)
+            elif isinstance(block, ListBlock):
+                for n, item in enumerate(block.items, start=block.start):
+                    marker = f"{n}.\t" if block.ordered else "•\t"
+                    first, *rest = item or (Paragraph(()),)
+                    spans = first.spans if isinstance(first, Paragraph) else ()
+                    self.paragraph(spans, LIST_STYLES[block.ordered], prefix=marker)
+                    self.blocks(tuple(rest), style)
+            elif isinstance(block, Part):
+                self.blocks(block.blocks, ROLE_STYLES.get(block.role, style))
+
+    def keep_close_with_body(self) -> None:
+        """The last body paragraph, the close and the signature stay on one page."""
+        paragraphs = self.doc.paragraphs
+        for index, para in enumerate(paragraphs):
+            if para.style is not None and para.style.name == "Closing" and index:
+                paragraphs[index - 1].paragraph_format.keep_with_next = True
+
+
+
+def render_with(document: Document, reference: bytes) -> bytes:
+    """The document as DOCX bytes, styled by ``reference``."""
+    writer = _Writer(reference)
+    width, height = PAGE[document.paper]
+    for section in writer.doc.sections:
+        section.page_width, section.page_height = width, height
+        section.left_margin = section.right_margin = section.top_margin = Inches(1)
+        section.bottom_margin = Inches(0.9)
+    writer.doc.core_properties.title = document.title
+    writer.blocks(document.blocks, DEFAULT_STYLE)
+    writer.keep_close_with_body()
+    out = io.BytesIO()
+    writer.doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,103 @@
+"""PDF through WeasyPrint, many documents in one layout pass.
+
+WeasyPrint is imported here and only here, when a PDF is written, so commands that
+write no PDF (``outreach --help``, ``contacts``, DOCX only) start instantly.
+
+All documents of a batch are laid out as one HTML document, each starting on a new
+page, then split per document by the page where its anchor lands: one layout pass is
+several times faster than one call per document (see ``make bench``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..document import Document
+from .html import document_html, page_html
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = {"letter": "Letter", "a4": "A4"}
+
+
+@dataclass(frozen=True)
+class PdfPages:
+    """One document's PDF and how many pages it took."""
+
+    data: bytes
+    pages: int
+
+
+def _fetcher(allowed: list[Path]) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        """Fetches data: URLs and files under the allowed folders; nothing else, ever."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.parse import unquote, urlparse
+
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            log.warning("not fetched (only files of the workspace and the built-in "
+                        "templates are): %s", url)
+            raise ValueError(f"outreach fetches nothing from outside: {url}")
+
+    return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
+
+
+def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
+           base_url: Path | None = None, allowed: list[Path] | None = None) -> list[PdfPages]:
+    """Lay out all ``documents`` in one pass; return one PDF for each, in order.
+
+    ``compact`` holds the indexes of documents to set tighter (a letter that ran long).
+    """
+    import weasyprint
+
+    if not documents:
+        return []
+    paper = PAGE_SIZE[documents[0].paper]
+    page_css = f"@page {{ size: {paper}; }}\n"
+    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
+                for i, doc in enumerate(documents)]
+    html = page_html(sections, documents[0].title)
+    fetcher = _fetcher(allowed or [])
+    laid_out = weasyprint.HTML(
+        string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
+    ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+    starts: list[int] = []
+    for i in range(len(documents)):
+        anchor = f"doc-{i}"
+        starts.append(next(n for n, page in enumerate(laid_out.pages) if anchor in page.anchors))
+    starts.append(len(laid_out.pages))
+    out = []
+    for i, doc in enumerate(documents):
+        pages = laid_out.pages[starts[i]:starts[i + 1]]
+        part = laid_out.copy(pages)
+        part.metadata.title = doc.title
+        out.append(PdfPages(part.write_pdf(), len(pages)))
+    return out
+
+
+def append(letter: bytes, enclosures: list[Path]) -> bytes:
+    """The letter followed by every page of each enclosed PDF, in order (pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(letter))
+    for path in enclosures:
+        writer.append(str(path))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

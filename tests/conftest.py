@@ -1,0 +1,100 @@
+"""Shared helpers: a fresh copy of the sample workspace, the CLI, and readers that look
+at written files the way a user's software does (poppler, python-docx, LibreOffice)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from outreach.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_IDS = sorted(p.stem for p in (REPO / "profiles" / "contacts").glob("*.yaml"))
+
+
+def copy_workspace(target: Path) -> Path:
+    """A copy of the repository's sample workspace (profiles only) at ``target``."""
+    shutil.copytree(REPO / "profiles", target / "profiles")
+    return target
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return copy_workspace(tmp_path)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run(workspace: Path, *args: str) -> Run:
+    """Invoke the CLI in-process on ``workspace``."""
+    result = CliRunner().invoke(cli, ["--workspace", str(workspace), *args],
+                                catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def words(text: str) -> str:
+    """Text with runs of white space folded, hyphenation at line ends undone."""
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+
+
+def comparable(text: str) -> str:
+    """Words to compare across formats: pdftotext drops the hyphen of a compound broken
+    at the end of a line (rental-|inspection), so hyphens are left out on both sides."""
+    return words(text).replace("-", "")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+
+
+def pdf_page_size(path: Path) -> str:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    return re.search(r"^Page size:\s+(.*)$", info, re.M).group(1)  # type: ignore[union-attr]
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def libreoffice_to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
+    """Convert DOCX files with LibreOffice, as a user opening them in Writer would see them.
+
+    One LibreOffice start for all files; each is copied under a unique name first, since
+    every contact's letter is called approach-letter.docx."""
+    sources = outdir / "docx"
+    sources.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for n, path in enumerate(paths):
+        copies.append(sources / f"{n:03d}-{path.name}")
+        shutil.copyfile(path, copies[-1])
+    profile = outdir / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, copies)],
+                   check=True, capture_output=True, timeout=240)
+    return [outdir / (p.stem + ".pdf") for p in copies]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (to prove nothing changed)."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

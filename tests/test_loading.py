@@ -1,0 +1,96 @@
+"""Loading and validation: every problem names the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outreach.errors import InputError
+from outreach.loading import load
+from outreach.models import Contact, Profile
+
+
+def problems(tmp_path: Path, text: str, model: type = Contact) -> list[str]:
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(model, path)
+    return [str(p) for p in exc.value.problems]
+
+
+def test_unknown_key_suggests_the_near_miss(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim Park\ntitel: Director\nrelationship: cold\n"
+                               "how_we_met: I read your article\n")
+    assert len(found) == 1
+    assert found[0].endswith("x.yaml:2: titel: unknown field; did you mean 'title'?")
+
+
+def test_all_problems_of_a_file_at_once_in_line_order(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim\nrelationship: freind\nlocal: maybe\nhistory:\n"
+                               "  - {date: 2026-13-01, event: call}\n")
+    assert [f.split(":", 2)[1:] for f in found] == [
+        ["2", " relationship: must be one of friend, acquaintance, alumni, referral, cold, "
+              "not 'freind'; did you mean 'friend'?"],
+        ["3", " local: must be true or false, not 'maybe'"],
+        ["5", " history[0].date: must be a date written YYYY-MM-DD, not '2026-13-01'"],
+    ]
+
+
+def test_wrong_type_names_what_was_expected(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Dana\nstatus: graduate\nsummary: hi\n"
+                               "target: {field: planning}\nmeeting_minutes: twenty\n", Profile)
+    assert len(found) == 1
+    assert ":5: meeting_minutes: must be a whole number, not 'twenty'" in found[0]
+
+
+def test_minutes_over_thirty_are_refused(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Dana\nstatus: graduate\nsummary: hi\n"
+                               "target: {field: planning}\nmeeting_minutes: 45\n", Profile)
+    assert ":5: meeting_minutes: must be less than or equal to 30, not 45" in found[0]
+
+
+def test_missing_required_field_points_at_the_mapping(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim\n")
+    assert found[0].endswith(":1: relationship: is required but missing")
+
+
+def test_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim\nrelationship: cold\nnotes: [unclosed\n")
+    assert len(found) == 1
+    assert ":4: YAML syntax error:" in found[0] or ":3: YAML syntax error:" in found[0]
+
+
+def test_tab_indentation_is_explained(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim\n\trelationship: cold\n")
+    assert ":2: YAML syntax error:" in found[0]
+    assert "never tabs" in found[0]
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Jim\nrelationship: cold\nname: Joe\n")
+    assert found[0].endswith(":3: name: duplicate key; it is already set on line 1")
+
+
+def test_unknown_goal_lists_the_valid_ones(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: Dana\nstatus: graduate\nsummary: hi\n"
+                               "target: {field: planning}\ngoals: [explore-fit, salary]\n",
+                     Profile)
+    assert ":5: goals: unknown goal 'salary'; valid goals are: explore-fit, day-to-day" in found[0]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "the file is empty"),
+    ("- just\n- a list\n", "must be a mapping of fields"),
+])
+def test_empty_or_non_mapping(tmp_path: Path, text: str, message: str) -> None:
+    assert message in problems(tmp_path, text)[0]
+
+
+def test_dates_stay_dates(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("name: Jim\nrelationship: friend\nhistory:\n"
+                    "  - {date: 2026-11-16, event: letter-sent}\n", encoding="utf-8")
+    contact, lines = load(Contact, path)
+    assert contact.history[0].date.isoformat() == "2026-11-16"
+    assert lines[("history", 0, "event")] == 4
