@@ -19,10 +19,12 @@ system-demo:
 system-test:
 	scripts/system-deps.sh test
 
-## demo: write every sample document into output/
+## demo: write every sample document into output/ (--force: output/ is generated)
 demo: system-demo $(INSTALLED)
 	$(BIN)/outreach contacts
 	$(BIN)/outreach letter --all --force
+	$(BIN)/outreach script --all --force
+	$(BIN)/outreach questions --all --force
 
 ## test: lint, type-check and run the whole suite
 test: system-test $(INSTALLED) lint

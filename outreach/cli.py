@@ -94,7 +94,7 @@ def _output_options(func: F) -> F:
         click.option("--dry-run", is_flag=True,
                      help="Render and check everything, say what would be written, write nothing."),
         click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
-                     help="The date on the letter (default: today)."),
+                     help="The date on the document (default: today)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -122,6 +122,89 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, enclose=enclose)
     _report(generate(_workspace(ctx), "approach-letter", _ids(contact_ids, all_), options))
+
+
+def _meeting_options(func: F) -> F:
+    options = [
+        click.option("--mode", type=click.Choice(["in-person", "phone"]), default=None,
+                     help="How the meeting happens (default: in person if the contact is "
+                          "local, else by phone)."),
+        click.option("--explain", is_flag=True, help="Say why each question was chosen."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _explain(report: Any) -> None:
+    for cid, lines in report.explanations.items():
+        click.echo(f"{cid}:")
+        for line in lines:
+            click.echo(f"  {line}")
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_meeting_options
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
+           explain: bool, fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+           today: dt.date | None) -> None:
+    """Write the phone script asking each contact for a meeting:
+    output/<id>/phone-script.pdf|.docx.
+
+    The call, a two-choice close from your availability, then the branches: an
+    assistant, voicemail, "too busy / send your résumé", and "yes, now".
+    """
+    from .main import FORMATS, Options, generate
+
+    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+                      force=force, dry_run=dry_run, today=today, mode=mode,  # type: ignore[arg-type]
+                      explain=explain)
+    report = generate(_workspace(ctx), "phone-script", _ids(contact_ids, all_), options)
+    if explain:
+        _explain(report)
+    _report(report)
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--minutes", type=click.IntRange(10, 60), default=None,
+              help="The meeting's length (default: the profile's meeting_minutes).")
+@click.option("--goal", "goals", multiple=True, metavar="GOAL",
+              help="A goal for this meeting (repeatable); replaces the contact's and "
+                   "the profile's goals.")
+@_meeting_options
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+              minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
+              fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+              today: dt.date | None) -> None:
+    """Write the question sheet for a meeting: output/<id>/question-sheet.pdf|.docx.
+
+    Research notes, the agenda, questions chosen for your goals (about one per 3 to 4
+    minutes, at least 5) with room for answers, the closing asks, and what to do after.
+    """
+    from .main import FORMATS, Options, generate
+    from .models import GOALS
+
+    unknown = [g for g in goals if g not in GOALS]
+    if unknown:
+        raise click.BadParameter(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                                 f"{', '.join(GOALS)}", param_hint="--goal")
+    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+                      force=force, dry_run=dry_run, today=today, minutes=minutes,
+                      goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
+    report = generate(_workspace(ctx), "question-sheet", _ids(contact_ids, all_), options)
+    if explain:
+        _explain(report)
+    _report(report)
 
 
 @cli.command()

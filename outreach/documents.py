@@ -17,6 +17,8 @@ from typing import Any
 from . import rules
 from .document import Document
 from .markup import parse
+from .models import GOALS, Mode
+from .questions import ONE_PAGE_MINUTES, Choice, load_bank, select
 from .templating import Templates
 from .workspace import ContactFile, ProfileFile, Workspace
 
@@ -39,6 +41,12 @@ class Request:
     contact: ContactFile
     today: dt.date
     enclosures: tuple[Enclosure, ...] = field(default=())
+    #: The meeting's length for a question sheet (default: the profile's minutes).
+    minutes: int | None = None
+    #: Goals chosen on the command line, before the contact's and the profile's own.
+    goals: tuple[str, ...] = ()
+    #: How the meeting happens (default: in person when local, else by phone).
+    mode: Mode | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,10 @@ class Rendered:
     request: Request
     document: Document
     enclosures: tuple[Enclosure, ...]
+    #: The most pages the document may take.
+    max_pages: int = 1
+    #: Why the document says what it says (``--explain``), one line each.
+    explanation: tuple[str, ...] = ()
 
 
 def _lines(text: str | None) -> list[str]:
@@ -133,9 +145,98 @@ def approach_letter_context(workspace: Workspace, request: Request) -> dict[str,
     return context
 
 
-CONTEXTS: dict[str, Callable[[Workspace, Request], dict[str, Any]]] = {
-    "approach-letter": approach_letter_context,
+def _recipient_line(contact: ContactFile) -> str:
+    data = contact.data
+    return ", ".join(x for x in (data.title, data.organization) if x) or data.name
+
+
+def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
+    """The command line's goals, else the contact's own, else the profile's."""
+    return list(request.goals or request.contact.data.goals or workspace.profile().data.goals)
+
+
+def _choices(workspace: Workspace, templates: Templates, request: Request,
+             mode: Mode, minutes: int) -> list[Choice]:
+    bank = load_bank(templates.folder)
+    return select(bank, meeting_goals(workspace, request),
+                  rules.contact_kind(request.contact.data), mode, minutes)
+
+
+def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
+    profile = workspace.profile().data
+    contact = request.contact
+    context = letter_context(workspace, request)
+    mode = rules.meeting_mode(contact.data, request.mode)
+    context.update({
+        "address_name": rules.address_name(contact.data),
+        "recipient_line": _recipient_line(contact),
+        "status_phrase": with_article(profile.status),
+        "field": profile.target.field,
+        "meet_in_person": mode == "in-person",
+        "mode": mode,
+        "how_we_met": _sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
+    })
+    return context
+
+
+def phone_script_context(workspace: Workspace, request: Request,
+                         templates: Templates) -> dict[str, Any]:
+    context = _meeting_context(workspace, request)
+    profile = workspace.profile().data
+    sent = rules.letter_sent(request.contact.data)
+    context.update({
+        "letter_sent": rules.spoken_date(sent) if sent else None,
+        "slots": rules.two_choices(profile.availability),
+        "retry_day": rules.retry_day(request.today),
+        "questions": _choices(workspace, templates, request, "phone",
+                              rules.meeting_minutes(profile)),
+    })
+    return context
+
+
+def question_sheet_context(workspace: Workspace, request: Request,
+                           templates: Templates) -> dict[str, Any]:
+    context = _meeting_context(workspace, request)
+    minutes = request.minutes or rules.meeting_minutes(workspace.profile().data)
+    choices = _choices(workspace, templates, request, context["mode"], minutes)
+    closes = [c for c in choices if c.question.place == "close"]
+    goals = meeting_goals(workspace, request) or ["explore-fit", "day-to-day", "break-in"]
+    context.update({
+        "minutes": minutes,
+        "choices": choices,
+        "core": [c for c in choices if c.question.place != "close"],
+        "closes": closes,
+        "goal_names": ", ".join(g for g in goals if g in GOALS),
+        "thank_you_by": rules.letter_date(rules.thank_you_due(request.today),
+                                          workspace.profile().data.paper),
+    })
+    return context
+
+
+def _approach(workspace: Workspace, request: Request, _t: Templates) -> dict[str, Any]:
+    return approach_letter_context(workspace, request)
+
+
+CONTEXTS: dict[str, Callable[[Workspace, Request, Templates], dict[str, Any]]] = {
+    "approach-letter": _approach,
+    "phone-script": phone_script_context,
+    "question-sheet": question_sheet_context,
 }
+
+TITLES = {
+    "approach-letter": "Letter to {name}",
+    "phone-script": "Phone script: {name}",
+    "question-sheet": "Questions for {name}",
+}
+
+
+def page_limit(kind: str, minutes: int) -> int:
+    """Letters fit on one page; a sheet for up to 25 minutes on one, longer on two."""
+    if kind == "question-sheet":
+        return 1 if minutes <= ONE_PAGE_MINUTES else 2
+    if kind == "phone-script":
+        return 2
+    return 1
 
 
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
@@ -143,10 +244,13 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     profile = workspace.profile()
     rules.check_enclosures(request.kind, [e.path for e in request.enclosures],
                            profile.resume_path)
-    context = CONTEXTS[request.kind](workspace, request)
+    context = CONTEXTS[request.kind](workspace, request, templates)
     name = f"{request.kind}.md.j2"
     markdown = templates.render(name, context)
-    title = f"{request.kind.replace('-', ' ').capitalize()} to {request.contact.data.name}"
+    title = TITLES[request.kind].format(name=request.contact.data.name)
     document = Document(request.kind, title, profile.data.paper, parse(markdown))
     rules.check_document(document, templates.origin(name))
-    return Rendered(request, document, request.enclosures)
+    explanation = tuple(f"{n}. {c.question.text} -- {c.reason}"
+                        for n, c in enumerate(context.get("choices", []), start=1))
+    limit = page_limit(request.kind, int(context["minutes"]))
+    return Rendered(request, document, request.enclosures, limit, explanation)

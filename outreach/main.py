@@ -18,14 +18,12 @@ from pathlib import Path
 
 from .documents import Enclosure, Rendered, Request, build
 from .errors import LayoutError, OutputError, display_path
+from .models import Mode
 from .output import Outcome, Planned, needs_writing, write_all
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
 FORMATS = ("pdf", "docx")
-
-#: How many pages each kind may take; a letter always fits on one.
-MAX_PAGES = {"approach-letter": 1, "thank-you": 1, "phone-script": 2, "question-sheet": 2}
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,10 @@ class Options:
     dry_run: bool = False
     today: dt.date | None = None
     enclose: tuple[Path, ...] = ()
+    minutes: int | None = None
+    goals: tuple[str, ...] = ()
+    mode: Mode | None = None
+    explain: bool = False
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Report:
 
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Per contact id, why each document says what it says (``--explain``).
+    explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Collect(logging.Handler):
@@ -93,12 +97,12 @@ def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered]) 
     allowed = [workspace.templates_dir, workspace.root]
     docs = [r.document for r in rendered]
     results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
-    long = [i for i, r in enumerate(results) if r.pages > MAX_PAGES[docs[i].kind]]
+    long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
     if long:  # set them once more, a little tighter
         tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
                              base_url=workspace.root, allowed=allowed)
         for i, result in zip(long, tighter, strict=True):
-            limit = MAX_PAGES[docs[i].kind]
+            limit = rendered[i].max_pages
             if result.pages > limit:
                 who = rendered[i].request.contact
                 raise LayoutError(
@@ -146,8 +150,15 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
             if formats:
                 todo.append((contact, formats))
 
-        rendered = {c.id: build(workspace, templates, Request(kind, c, today, enclosures))
-                    for c, _ in todo}
+        def render(contact: ContactFile) -> Rendered:
+            return build(workspace, templates, Request(kind, contact, today, enclosures,
+                                                       options.minutes, options.goals,
+                                                       options.mode))
+
+        rendered = {c.id: render(c) for c, _ in todo}
+        if options.explain:  # explain every contact's document, written now or kept
+            report.explanations = {c.id: (rendered[c.id] if c.id in rendered
+                                          else render(c)).explanation for c in contacts}
         for_pdf = [rendered[c.id] for c, formats in todo if "pdf" in formats]
         pdf_bytes = dict(zip([r.request.contact.id for r in for_pdf],
                              _pdfs(workspace, templates, for_pdf), strict=True))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .document import Document, text_of
 from .errors import EnclosureRuleError, display_path
-from .models import MAX_MEETING_MINUTES, Contact, ContactKind, Paper, Profile
+from .models import MAX_MEETING_MINUTES, Contact, ContactKind, Mode, Paper, Profile
 
 _EXECUTIVE = re.compile(
     r"\b(chief|ceo|cfo|coo|cto|cio|president|vice[- ]president|vp|svp|evp|founder|"
@@ -84,6 +84,52 @@ def letter_date(day: dt.date, paper: Paper) -> str:
     if paper == "letter":
         return f"{month} {day.day}, {day.year}"
     return f"{day.day} {month} {day.year}"
+
+
+def meeting_mode(contact: Contact, chosen: Mode | None = None) -> Mode:
+    """In person when the contact is local, by phone otherwise, unless chosen."""
+    if chosen is not None:
+        return chosen
+    return "in-person" if contact.local else "phone"
+
+
+def letter_sent(contact: Contact) -> dt.date | None:
+    """The date of the last letter sent, when no call or meeting has followed it."""
+    for entry in reversed(contact.history):
+        if entry.event == "letter-sent":
+            return entry.date
+        if entry.event in {"call", "meeting", "declined"}:
+            return None
+    return None
+
+
+def spoken_date(day: dt.date) -> str:
+    """``November 16``: how a date is said on the phone."""
+    return f"{day.strftime('%B')} {day.day}"
+
+
+def two_choices(availability: list[str]) -> tuple[str, str]:
+    """The two slots of the close: the first two of the profile's availability."""
+    if len(availability) >= 2:
+        return availability[0], availability[1]
+    if len(availability) == 1:
+        return availability[0], "another time this week"
+    return "early this week", "later in the week"
+
+
+def retry_day(today: dt.date) -> str:
+    """When to say you will call again: two working days on."""
+    day = today
+    for _ in range(2):
+        day += dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+    return f"on {day.strftime('%A')}"
+
+
+def thank_you_due(conversation: dt.date) -> dt.date:
+    """A thank-you letter goes out within two days of the conversation."""
+    return conversation + dt.timedelta(days=2)
 
 
 # -- enclosures -------------------------------------------------------------------------

@@ -32,7 +32,10 @@ SPACING: dict[str, tuple[float, float, bool, bool]] = {
     "Signature": (36, 0, False, False),
     "Enclosure": (18, 0, False, False),
     "Note": (0, 9, False, True),
-    "Answer Space": (0, 42, False, False),
+    "Answer Space": (0, 30, False, False),
+    "Spoken": (0, 6, False, False),
+    "Question": (6, 0, True, False),
+    "Meta": (0, 6, False, False),
 }
 
 
@@ -83,6 +86,11 @@ def main() -> None:
             fmt.space_after = Pt(4)
         if name == "Answer Space":
             _bottom_border(style)
+        if name in ("Spoken", "Question"):
+            fmt.left_indent = Inches(0.3)
+        if name == "Question":
+            fmt.first_line_indent = Inches(-0.3)
+            fmt.tab_stops.add_tab_stop(Inches(0.3))
     for name, size in (("Title", 15), ("Heading 1", 12.5), ("Heading 2", 11.5)):
         style = styles[name]
         style.font.name = FONT

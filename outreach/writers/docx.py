@@ -32,6 +32,9 @@ ROLE_STYLES = {
     "enclosure": "Enclosure",
     "note": "Note",
     "answer": "Answer Space",
+    "say": "Spoken",
+    "question": "Question",
+    "meta": "Meta",
 }
 LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
 DEFAULT_STYLE = "Body Text"
@@ -83,7 +86,11 @@ class _Writer:
                     self.paragraph(spans, LIST_STYLES[block.ordered], prefix=marker)
                     self.blocks(tuple(rest), style)
             elif isinstance(block, Part):
-                self.blocks(block.blocks, ROLE_STYLES.get(block.role, style))
+                inner = ROLE_STYLES.get(block.role, style)
+                if block.blocks:
+                    self.blocks(block.blocks, inner)
+                else:  # an empty part is room to write: one empty paragraph
+                    self.paragraph((), inner)
 
     def keep_close_with_body(self) -> None:
         """The last body paragraph, the close and the signature stay on one page."""
@@ -100,8 +107,12 @@ def render_with(document: Document, reference: bytes) -> bytes:
     width, height = PAGE[document.paper]
     for section in writer.doc.sections:
         section.page_width, section.page_height = width, height
-        section.left_margin = section.right_margin = section.top_margin = Inches(1)
-        section.bottom_margin = Inches(0.9)
+        if document.is_letter:
+            section.left_margin = section.right_margin = section.top_margin = Inches(1)
+            section.bottom_margin = Inches(0.9)
+        else:  # scripts and sheets: narrower margins, more room to write
+            section.left_margin = section.right_margin = Inches(0.75)
+            section.top_margin = section.bottom_margin = Inches(0.75)
     writer.doc.core_properties.title = document.title
     writer.blocks(document.blocks, DEFAULT_STYLE)
     writer.keep_close_with_body()

@@ -1,0 +1,208 @@
+"""The question bank and the rules that choose a meeting's questions.
+
+The bank is data (``templates/questions.yaml``): every question tagged with the goals
+it serves, its place in the meeting and, optionally, the kinds of contact it suits. A
+workspace's own ``templates/questions.yaml`` extends it: a question with a built-in id
+replaces that one, a new id is added, ``remove`` drops ids, ``replace: true`` starts from
+nothing. Selection is a plain, deterministic function of the bank, the goals, the
+contact's kind, the meeting's mode and its minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import Field, StringConstraints, field_validator
+
+from .errors import InputError, Problem
+from .loading import read_yaml, validate
+from .models import ContactKind, Mode, _check_goals, _Model
+
+Place = Literal["opener", "core", "close"]
+QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+#: Questions a sheet never holds fewer of, and the most that fit one and two printed
+#: pages with room to write (a sheet for up to 25 minutes is one page, longer two).
+MIN_QUESTIONS = 5
+MAX_ONE_PAGE = 6
+MAX_QUESTIONS = 12
+ONE_PAGE_MINUTES = 25
+MINUTES_PER_QUESTION = 3.5
+DEFAULT_GOALS = ("explore-fit", "day-to-day", "break-in")
+
+
+class Question(_Model):
+    id: QuestionId
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=220)]
+    goals: list[str] = Field(min_length=1)
+    place: Place
+    suits: list[ContactKind] | None = None
+    source: str | None = None
+
+    _goals = field_validator("goals")(_check_goals)
+
+
+class BankFile(_Model):
+    """One questions.yaml: the built-in bank, or a workspace's extension of it."""
+
+    version: int = 1
+    goals: dict[str, str] | None = None
+    replace: bool = False
+    remove: list[QuestionId] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+
+    @field_validator("goals")
+    @classmethod
+    def _known_goals(cls, goals: dict[str, str] | None) -> dict[str, str] | None:
+        if goals is not None:
+            _check_goals(list(goals))
+        return goals
+
+
+@dataclass(frozen=True)
+class Bank:
+    questions: tuple[Question, ...]
+
+    def by_place(self, place: Place) -> list[Question]:
+        return [q for q in self.questions if q.place == place]
+
+
+def _read(path: Path) -> BankFile:
+    data, lines = read_yaml(path)
+    return validate(BankFile, data, path, lines)
+
+
+def _check_ids(questions: list[Question], path: Path) -> None:
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            raise InputError([Problem(path, None, "questions", f"id {q.id!r} appears twice")])
+        seen.add(q.id)
+
+
+def load_bank(workspace_templates: Path | None) -> Bank:
+    """The built-in bank, extended or replaced by the workspace's questions.yaml."""
+    ref = resources.files("outreach") / "templates" / "questions.yaml"
+    builtin = BankFile.model_validate(yaml.safe_load(ref.read_text(encoding="utf-8")))
+    questions = list(builtin.questions)
+    user_path = workspace_templates / "questions.yaml" if workspace_templates else None
+    if user_path is not None and user_path.is_file():
+        user = _read(user_path)
+        _check_ids(user.questions, user_path)
+        if user.replace:
+            questions = []
+        unknown = [i for i in user.remove if i not in {q.id for q in questions}]
+        if unknown:
+            raise InputError([Problem(user_path, None, "remove",
+                                      f"no built-in question {', '.join(unknown)}")])
+        questions = [q for q in questions if q.id not in set(user.remove)]
+        replaced = {q.id: q for q in user.questions}
+        questions = [replaced.pop(q.id, q) for q in questions] + list(replaced.values())
+    bank = Bank(tuple(questions))
+    for place in ("opener", "core"):
+        if not bank.by_place(place):
+            where = user_path or Path("questions.yaml")
+            raise InputError([Problem(where, None, "questions",
+                                      f"the bank has no {place} question")])
+    return bank
+
+
+# -- selection -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A chosen question and why it was chosen (for --explain)."""
+
+    question: Question
+    reason: str
+
+
+def question_count(minutes: int) -> int:
+    """About one question per 3 to 4 minutes; never fewer than 5, never more than fit
+    the sheet's pages (6 on the one page of a meeting up to 25 minutes, 12 on two)."""
+    cap = MAX_ONE_PAGE if minutes <= ONE_PAGE_MINUTES else MAX_QUESTIONS
+    return max(MIN_QUESTIONS, min(cap, round(minutes / MINUTES_PER_QUESTION)))
+
+
+def _suit(question: Question, kind: ContactKind) -> int:
+    """2: written for this kind of contact; 1: for anyone; 0: for other kinds."""
+    if question.suits is None:
+        return 1
+    return 2 if kind in question.suits else 0
+
+
+def _suit_note(question: Question, kind: ContactKind) -> str:
+    if question.suits is None:
+        return "suits any contact"
+    if kind in question.suits:
+        return f"suits a {kind}"
+    return f"written for a {' or '.join(question.suits)}, the best left for this goal"
+
+
+def select(bank: Bank, goals: list[str], kind: ContactKind, mode: Mode,
+           minutes: int) -> list[Choice]:
+    """The meeting's questions, in the order to ask them.
+
+    An opener; then questions for the goals, taken in turns across the goals (so no
+    one goal takes them all), each time the question that best suits the contact's kind
+    and serves the goal most directly; then the close: feedback on the résumé when
+    meeting in person, and always, last, a request for someone else to talk to.
+    """
+    goals = list(dict.fromkeys(goals or DEFAULT_GOALS))
+    total = question_count(minutes)
+    closes: list[Choice] = []
+    if mode == "in-person":
+        resume = [q for q in bank.by_place("close") if "resume-feedback" in q.goals]
+        if resume:
+            closes.append(Choice(resume[0], "close: in person, ask for advice on the résumé"))
+    referral = [q for q in bank.by_place("close") if "referrals" in q.goals]
+    if referral:
+        closes.append(Choice(referral[0], "close: always end by asking for someone else "
+                                          "to talk to"))
+
+    order = {q.id: n for n, q in enumerate(bank.questions)}
+
+    def rank(q: Question, goal: str | None) -> tuple[int, int, int]:
+        directness = q.goals.index(goal) if goal in q.goals else len(q.goals) + 1
+        return (-_suit(q, kind), directness, order[q.id])
+
+    openers = bank.by_place("opener")
+    opener = min(openers, key=lambda q: (
+        -int(any(g in goals for g in q.goals)), -_suit(q, kind), order[q.id]))
+    served = [g for g in opener.goals if g in goals]
+    chosen = [Choice(opener, "opener: an easy first question"
+                     + (f" that also serves {', '.join(served)}" if served else "")
+                     + f"; {_suit_note(opener, kind)}")]
+
+    used = {opener.id} | {c.question.id for c in closes}
+    core = [q for q in bank.by_place("core")]
+    wanted = total - 1 - len(closes)
+    turn = 0
+    while wanted > 0:
+        progress = False
+        for goal in goals:
+            if wanted == 0:
+                break
+            candidates = [q for q in core if goal in q.goals and q.id not in used]
+            if not candidates:
+                continue
+            best = min(candidates, key=lambda q: rank(q, goal))
+            used.add(best.id)
+            chosen.append(Choice(best, f"goal {goal} (turn {turn + 1}); "
+                                       f"{_suit_note(best, kind)}"))
+            wanted -= 1
+            progress = True
+        turn += 1
+        if not progress:  # the goals are exhausted: fill from the rest of the bank
+            rest = [q for q in core if q.id not in used]
+            for q in sorted(rest, key=lambda q: rank(q, None))[:wanted]:
+                used.add(q.id)
+                chosen.append(Choice(q, f"filler: the goals have no more questions; "
+                                        f"{_suit_note(q, kind)}"))
+            break
+    return chosen + closes
