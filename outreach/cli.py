@@ -207,6 +207,128 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     _report(report)
 
 
+def _table(rows: list[tuple[str, ...]]) -> None:
+    if len(rows) < 2:
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command("thank-you")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--since", metavar="7d|YYYY-MM-DD",
+              help="The busy week: every contact with a meeting, call or decline since then "
+                   "and no thank-you after it, plus one print file in output/batches/.")
+@click.option("--mark-sent", is_flag=True,
+              help="Append thank-you-sent to each contact's history (nothing under "
+                   "profiles/ changes without it).")
+@click.option("--explain", is_flag=True, help="Name the rule that enclosed the résumé or not.")
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
+              mark_sent: bool, explain: bool, fmt: str, output_dir: Path | None, force: bool,
+              dry_run: bool, today: dt.date | None) -> None:
+    """Write the thank-you letter for the last conversation with each contact:
+    output/<id>/thank-you.pdf|.docx.
+
+    The résumé is enclosed exactly when the rules say so: after a telephone interview or
+    a decline, not after an in-person meeting. When it is, the PDF holds the letter and
+    then the résumé's pages, and the résumé file is placed beside the DOCX.
+    """
+    from .main import FORMATS, Options, owing_thank_you, parse_since, steps
+    from .main import thank_you as write_thank_you
+
+    if since and contact_ids:
+        raise click.UsageError("give contact ids or --since, not both")
+    if not since and not contact_ids:
+        raise click.UsageError("name at least one contact id, or --since 7d for the busy week")
+    day = today or dt.date.today()
+    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+                      force=force, dry_run=dry_run, today=day, explain=explain)
+    workspace = _workspace(ctx)
+    start = parse_since(since, day) if since else None
+    ids = owing_thank_you(workspace, start, day) if start else list(contact_ids)
+    with click.progressbar(length=max(1, steps(workspace, ids, options, "thank-you")),
+                           label="Writing thank-you letters", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        report = write_thank_you(workspace, None if start else ids, options, since=start,
+                                 mark_sent=mark_sent, progress=bar.update)
+    if explain:
+        _explain(report)
+    _report(report)
+    click.echo()
+    _table(report.table)
+    for cid in report.marked:
+        click.echo(f"marked thank-you-sent in the history of {cid}")
+
+
+@cli.command()
+@click.argument("contact_id", metavar="CONTACT_ID")
+@click.option("--event", required=True,
+              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent"]))
+@click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="When it happened (default: today).")
+@click.option("--mode", type=click.Choice(["in-person", "phone"]), default=None)
+@click.option("--point", "points", multiple=True, metavar="TEXT",
+              help="Something from the conversation that helped (repeatable).")
+@click.option("--referral", "referrals", multiple=True, metavar='"NAME, ORGANIZATION"',
+              help="Someone they suggested you talk to (repeatable); becomes a new contact.")
+@click.option("--resume", type=click.Choice(["reviewed", "kept", "not-discussed"]),
+              default=None, help="What happened to your résumé at the meeting.")
+@click.pass_context
+@_fail_cleanly
+def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
+        mode: str | None, points: tuple[str, ...], referrals: tuple[str, ...],
+        resume: str | None) -> None:
+    """Add what happened to a contact's history, keeping the file as you wrote it.
+
+    Each --referral becomes a contact file of its own (relationship referral, referred
+    by this contact) unless a contact of that name exists.
+    """
+    from .main import log_event
+
+    result = log_event(_workspace(ctx), contact_id, event=event, day=day, mode=mode,
+                       points=list(points), referrals=list(referrals), resume=resume)
+    click.echo(f"logged {event} on {result.entry.date.isoformat()} in {result.path}")
+    for cid, path, created in result.referrals:
+        if created:
+            click.echo(f"added contact {cid} ({path}); write to them with: "
+                       f"outreach letter {cid}")
+        else:
+            click.echo(f"{cid} is already a contact ({path})")
+
+
+@cli.command()
+@click.option("--today", "day", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="The day to judge from (default: today).")
+@click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Also write the items as calendar events.")
+@click.pass_context
+@_fail_cleanly
+def due(ctx: click.Context, day: dt.date | None, ics: Path | None) -> None:
+    """List what needs doing: follow-up calls, thank-you letters owed, referrals to write.
+
+    Exits with status 3 when something is overdue, so it can run from cron.
+    """
+    from .main import what_is_due
+
+    today = day or dt.date.today()
+    items = what_is_due(_workspace(ctx), today, ics)
+    if not items:
+        click.echo("nothing is due")
+    rows: list[tuple[str, ...]] = [("DUE", "", "CONTACT", "TO DO", "WHY", "COMMAND")]
+    for item in items:
+        rows.append((item.due.isoformat(), "OVERDUE" if item.overdue else "", item.name,
+                     item.action, item.reason, item.command))
+    _table(rows)
+    if ics is not None:
+        click.echo(f"wrote {len(items)} calendar events to {ics}")
+    if any(item.overdue for item in items):
+        sys.exit(3)
+
+
 @cli.command()
 @click.pass_context
 @_fail_cleanly

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import rules
 from .document import Document
+from .errors import InputError, Problem, WorkspaceError, display_path
 from .markup import parse
-from .models import GOALS, Mode
+from .models import GOALS, HistoryEntry, Mode
 from .questions import ONE_PAGE_MINUTES, Choice, load_bank, select
 from .templating import Templates
 from .workspace import ContactFile, ProfileFile, Workspace
@@ -213,6 +214,41 @@ def question_sheet_context(workspace: Workspace, request: Request,
     return context
 
 
+def _conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
+    entry = rules.last_conversation(contact.data, today)
+    if entry is None:
+        raise WorkspaceError(
+            f"no conversation with {contact.data.name} is logged in {display_path(contact.path)}: "
+            f"log it first, e.g. outreach log {contact.id} --event meeting --point \"...\"")
+    return entry
+
+
+def thank_you_context(workspace: Workspace, request: Request,
+                      _t: Templates) -> dict[str, Any]:
+    context = letter_context(workspace, request)
+    contact = request.contact
+    entry = _conversation(contact, request.today)
+    mode = rules.meeting_mode(contact.data, entry.mode)
+    referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
+    names = [r.name + (f" at {r.organization}" if r.organization else "")
+             for r in entry.referrals]
+    context.update({
+        "field": workspace.profile().data.target.field,
+        "conversation": {
+            "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
+            "declined": entry.event == "declined",
+            "by_phone": entry.event == "call" or mode == "phone",
+        },
+        "points": entry.points[:2],
+        "referrals": referrals,
+        "referral_names": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1
+                                       else names),
+        "referral_mention": True,
+        "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
+    })
+    return context
+
+
 def _approach(workspace: Workspace, request: Request, _t: Templates) -> dict[str, Any]:
     return approach_letter_context(workspace, request)
 
@@ -221,12 +257,14 @@ CONTEXTS: dict[str, Callable[[Workspace, Request, Templates], dict[str, Any]]] =
     "approach-letter": _approach,
     "phone-script": phone_script_context,
     "question-sheet": question_sheet_context,
+    "thank-you": thank_you_context,
 }
 
 TITLES = {
     "approach-letter": "Letter to {name}",
     "phone-script": "Phone script: {name}",
     "question-sheet": "Questions for {name}",
+    "thank-you": "Thank-you letter to {name}",
 }
 
 
@@ -239,18 +277,39 @@ def page_limit(kind: str, minutes: int) -> int:
     return 1
 
 
+def rule_enclosures(workspace: Workspace, request: Request) -> tuple[tuple[Enclosure, ...],
+                                                                     tuple[str, ...]]:
+    """What the rules enclose for this document, and why (for ``--explain``)."""
+    if request.kind != "thank-you":
+        return (), ()
+    contact = request.contact
+    decision = rules.thank_you_resume(contact.data, _conversation(contact, request.today))
+    why = (f"résumé: {decision.rule}",)
+    if not decision.enclose:
+        return (), why
+    profile = workspace.profile()
+    if profile.resume_path is None:
+        raise InputError([Problem(profile.path, 1, "resume",
+                                  f"the thank-you letter to {contact.data.name} encloses the "
+                                  f"résumé ({decision.rule.split(':')[0]}), but the profile "
+                                  "names no résumé file: add resume: <file.pdf or .docx>")])
+    return (Enclosure("Résumé", profile.resume_path),), why
+
+
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
     """Render one document for one contact and check it against the rules."""
     profile = workspace.profile()
     rules.check_enclosures(request.kind, [e.path for e in request.enclosures],
                            profile.resume_path)
+    extra, why = rule_enclosures(workspace, request)
+    request = replace(request, enclosures=extra + request.enclosures)
     context = CONTEXTS[request.kind](workspace, request, templates)
     name = f"{request.kind}.md.j2"
     markdown = templates.render(name, context)
     title = TITLES[request.kind].format(name=request.contact.data.name)
     document = Document(request.kind, title, profile.data.paper, parse(markdown))
     rules.check_document(document, templates.origin(name))
-    explanation = tuple(f"{n}. {c.question.text} -- {c.reason}"
-                        for n, c in enumerate(context.get("choices", []), start=1))
+    explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
+                              for n, c in enumerate(context.get("choices", []), start=1))
     limit = page_limit(request.kind, int(context["minutes"]))
     return Rendered(request, document, request.enclosures, limit, explanation)

@@ -76,3 +76,7 @@ class LayoutError(OutreachError):
 
 class OutputError(OutreachError):
     """A document cannot be written where it should go."""
+
+
+class UsageError(OutreachError):
+    """An option's value is not one the command understands (``--since 7x``)."""

@@ -12,13 +12,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .documents import Enclosure, Rendered, Request, build
-from .errors import LayoutError, OutputError, display_path
-from .models import Mode
+
+if TYPE_CHECKING:
+    from .due import Item
+from . import rules
+from .errors import LayoutError, OutputError, UsageError, display_path
+from .models import HistoryEntry, Mode, Referral
 from .output import Outcome, Planned, needs_writing, write_all
 from .templating import Templates
 from .workspace import ContactFile, Workspace
@@ -50,6 +55,12 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     #: Per contact id, why each document says what it says (``--explain``).
     explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The documents rendered this time, by contact id.
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: A summary table (header first) for batch commands.
+    table: list[tuple[str, ...]] = field(default_factory=list)
+    #: Contacts whose history got a ``thank-you-sent`` entry.
+    marked: list[str] = field(default_factory=list)
 
 
 class _Collect(logging.Handler):
@@ -88,7 +99,14 @@ def _enclosure_files(path: Path, rendered: Rendered) -> list[Planned]:
                     e.path.read_bytes()) for e in rendered.enclosures]
 
 
-def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered]) -> list[bytes]:
+#: Documents laid out in one WeasyPrint pass; between passes the progress bar moves.
+PASS_SIZE = 8
+
+Progress = Callable[[int], None]
+
+
+def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered],
+          progress: Progress | None = None) -> list[bytes]:
     from .writers import pdf
 
     if not rendered:
@@ -96,7 +114,12 @@ def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered]) 
     css = templates.resource("document.css").decode("utf-8")
     allowed = [workspace.templates_dir, workspace.root]
     docs = [r.document for r in rendered]
-    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
+    results: list[pdf.PdfPages] = []
+    for start in range(0, len(docs), PASS_SIZE):
+        chunk = docs[start:start + PASS_SIZE]
+        results += pdf.render(chunk, css, base_url=workspace.root, allowed=allowed)
+        if progress is not None:
+            progress(len(chunk))
     long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
     if long:  # set them once more, a little tighter
         tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
@@ -113,16 +136,18 @@ def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered]) 
     out = []
     for r, result in zip(rendered, results, strict=True):
         data = result.data
-        pdf_enclosures = [e.path for e in r.enclosures if e.path.suffix.lower() == ".pdf"]
-        if pdf_enclosures:
-            data = pdf.append(data, pdf_enclosures)
+        if r.enclosures:
+            data = pdf.append(data, [e.path for e in r.enclosures])
         out.append(data)
     return out
 
 
 def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
-             options: Options) -> Report:
-    """Write one kind of document for the contacts named (all when ``None``)."""
+             options: Options, progress: Progress | None = None) -> Report:
+    """Write one kind of document for the contacts named (all when ``None``).
+
+    ``progress`` is called with the number of documents just finished, once per PDF
+    pass and once per DOCX, so a caller can show a bar of ``steps(...)`` units."""
     report = Report()
     with collect_warnings(report.warnings):
         workspace.profile()
@@ -135,6 +160,9 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
         for e in enclosures:
             if not e.path.is_file():
                 raise OutputError(f"cannot enclose {display_path(e.path)}: no such file")
+            if e.path.suffix.lower() not in (".pdf", ".docx"):
+                raise OutputError(f"cannot enclose {display_path(e.path)}: an enclosure "
+                                  "travels inside the PDF, so it must be a PDF or DOCX file")
         out_root = options.output_dir or workspace.output_dir
 
         def target(contact: ContactFile, fmt: str) -> Path:
@@ -156,12 +184,13 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                                                        options.mode))
 
         rendered = {c.id: render(c) for c, _ in todo}
+        report.rendered = rendered
         if options.explain:  # explain every contact's document, written now or kept
             report.explanations = {c.id: (rendered[c.id] if c.id in rendered
                                           else render(c)).explanation for c in contacts}
         for_pdf = [rendered[c.id] for c, formats in todo if "pdf" in formats]
         pdf_bytes = dict(zip([r.request.contact.id for r in for_pdf],
-                             _pdfs(workspace, templates, for_pdf), strict=True))
+                             _pdfs(workspace, templates, for_pdf, progress), strict=True))
         planned: list[Planned] = []
         if any("docx" in formats for _, formats in todo):
             from .writers import docx
@@ -175,6 +204,8 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                 data = docx.render_with(rendered[contact.id].document, reference)
                 planned.append(Planned(path, data))
                 planned += _enclosure_files(path, rendered[contact.id])
+                if progress is not None:
+                    progress(1)
         report.outcomes = kept + write_all(planned, force=options.force,
                                            dry_run=options.dry_run)
         report.outcomes.sort(key=lambda o: str(o.path))
@@ -196,3 +227,137 @@ def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
             relationship += f" (from {referrer})"
         rows.append((contact.id, data.name, relationship, event))
     return rows
+
+
+def steps(workspace: Workspace, contact_ids: list[str], options: Options, kind: str) -> int:
+    """How many progress units ``generate`` will report: one per PDF and per DOCX."""
+    out_root = options.output_dir or workspace.output_dir
+    return sum(needs_writing(out_root / cid / f"{kind}.{fmt}", options.force)
+               for cid in contact_ids for fmt in options.formats)
+
+
+def parse_since(value: str, today: dt.date) -> dt.date:
+    """``7d`` (days back from today) or ``YYYY-MM-DD``."""
+    text = value.strip().lower()
+    if text.endswith("d") and text[:-1].isdigit():
+        return today - dt.timedelta(days=int(text[:-1]))
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--since takes a number of days (7d) or a date (YYYY-MM-DD), "
+                         f"not {value!r}") from None
+
+
+def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> list[str]:
+    """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
+    return [c.id for c in workspace.contacts()
+            if rules.thank_you_owed(c.data, since, today) is not None]
+
+
+def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
+              since: dt.date | None = None, mark_sent: bool = False,
+              progress: Progress | None = None) -> Report:
+    """Thank-you letters for the last conversation with each contact.
+
+    With ``since`` (the busy week): every contact owing one since that day, and one print
+    file ``output/batches/<date>-thank-you.pdf`` with every letter and its enclosures.
+    With ``mark_sent``: ``thank-you-sent`` is appended to each contact's history.
+    """
+    today = options.today or dt.date.today()
+    options = replace(options, today=today)
+    ids = owing_thank_you(workspace, since, today) if since is not None else contact_ids
+    if ids is not None and not ids:
+        report = Report()
+        report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
+                               "thank-you letter")
+        return report
+    report = generate(workspace, "thank-you", ids, options, progress)
+    contacts = workspace.contacts(ids)
+    out_root = options.output_dir or workspace.output_dir
+    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
+    for contact in contacts:
+        entry = rules.last_conversation(contact.data, today)
+        assert entry is not None  # generate() refused contacts without one
+        if not entry.points:
+            report.warnings.append(
+                f"the thank-you letter to {contact.data.name} names nothing specific from the "
+                f"conversation: add points with outreach log {contact.id} --point \"...\"")
+        decision = rules.thank_you_resume(contact.data, entry)
+        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
+        pdf = out_root / contact.id / "thank-you.pdf"
+        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
+                             "Résumé" if decision.enclose else "-",
+                             display_path(pdf if "pdf" in options.formats else
+                                          pdf.with_suffix(".docx"))))
+    if since is not None and "pdf" in options.formats:
+        batch = out_root / "batches" / f"{today.isoformat()}-thank-you.pdf"
+        files = [out_root / c.id / "thank-you.pdf" for c in contacts]
+        if options.dry_run:
+            data = b""
+        else:
+            from .writers.pdf import concatenate
+
+            data = concatenate(files)
+        report.outcomes += write_all([Planned(batch, data)], force=options.force,
+                                     dry_run=options.dry_run)
+    if mark_sent and not options.dry_run:
+        from .history import append_entries
+
+        for contact in contacts:
+            append_entries(contact, [HistoryEntry(date=today, event="thank-you-sent")])
+            report.marked.append(contact.id)
+    return report
+
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What ``outreach log`` did: the entry, the file, and the referrals it added."""
+
+    entry: HistoryEntry
+    path: str
+    referrals: list[tuple[str, str, bool]]
+
+
+def parse_referral(text: str) -> Referral:
+    """``"Ana Ruiz, County GIS"`` -> a referral with a name and an organization."""
+    name, _, organization = text.partition(",")
+    if not name.strip():
+        raise UsageError(f"--referral takes \"Name, Organization\", not {text!r}")
+    return Referral(name=name.strip(), organization=organization.strip() or None)
+
+
+def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
+              mode: str | None, points: list[str], referrals: list[str],
+              resume: str | None) -> Logged:
+    """Append one event to a contact's history; turn its referrals into contacts."""
+    from pydantic import ValidationError
+
+    from .history import add_referral_contacts, append_entries
+
+    contact = workspace.contact(contact_id)
+    today = dt.date.today()
+    when = day or today
+    if when > today:
+        raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
+    try:
+        entry = HistoryEntry.model_validate({
+            "date": when, "event": event, "mode": mode, "points": points,
+            "referrals": [parse_referral(r) for r in referrals], "resume": resume})
+    except ValidationError as exc:
+        raise UsageError(f"cannot log that: {exc.errors()[0]['msg']}") from None
+    append_entries(contact, [entry])
+    added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    return Logged(entry, display_path(contact.path),
+                  [(cid, display_path(path), created) for cid, path, created in added])
+
+
+def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None) -> list[Item]:
+    """Follow-up calls, thank-you letters owed and referrals not yet approached."""
+    from .due import due_items, to_ics
+    from .output import atomic_write
+
+    items = due_items(workspace.contacts(), today)
+    if ics is not None:
+        atomic_write(ics, to_ics(items, today))
+    return items

@@ -131,3 +131,9 @@ class Contact(_Model):
     history: list[HistoryEntry] = Field(default_factory=list)
 
     _goals = field_validator("goals")(_check_goals)
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _no_history_yet(cls, value: object) -> object:
+        """``history:`` with nothing after it means no history yet."""
+        return [] if value is None else value

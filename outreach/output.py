@@ -42,8 +42,8 @@ class Outcome:
         return f"{self.action:<8} {where}"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: a temporary file, then ``os.replace``."""
+def _temp_copy(path: Path, data: bytes) -> str:
+    """``data`` written and synced to a temporary file beside ``path``; its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -54,13 +54,43 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
         raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once: a temporary file, then ``os.replace``."""
+    tmp = _temp_copy(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+
+
+def create_new(path: Path, data: bytes) -> bool:
+    """Write a file that must not exist yet, all at once; False (nothing written) if it
+    does. A hard link to the temporary file fails, rather than replaces, a taken name."""
+    tmp = _temp_copy(path, data)
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if path.exists():
+            return False
+        os.replace(tmp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def needs_writing(path: Path, force: bool) -> bool:

@@ -11,11 +11,20 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Document, text_of
 from .errors import EnclosureRuleError, display_path
-from .models import MAX_MEETING_MINUTES, Contact, ContactKind, Mode, Paper, Profile
+from .models import (
+    MAX_MEETING_MINUTES,
+    Contact,
+    ContactKind,
+    HistoryEntry,
+    Mode,
+    Paper,
+    Profile,
+)
 
 _EXECUTIVE = re.compile(
     r"\b(chief|ceo|cfo|coo|cto|cio|president|vice[- ]president|vp|svp|evp|founder|"
@@ -94,7 +103,7 @@ def meeting_mode(contact: Contact, chosen: Mode | None = None) -> Mode:
 
 
 def letter_sent(contact: Contact) -> dt.date | None:
-    """The date of the last letter sent, when no call or meeting has followed it."""
+    """The date of the last letter sent, when no call, meeting or decline has followed it."""
     for entry in reversed(contact.history):
         if entry.event == "letter-sent":
             return entry.date
@@ -130,6 +139,65 @@ def retry_day(today: dt.date) -> str:
 def thank_you_due(conversation: dt.date) -> dt.date:
     """A thank-you letter goes out within two days of the conversation."""
     return conversation + dt.timedelta(days=2)
+
+
+# -- after a conversation --------------------------------------------------------------
+
+CONVERSATIONS = frozenset({"meeting", "call", "declined"})
+
+
+def history_as_of(contact: Contact, today: dt.date | None = None) -> list[HistoryEntry]:
+    """The history as it stands on ``today``: entries dated after it are plans, not
+    events, and are dropped; the rest in date order (entries of one day keep the order
+    they were written in)."""
+    return sorted((e for e in contact.history if today is None or e.date <= today),
+                  key=lambda e: e.date)
+
+
+def last_conversation(contact: Contact, today: dt.date | None = None) -> HistoryEntry | None:
+    """The most recent meeting, call or decline in the contact's history."""
+    found = None
+    for entry in history_as_of(contact, today):
+        if entry.event in CONVERSATIONS:
+            found = entry
+    return found
+
+
+def thank_you_owed(contact: Contact, since: dt.date | None = None,
+                   today: dt.date | None = None) -> HistoryEntry | None:
+    """The last conversation (on or after ``since``) with no ``thank-you-sent`` dated on
+    or after its day; ``None`` when nothing is owed."""
+    entry = last_conversation(contact, today)
+    if entry is None or (since is not None and entry.date < since):
+        return None
+    if any(e.event == "thank-you-sent" and e.date >= entry.date
+           for e in history_as_of(contact, today)):
+        return None
+    return entry
+
+
+@dataclass(frozen=True)
+class ResumeDecision:
+    """Whether the résumé travels with a thank-you letter, and the rule that said so."""
+
+    enclose: bool
+    rule: str
+
+
+def thank_you_resume(contact: Contact, entry: HistoryEntry) -> ResumeDecision:
+    """DESIGN.md's table: who already has the résumé, and who should get it now."""
+    if entry.event == "declined":
+        return ResumeDecision(True, "they declined or put you off: the résumé is enclosed, and "
+                                    "the letter restates the purpose, regrets not meeting and "
+                                    "asks to be remembered")
+    if entry.event == "call" or meeting_mode(contact, entry.mode) == "phone":
+        return ResumeDecision(True, "an interview by telephone: the résumé is enclosed, since "
+                                    "they have not seen it")
+    if entry.resume in ("reviewed", "kept"):
+        return ResumeDecision(False, f"met in person and they {entry.resume} the résumé: not "
+                                     "enclosed, they have it")
+    return ResumeDecision(False, "met in person, résumé not discussed: not enclosed unless "
+                                 "they asked for it")
 
 
 # -- enclosures -------------------------------------------------------------------------

@@ -153,6 +153,11 @@ class Workspace:
                 loaded.append(self.contact(cid))
             except InputError as exc:
                 problems.extend(exc.problems)
+            except WorkspaceError as exc:
+                if ids is not None:  # a contact the user named: say so plainly
+                    raise
+                problems.append(Problem(self.contacts_dir / f"{cid}.yaml", None, None,
+                                        f"{exc}; rename the file"))
         if problems:
             raise InputError(problems)
         return loaded

@@ -292,14 +292,12 @@ def test_unknown_contact_id_suggests_one(ws: Path) -> None:
 
 
 def test_contacts_lists_relationship_and_last_event(ws: Path) -> None:
-    path = ws / "profiles" / "contacts" / "jim-park.yaml"
-    path.write_text(path.read_text() + "history:\n  - {date: 2026-11-16, event: letter-sent}\n")
     result = run(ws, "contacts")
     assert result.code == 0
     rows = {line.split()[0]: line for line in result.out.splitlines()[1:]}
     assert set(rows) == set(SAMPLE_IDS)
     assert "referral (from Maria Lopez)" in rows["jim-park"]
-    assert "letter-sent 2026-11-16" in rows["jim-park"]
+    assert "letter-sent 2026-11-18" in rows["jim-park"]
     assert "friend" in rows["maria-lopez"] and rows["maria-lopez"].rstrip().endswith("-")
 
 

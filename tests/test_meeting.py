@@ -28,8 +28,8 @@ def sheet(ws: Path, cid: str, *args: str) -> tuple[str, Path]:
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = copy_workspace(tmp_path_factory.mktemp("scripts"))
-    jim = ws / "profiles" / "contacts" / "priya-raman.yaml"
-    jim.write_text(jim.read_text() + "history:\n  - {date: 2026-11-16, event: letter-sent}\n")
+    maria = ws / "profiles" / "contacts" / "maria-lopez.yaml"  # no letter: a plain call
+    assert "history" not in maria.read_text()
     result = run(ws, "script", "--all", "--date", DAY)
     assert result.code == 0, result.err
     assert result.err == ""
@@ -132,16 +132,19 @@ def test_every_contact_gets_a_script_of_at_most_two_pages(scripts: Path) -> None
 def test_referral_script_names_the_referrer_and_two_slots(scripts: Path) -> None:
     text = script_text(scripts, "jim-park")
     assert "Hello, Mr. Park. This is Dana Kehr. Do you have a moment?" in text
-    assert "Maria Lopez suggested I call you." in text
+    assert "Maria Lopez suggested I get in touch" in text
     assert "Could we meet Tuesday morning, or is Wednesday afternoon better for you?" in text
     assert "20 minutes" in text
     assert "survey of 40 tenants" in text  # the 15-second summary
 
 
 def test_script_after_a_letter_opens_from_the_letter(scripts: Path) -> None:
-    text = script_text(scripts, "priya-raman")
-    assert "I wrote to you on November 16" in text
-    assert "Could we talk Tuesday morning" in text  # not local: a call, not a meeting
+    # jim-park's history: letter-sent on 2026-11-18
+    assert "I wrote to you on November 18, after Maria Lopez suggested I get in touch" in \
+        script_text(scripts, "jim-park")
+    # no letter sent: the referrer or how they met opens the call instead
+    assert "I wrote to you" not in script_text(scripts, "maria-lopez")
+    assert "Could we talk Tuesday morning" in script_text(scripts, "thomas-whitfield")
 
 
 def test_friend_greeted_by_first_name(scripts: Path) -> None:

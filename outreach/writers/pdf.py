@@ -88,8 +88,38 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     return out
 
 
+def docx_to_pdf(path: Path) -> bytes:
+    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from ..errors import OutputError, display_path
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise OutputError(
+            f"{display_path(path)} is a DOCX file; to put its pages into the PDF, outreach "
+            "converts it with LibreOffice, which is not installed (Debian: "
+            "libreoffice-writer-nogui). Install it, or point resume: at a PDF export")
+    with tempfile.TemporaryDirectory(prefix="outreach-") as tmp:
+        source = Path(tmp) / "enclosure.docx"
+        shutil.copyfile(path, source)
+        profile = Path(tmp) / "profile"
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+            capture_output=True, text=True, timeout=180, check=False)
+        result = Path(tmp) / "enclosure.pdf"
+        if done.returncode != 0 or not result.is_file():
+            raise OutputError(f"LibreOffice could not convert {display_path(path)} to PDF: "
+                              f"{(done.stderr or done.stdout).strip()[:200]}")
+        return result.read_bytes()
+
+
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
-    """The letter followed by every page of each enclosed PDF, in order (pypdf)."""
+    """The letter followed by every page of each enclosure, in order (pypdf). PDF files
+    go in as they are; DOCX files are converted with LibreOffice first."""
     import io
 
     from pypdf import PdfWriter
@@ -97,6 +127,23 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     writer = PdfWriter()
     writer.append(io.BytesIO(letter))
     for path in enclosures:
+        if path.suffix.lower() == ".docx":
+            writer.append(io.BytesIO(docx_to_pdf(path)))
+        else:
+            writer.append(str(path))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def concatenate(files: list[Path]) -> bytes:
+    """One print file: every page of each PDF in order, each file starting on a new page."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in files:
         writer.append(str(path))
     out = io.BytesIO()
     writer.write(out)
