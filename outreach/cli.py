@@ -346,5 +346,22 @@ def contacts(ctx: click.Context) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """SIGTERM ends the command like Ctrl-C: cleanup runs, no temporary file is left."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    cli(prog_name="outreach")
+    import os
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        cli(prog_name="outreach")
+    except Exception as exc:  # a bug of ours: say so in one line; the trace on request
+        if os.environ.get("OUTREACH_DEBUG"):
+            raise
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                   "outreach: run again with OUTREACH_DEBUG=1 to see where, and report it",
+                   err=True)
+        sys.exit(70)

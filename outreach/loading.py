@@ -8,6 +8,7 @@ people: ``path:line: field: message``, all problems of a file at once.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,7 +26,17 @@ LineMap = dict[tuple[str | int, ...], int]
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so pydantic parses them and a bad date
-    (2026-13-01) is reported with its line instead of failing inside PyYAML."""
+    (2026-13-01) is reported with its line instead of failing inside PyYAML, and that
+    refuses aliases (``*name``): a profile has no use for them, and a file of nested
+    aliases can expand to gigabytes or refer to itself."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here; write the value out",
+                event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -91,6 +102,11 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         if ("\t" in text and "tab" in what.lower()) or "found character '\\t'" in what:
             what += " (YAML indents with spaces, never tabs)"
         raise InputError([Problem(path, line, None, f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InputError([Problem(path, line, None,
+                                  f"contains a control character (U+{exc.character:04X}) that "
+                                  "no document can hold; delete it")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(path, None, None, f"YAML error: {exc}")]) from None
     if node is None or data is None:
@@ -101,9 +117,36 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
     lines: LineMap = {}
     problems: list[Problem] = []
     _walk(node, (), lines, problems, path)
+    problems += _control_characters(data, (), lines, path)
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
     return data, lines
+
+
+#: Characters XML (and so DOCX and the PDF's text layer) cannot hold: C0 controls but
+#: tab, newline and carriage return; DEL and the C1 controls; U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _control_characters(value: Any, loc: tuple[str | int, ...], lines: LineMap,
+                        path: Path) -> list[Problem]:
+    """Every text value holding a character no document can hold (written as an escape
+    such as "\\a" inside double quotes): refused, with its line and field."""
+    if isinstance(value, str):
+        found = _FORBIDDEN.search(value)
+        if found is None:
+            return []
+        return [Problem(path, line_of(lines, loc), field_name(loc) or None,
+                        f"contains a control character (U+{ord(found.group()):04X}) that no "
+                        "document can hold; delete it")]
+    out: list[Problem] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _control_characters(item, (*loc, str(key)), lines, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out += _control_characters(item, (*loc, index), lines, path)
+    return out
 
 
 def line_of(lines: LineMap, loc: tuple[str | int, ...]) -> int:

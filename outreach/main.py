@@ -78,7 +78,7 @@ class _Collect(logging.Handler):
 def collect_warnings(sink: list[str]) -> Iterator[None]:
     """Warnings logged by outreach or WeasyPrint while rendering go into the report."""
     handler = _Collect(sink)
-    loggers = [logging.getLogger("outreach"), logging.getLogger("weasyprint")]
+    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
     for logger in loggers:
         logger.addHandler(handler)
     try:

@@ -8,6 +8,7 @@ new one, never half of one. An existing file is kept unless the caller forces it
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable
@@ -42,11 +43,38 @@ class Outcome:
         return f"{self.action:<8} {where}"
 
 
-def _temp_copy(path: Path, data: bytes) -> str:
-    """``data`` written and synced to a temporary file beside ``path``; its name."""
+def _mode_for(path: Path) -> int:
+    """The permissions a new file gets from the umask, or those of the file it replaces."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _folder(path: Path) -> None:
+    for parent in reversed([path.parent, *path.parent.parents]):
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(f"cannot write {display_path(path)}: {display_path(parent)} is a "
+                              "file, where a folder should be; move it away")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+
+
+def temp_prefix(path: Path) -> str:
+    """The name every temporary file for ``path`` starts with (and ends with ``.tmp``)."""
+    return f".{path.name}."
+
+
+def _temp_copy(path: Path, data: bytes) -> str:
+    """``data`` written and synced to a temporary file beside ``path``; its name."""
+    _folder(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, _mode_for(path))
     except OSError as exc:
         raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
     try:
@@ -98,16 +126,40 @@ def needs_writing(path: Path, force: bool) -> bool:
     return force or not path.exists()
 
 
+def sweep(folder: Path, name: str) -> None:
+    """Remove what a killed run left of its temporary files for ``folder/name``."""
+    if folder.is_dir():
+        for leftover in folder.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list[Outcome]:
-    """Write every planned file (or say what would be written)."""
+    """Write every planned file (or say what would be written), all or nothing.
+
+    Every file is first written in full to a temporary file beside its target; only when
+    all of them are on disk are they moved into place, one ``os.replace`` each. A failure
+    before that point removes the temporary files and leaves every target as it was.
+    """
     outcomes: list[Outcome] = []
-    for item in planned:
-        exists = item.path.exists()
-        if exists and not force:
-            outcomes.append(Outcome(item.path, "kept"))
-        elif dry_run:
-            outcomes.append(Outcome(item.path, "would overwrite" if exists else "would write"))
-        else:
-            atomic_write(item.path, item.data)
-            outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for item in planned:
+            exists = item.path.exists()
+            if exists and not force:
+                outcomes.append(Outcome(item.path, "kept"))
+            elif dry_run:
+                outcomes.append(Outcome(item.path,
+                                        "would overwrite" if exists else "would write"))
+            else:
+                sweep(item.path.parent, item.path.name)
+                staged.append((_temp_copy(item.path, item.data), item.path))
+                outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
     return outcomes

@@ -20,17 +20,10 @@ from .errors import TemplateError, display_path
 from .markup import escape
 
 
-class Markdown(str):
-    """Text that is already Markdown: a template may print it without escaping."""
-
-    __slots__ = ()
-
-
 def _finalize(value: Any) -> str:
+    """Every ``{{ value }}``: data is printed as typed, never read as Markdown."""
     if value is None:
         return ""
-    if isinstance(value, Markdown):
-        return str(value)
     return escape(str(value))
 
 
@@ -59,7 +52,6 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["md"] = lambda value: Markdown(str(value))
 
     def origin(self, name: str) -> str:
         """Where a template or resource comes from, for messages."""
@@ -75,14 +67,18 @@ class Templates:
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"template {exc.name} not found") from None
         except jinja2.TemplateSyntaxError as exc:
-            where = exc.filename or self.origin(name)
+            where = _shown(exc.filename) if exc.filename else self.origin(name)
             raise TemplateError(f"{where}:{exc.lineno}: template syntax: {exc.message}") from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"a template used by {name} in {display_path(self.folder)} is "
+                                "not UTF-8 text; save it as UTF-8" if self.folder else
+                                f"template {name} is not UTF-8 text") from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(
-                f"{self.origin(name)}:{_template_line(exc)}: template uses a value the "
-                f"document does not have: {exc.message}") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"{self.origin(name)}:{_template_line(exc)}: {exc}") from None
+            raise TemplateError(f"{_where(exc, self.origin(name))}: template uses a value the "
+                                f"document does not have: {exc.message}") from None
+        except Exception as exc:  # a template failing as it runs (1 // 0, the sandbox)
+            raise TemplateError(f"{_where(exc, self.origin(name))}: template failed: "
+                                f"{type(exc).__name__}: {exc}") from None
 
     def resource(self, name: str) -> bytes:
         """A non-template file (CSS, reference DOCX, data): workspace first, then built in."""
@@ -96,13 +92,20 @@ class Templates:
         return ref.read_bytes()
 
 
-def _template_line(exc: BaseException) -> str:
-    """The template line of the innermost frame that belongs to a template."""
+def _shown(filename: str) -> str:
+    """A template's file name as messages show it."""
+    if filename.startswith("<built-in>/"):
+        return "built-in " + filename.removeprefix("<built-in>/")
+    return display_path(Path(filename))
+
+
+def _where(exc: BaseException, fallback: str) -> str:
+    """``file:line`` of the innermost template frame of the traceback."""
     tb = exc.__traceback__
-    line = "?"
+    where = f"{fallback}:?"
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if not filename.endswith(".py"):
-            line = str(tb.tb_lineno)
+        if not filename.endswith(".py") and not filename.startswith("<frozen"):
+            where = f"{_shown(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
-    return line
+    return where

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,17 @@ from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of, load
 from .models import Contact, Profile
 
-#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name.
-CONTACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
+#: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
+#: digit (no leading dot, no '..' to climb out, no trailing dot Windows would drop).
+CONTACT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+#: Names Windows reserves for devices, whatever the extension: never a folder name.
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+
+
+def valid_contact_id(contact_id: str) -> bool:
+    """Can this id name a contact file and an output folder safely, everywhere?"""
+    return CONTACT_ID.match(contact_id) is not None and not WINDOWS_RESERVED.match(contact_id)
 RESUME_SUFFIXES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 
 
@@ -115,15 +125,16 @@ class Workspace:
                       if not p.name.startswith("."))
 
     def contact_path(self, contact_id: str) -> Path:
-        if not CONTACT_ID.match(contact_id):
+        if not valid_contact_id(contact_id):
             raise WorkspaceError(
                 f"{contact_id!r} is not a contact id: an id is the name of a file in "
-                f"{display_path(self.contacts_dir)} without .yaml (letters, digits, '.', '-', '_')"
-            )
+                f"{display_path(self.contacts_dir)} without .yaml, made of ASCII letters, "
+                "digits, '.', '-' and '_', starting and ending with a letter or digit, and "
+                "not a name Windows reserves (con, nul, com1, ...)")
         return self.contacts_dir / f"{contact_id}.yaml"
 
     def has_contact(self, contact_id: str) -> bool:
-        return CONTACT_ID.match(contact_id) is not None and self.contact_path(contact_id).is_file()
+        return valid_contact_id(contact_id) and self.contact_path(contact_id).is_file()
 
     def contact(self, contact_id: str) -> ContactFile:
         if contact_id not in self._contacts:
@@ -142,13 +153,42 @@ class Workspace:
             loaded = ContactFile(contact_id, path, data, lines)
             _check_contact(self, loaded)
             self._contacts[contact_id] = loaded
+            self._check_referral_chain(loaded)
         return self._contacts[contact_id]
+
+    def _check_referral_chain(self, contact: ContactFile) -> None:
+        """``referred_by`` ids must not lead round in a circle back to this contact."""
+        chain = [contact.id]
+        ref = contact.data.referred_by
+        while ref is not None and self.has_contact(ref):
+            if ref in chain:
+                loop = " -> ".join([*chain, ref])
+                raise InputError([Problem(
+                    contact.path, line_of(contact.lines, ("referred_by",)), "referred_by",
+                    f"the referrals go round in a circle ({loop}): referred_by names the "
+                    "person who introduced you to this contact")])
+            chain.append(ref)
+            path = self.contact_path(ref)
+            try:
+                data, _ = load(Contact, path)
+            except InputError:
+                return  # that file's own problems are reported when it is loaded
+            ref = data.referred_by
 
     def contacts(self, ids: list[str] | None = None) -> list[ContactFile]:
         """The contacts named (or all), every file validated; all problems reported at once."""
         problems: list[Problem] = []
         loaded: list[ContactFile] = []
+        seen: dict[str, str] = {}
         for cid in self.contact_ids() if ids is None else ids:
+            folded = cid.casefold()
+            if folded in seen and seen[folded] != cid:  # one output folder for two people
+                problems.append(Problem(
+                    self.contacts_dir / f"{cid}.yaml", None, None,
+                    f"differs from {seen[folded]}.yaml only in upper and lower case, so both "
+                    "would write to the same output folder on Windows and macOS; rename one"))
+                continue
+            seen[folded] = cid
             try:
                 loaded.append(self.contact(cid))
             except InputError as exc:
@@ -194,6 +234,14 @@ def _check_resume(profile: ProfileFile) -> None:
 
 def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
     data = contact.data
+    today = dt.date.today()
+    for index, entry in enumerate(data.history):
+        if entry.date > today:
+            raise InputError([Problem(
+                contact.path, line_of(contact.lines, ("history", index, "date")),
+                f"history[{index}].date",
+                f"{entry.date.isoformat()} is in the future: the history records what has "
+                "happened (keep plans in notes)")])
     if data.relationship == "referral" and not (data.referred_by or data.how_we_met):
         raise InputError([Problem(
             contact.path, line_of(contact.lines, ("relationship",)), "referred_by",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach.errors import OutreachError
+from outreach.errors import InputError, OutreachError
 from outreach.history import (
     add_referral_contacts,
     append_entries,
@@ -615,14 +615,15 @@ def test_a_result_that_loses_anything_is_refused_even_if_valid(
     assert contact.path.read_text(encoding="utf-8") == RICH
 
 
-def test_anchors_and_aliases_in_the_history(tmp_path: Path) -> None:
+def test_aliases_are_refused_and_the_file_left_alone(tmp_path: Path) -> None:
+    # outreach refuses YAML aliases everywhere (a self-referring or nested alias can
+    # expand without end), so a file holding one is reported, never rewritten
     original = ("name: Jim Park\nrelationship: friend\nhistory: &h\n"
                 "  - &first {date: 2026-11-16, event: call}\n  - *first\n# about notes\n"
                 "notes: x\n")
-    contact = contact_file(tmp_path, original)
-    append_entries(contact, [THANKS])
-    text = contact.path.read_text(encoding="utf-8")
-    runs = inserted(original.splitlines(), text.splitlines())
-    assert runs[0][0] == 5
-    assert [e.event for e in reload(contact.path).history] == ["call", "call",
-                                                                "thank-you-sent"]
+    path = tmp_path / "profiles" / "contacts" / "jim-park.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(original, encoding="utf-8")
+    with pytest.raises(InputError, match="aliases"):
+        Workspace(tmp_path).contact("jim-park")
+    assert path.read_text(encoding="utf-8") == original

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Mm
 
 from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+from ..errors import TemplateError
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,13 @@ PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 
 class _Writer:
     def __init__(self, reference: bytes) -> None:
-        self.doc = open_docx(io.BytesIO(reference))
+        try:
+            self.doc = open_docx(io.BytesIO(reference))
+        except Exception as exc:  # not a zip, not a Word document, a damaged one
+            raise TemplateError(f"reference.docx is not a Word document that can be used "
+                                f"for styles ({type(exc).__name__}: {exc}); save it again "
+                                "from Word as .docx, or delete it to use the built-in one"
+                                ) from None
         self.styles = {s.name for s in self.doc.styles}
         body = self.doc.element.body
         for child in list(body):
@@ -113,7 +120,7 @@ def render_with(document: Document, reference: bytes) -> bytes:
         else:  # scripts and sheets: narrower margins, more room to write
             section.left_margin = section.right_margin = Inches(0.75)
             section.top_margin = section.bottom_margin = Inches(0.75)
-    writer.doc.core_properties.title = document.title
+    writer.doc.core_properties.title = document.title[:255]  # the format's limit
     writer.blocks(document.blocks, DEFAULT_STYLE)
     writer.keep_close_with_body()
     out = io.BytesIO()

@@ -123,14 +123,21 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     import io
 
     from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from ..errors import OutputError, display_path
 
     writer = PdfWriter()
     writer.append(io.BytesIO(letter))
     for path in enclosures:
-        if path.suffix.lower() == ".docx":
-            writer.append(io.BytesIO(docx_to_pdf(path)))
-        else:
-            writer.append(str(path))
+        try:
+            if path.suffix.lower() == ".docx":
+                writer.append(io.BytesIO(docx_to_pdf(path)))
+            else:
+                writer.append(str(path))
+        except (PyPdfError, ValueError, OSError) as exc:
+            raise OutputError(f"cannot enclose {display_path(path)}: it is not a PDF that "
+                              f"can be read ({exc})") from None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
