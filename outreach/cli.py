@@ -59,6 +59,10 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
 
 
+def _formats(fmt: str) -> tuple[str, ...]:
+    return ("pdf", "docx") if fmt == "both" else (fmt,)
+
+
 def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
     if all_ and contact_ids:
         raise click.UsageError("give contact ids or --all, not both")
@@ -117,9 +121,9 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     The letter asks for information and advice, never a job, and never encloses the
     résumé: bring it to the meeting instead.
     """
-    from .main import FORMATS, Options, generate
+    from .main import Options, generate
 
-    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+    options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, enclose=enclose)
     _report(generate(_workspace(ctx), "approach-letter", _ids(contact_ids, all_), options))
 
@@ -159,9 +163,9 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
     The call, a two-choice close from your availability, then the branches: an
     assistant, voicemail, "too busy / send your résumé", and "yes, now".
     """
-    from .main import FORMATS, Options, generate
+    from .main import Options, generate
 
-    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+    options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, mode=mode,  # type: ignore[arg-type]
                       explain=explain)
     report = generate(_workspace(ctx), "phone-script", _ids(contact_ids, all_), options)
@@ -173,7 +177,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
-@click.option("--minutes", type=click.IntRange(10, 60), default=None,
+@click.option("--minutes", type=click.IntRange(10, 40), default=None,
               help="The meeting's length (default: the profile's meeting_minutes).")
 @click.option("--goal", "goals", multiple=True, metavar="GOAL",
               help="A goal for this meeting (repeatable); replaces the contact's and "
@@ -191,14 +195,9 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     Research notes, the agenda, questions chosen for your goals (about one per 3 to 4
     minutes, at least 5) with room for answers, the closing asks, and what to do after.
     """
-    from .main import FORMATS, Options, generate
-    from .models import GOALS
+    from .main import Options, generate
 
-    unknown = [g for g in goals if g not in GOALS]
-    if unknown:
-        raise click.BadParameter(f"unknown goal {', '.join(unknown)}; valid goals are: "
-                                 f"{', '.join(GOALS)}", param_hint="--goal")
-    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+    options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
                       goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
     report = generate(_workspace(ctx), "question-sheet", _ids(contact_ids, all_), options)
@@ -237,7 +236,7 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     a decline, not after an in-person meeting. When it is, the PDF holds the letter and
     then the résumé's pages, and the résumé file is placed beside the DOCX.
     """
-    from .main import FORMATS, Options, owing_thank_you, parse_since, steps
+    from .main import Options, owing_thank_you, parse_since, steps
     from .main import thank_you as write_thank_you
 
     if since and contact_ids:
@@ -245,7 +244,7 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     if not since and not contact_ids:
         raise click.UsageError("name at least one contact id, or --since 7d for the busy week")
     day = today or dt.date.today()
-    options = Options(formats=FORMATS if fmt == "both" else (fmt,), output_dir=output_dir,
+    options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=day, explain=explain)
     workspace = _workspace(ctx)
     start = parse_since(since, day) if since else None

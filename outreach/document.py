@@ -64,10 +64,6 @@ Block = Paragraph | Heading | ListBlock | Part
 #: Parts whose source lines are kept as lines (addresses, signature), not reflowed.
 LINE_ROLES = frozenset({"sender", "date", "inside-address", "close", "signature", "enclosure"})
 
-#: The letter frame, in order. A document with a ``body`` part is a letter.
-LETTER_ROLES = ("sender", "date", "inside-address", "salutation", "body", "close",
-                "signature", "enclosure")
-
 
 @dataclass(frozen=True)
 class Document:

@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .document import Document
-from .errors import InputError, Problem, WorkspaceError, display_path
+from .document import Document, text_of
+from .errors import EnclosureRuleError, InputError, Problem, WorkspaceError, display_path
 from .markup import parse
 from .models import GOALS, HistoryEntry, Mode
-from .questions import ONE_PAGE_MINUTES, Choice, load_bank, select
+from .questions import DEFAULT_GOALS, ONE_PAGE_MINUTES, Choice, load_bank, select
 from .templating import Templates
 from .workspace import ContactFile, ProfileFile, Workspace
-
-KINDS = ("approach-letter", "phone-script", "question-sheet", "thank-you")
 
 
 @dataclass(frozen=True)
@@ -77,8 +75,20 @@ def with_article(phrase: str) -> str:
     first = phrase.split(maxsplit=1)[0] if phrase.split() else ""
     if first.lower() in {"a", "an", "the"} or first.lower().endswith("'s"):
         return phrase
-    vowel = first[:1].lower() in "aeiou" or (first.isupper() and first[:1] in "AEFHILMNORSX")
+    word = first.lower()
+    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
+        vowel = first[0] in "AEFHILMNORSX"
+    elif word.startswith(_CONSONANT_SOUND):  # university, user, European, one-time
+        vowel = False
+    elif word.startswith(_SILENT_H):  # honors, hourly
+        vowel = True
+    else:
+        vowel = word[:1] in "aeiou"
     return ("an " if vowel else "a ") + phrase
+
+
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 
 
 def _sender(profile: ProfileFile) -> dict[str, Any]:
@@ -183,14 +193,19 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
 def phone_script_context(workspace: Workspace, request: Request,
                          templates: Templates) -> dict[str, Any]:
     context = _meeting_context(workspace, request)
-    profile = workspace.profile().data
+    loaded = workspace.profile()
+    profile = loaded.data
+    if not profile.phone:
+        raise InputError([Problem(loaded.path, 1, "phone",
+                                  "the phone script gives your number to an assistant and on "
+                                  "voicemail: add phone: \"+1 ...\" to the profile")])
     sent = rules.letter_sent(request.contact.data)
     context.update({
         "letter_sent": rules.spoken_date(sent) if sent else None,
         "slots": rules.two_choices(profile.availability),
         "retry_day": rules.retry_day(request.today),
-        "questions": _choices(workspace, templates, request, "phone",
-                              rules.meeting_minutes(profile)),
+        "choices": _choices(workspace, templates, request, "phone",
+                            rules.meeting_minutes(profile)),
     })
     return context
 
@@ -201,7 +216,7 @@ def question_sheet_context(workspace: Workspace, request: Request,
     minutes = request.minutes or rules.meeting_minutes(workspace.profile().data)
     choices = _choices(workspace, templates, request, context["mode"], minutes)
     closes = [c for c in choices if c.question.place == "close"]
-    goals = meeting_goals(workspace, request) or ["explore-fit", "day-to-day", "break-in"]
+    goals = meeting_goals(workspace, request) or list(DEFAULT_GOALS)
     context.update({
         "minutes": minutes,
         "choices": choices,
@@ -296,6 +311,39 @@ def rule_enclosures(workspace: Workspace, request: Request) -> tuple[tuple[Enclo
     return (Enclosure("Résumé", profile.resume_path),), why
 
 
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def check_resume_rule(document: Document, template: str, workspace: Workspace,
+                      contact: ContactFile) -> None:
+    """An approach letter never carries the résumé, whatever a template or the user's
+    own text in a profile or contact says."""
+    if document.kind not in rules.NO_RESUME_KINDS:
+        return
+    enclosure = document.part("enclosure")
+    if enclosure is not None and rules.lists_resume(text_of(enclosure.blocks)):
+        raise EnclosureRuleError(f"template {template} lists the résumé as an enclosure: "
+                                 f"{rules.WHY_NO_RESUME}")
+    claim = rules.resume_claim(document.text())
+    if claim is None:
+        return
+    profile = workspace.profile()
+    for path, data in ((contact.path, contact.data), (profile.path, profile.data)):
+        if any(claim in text for text in _strings(data.model_dump(mode="json"))):
+            raise EnclosureRuleError(f"your text in {display_path(path)} says the résumé "
+                                     f"comes with the letter (“{claim}”): "
+                                     f"{rules.WHY_NO_RESUME}")
+    raise EnclosureRuleError(f"template {template} says the résumé travels with the letter "
+                             f"(“{claim}”): {rules.WHY_NO_RESUME}")
+
+
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
     """Render one document for one contact and check it against the rules."""
     profile = workspace.profile()
@@ -308,7 +356,7 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     markdown = templates.render(name, context)
     title = TITLES[request.kind].format(name=request.contact.data.name)
     document = Document(request.kind, title, profile.data.paper, parse(markdown))
-    rules.check_document(document, templates.origin(name))
+    check_resume_rule(document, templates.origin(name), workspace, request.contact)
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))
     limit = page_limit(request.kind, int(context["minutes"]))

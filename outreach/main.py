@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .due import Item
 from . import rules
 from .errors import LayoutError, OutputError, UsageError, display_path
-from .models import HistoryEntry, Mode, Referral
+from .models import GOALS, HistoryEntry, Mode, Referral
 from .output import Outcome, Planned, needs_writing, write_all
 from .templating import Templates
 from .workspace import ContactFile, Workspace
@@ -105,8 +105,19 @@ PASS_SIZE = 8
 Progress = Callable[[int], None]
 
 
-def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered],
-          progress: Progress | None = None) -> list[bytes]:
+@dataclass(frozen=True)
+class _Laid:
+    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
+
+    data: bytes
+    compact: bool
+
+
+def _layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
+            progress: Progress | None = None) -> list[_Laid]:
+    """Every document laid out as PDF, in passes of several, checked against its page
+    limit. DOCX-only runs need it too: the page count is measured here, and a document
+    that was set tighter is written tighter in Word as well."""
     from .writers import pdf
 
     if not rendered:
@@ -133,13 +144,7 @@ def _pdfs(workspace: Workspace, templates: Templates, rendered: list[Rendered],
                     f"{result.pages} pages, more than {limit}: shorten the profile's summary "
                     f"or the text in {display_path(who.path)}, or the template")
             results[i] = result
-    out = []
-    for r, result in zip(rendered, results, strict=True):
-        data = result.data
-        if r.enclosures:
-            data = pdf.append(data, [e.path for e in r.enclosures])
-        out.append(data)
-    return out
+    return [_Laid(result.data, i in long) for i, result in enumerate(results)]
 
 
 def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
@@ -149,6 +154,10 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
     ``progress`` is called with the number of documents just finished, once per PDF
     pass and once per DOCX, so a caller can show a bar of ``steps(...)`` units."""
     report = Report()
+    unknown = [g for g in options.goals if g not in GOALS]
+    if unknown:
+        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                         f"{', '.join(GOALS)}")
     with collect_warnings(report.warnings):
         workspace.profile()
         contacts = workspace.contacts(contact_ids)
@@ -188,9 +197,8 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
         if options.explain:  # explain every contact's document, written now or kept
             report.explanations = {c.id: (rendered[c.id] if c.id in rendered
                                           else render(c)).explanation for c in contacts}
-        for_pdf = [rendered[c.id] for c, formats in todo if "pdf" in formats]
-        pdf_bytes = dict(zip([r.request.contact.id for r in for_pdf],
-                             _pdfs(workspace, templates, for_pdf, progress), strict=True))
+        laid = dict(zip(rendered, _layout(workspace, templates, list(rendered.values()),
+                                          progress), strict=True))
         planned: list[Planned] = []
         if any("docx" in formats for _, formats in todo):
             from .writers import docx
@@ -198,10 +206,17 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
             reference = templates.resource("reference.docx")
         for contact, formats in todo:
             if "pdf" in formats:
-                planned.append(Planned(target(contact, "pdf"), pdf_bytes[contact.id]))
+                data = laid[contact.id].data
+                enclosed = [e.path for e in rendered[contact.id].enclosures]
+                if enclosed:
+                    from .writers.pdf import append
+
+                    data = append(data, enclosed)
+                planned.append(Planned(target(contact, "pdf"), data))
             if "docx" in formats:
                 path = target(contact, "docx")
-                data = docx.render_with(rendered[contact.id].document, reference)
+                data = docx.render_with(rendered[contact.id].document, reference,
+                                        compact=laid[contact.id].compact)
                 planned.append(Planned(path, data))
                 planned += _enclosure_files(path, rendered[contact.id])
                 if progress is not None:
@@ -230,10 +245,15 @@ def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
 
 
 def steps(workspace: Workspace, contact_ids: list[str], options: Options, kind: str) -> int:
-    """How many progress units ``generate`` will report: one per PDF and per DOCX."""
+    """How many progress units ``generate`` will report: one per document laid out,
+    one per DOCX written."""
     out_root = options.output_dir or workspace.output_dir
-    return sum(needs_writing(out_root / cid / f"{kind}.{fmt}", options.force)
-               for cid in contact_ids for fmt in options.formats)
+    total = 0
+    for cid in contact_ids:
+        formats = [f for f in options.formats
+                   if needs_writing(out_root / cid / f"{kind}.{f}", options.force)]
+        total += bool(formats) + ("docx" in formats)
+    return total
 
 
 def parse_since(value: str, today: dt.date) -> dt.date:

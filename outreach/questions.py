@@ -25,13 +25,14 @@ from .models import ContactKind, Mode, _check_goals, _Model
 Place = Literal["opener", "core", "close"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
-#: Questions a sheet never holds fewer of, and the most that fit one and two printed
-#: pages with room to write (a sheet for up to 25 minutes is one page, longer two).
+#: Prepared questions (the opener and those for the goals; the closing asks come on top):
+#: never fewer than 5, about one per 4 minutes, and no more than fit the sheet's pages
+#: with room to write (a meeting up to 25 minutes is one page, a longer one two).
 MIN_QUESTIONS = 5
-MAX_ONE_PAGE = 6
-MAX_QUESTIONS = 12
+MAX_ONE_PAGE = 5
+MAX_QUESTIONS = 10
 ONE_PAGE_MINUTES = 25
-MINUTES_PER_QUESTION = 3.5
+MINUTES_PER_QUESTION = 4
 DEFAULT_GOALS = ("explore-fit", "day-to-day", "break-in")
 
 
@@ -103,11 +104,15 @@ def load_bank(workspace_templates: Path | None) -> Bank:
         replaced = {q.id: q for q in user.questions}
         questions = [replaced.pop(q.id, q) for q in questions] + list(replaced.values())
     bank = Bank(tuple(questions))
+    where = user_path or Path("questions.yaml")
     for place in ("opener", "core"):
         if not bank.by_place(place):
-            where = user_path or Path("questions.yaml")
             raise InputError([Problem(where, None, "questions",
                                       f"the bank has no {place} question")])
+    if not any("referrals" in q.goals for q in bank.by_place("close")):
+        raise InputError([Problem(where, None, "questions",
+                                  "the bank has no close question for the goal referrals: "
+                                  "every meeting ends by asking for someone else to talk to")])
     return bank
 
 
@@ -123,8 +128,9 @@ class Choice:
 
 
 def question_count(minutes: int) -> int:
-    """About one question per 3 to 4 minutes; never fewer than 5, never more than fit
-    the sheet's pages (6 on the one page of a meeting up to 25 minutes, 12 on two)."""
+    """Prepared questions for a meeting of ``minutes``: about one per 4 minutes, never
+    fewer than 5, never more than fit the sheet (5 on one page, 10 on two). With the
+    closing asks a 20-minute sheet holds 7 numbered questions, a 40-minute one 12."""
     cap = MAX_ONE_PAGE if minutes <= ONE_PAGE_MINUTES else MAX_QUESTIONS
     return max(MIN_QUESTIONS, min(cap, round(minutes / MINUTES_PER_QUESTION)))
 
@@ -181,7 +187,7 @@ def select(bank: Bank, goals: list[str], kind: ContactKind, mode: Mode,
 
     used = {opener.id} | {c.question.id for c in closes}
     core = [q for q in bank.by_place("core")]
-    wanted = total - 1 - len(closes)
+    wanted = total - 1
     turn = 0
     while wanted > 0:
         progress = False

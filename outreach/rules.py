@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document, text_of
 from .errors import EnclosureRuleError, display_path
 from .models import (
     MAX_MEETING_MINUTES,
@@ -214,9 +213,13 @@ WHY_NO_RESUME = (
 _RESUME_NAME = re.compile(r"r[eé]sum[eé]|(?<![a-z])cv(?![a-z])|curriculum[ _-]?vitae",
                           re.IGNORECASE)
 _RESUME_WORD = r"r[eé]sum[eé]s?|\bcv\b|curriculum vitae"
-_RESUME_MENTION = re.compile(
-    rf"(enclos\w*|attach\w*)\W+(?:\w+\W+){{0,4}}({_RESUME_WORD})|"
-    rf"({_RESUME_WORD})\W+(?:\w+\W+){{0,3}}(enclosed|attached)",
+#: The writer saying the résumé comes with the letter: "I have enclosed my résumé",
+#: "my CV is attached", "enclosed is a copy of my résumé", "please find my résumé".
+_RESUME_CLAIM = re.compile(
+    rf"\b(enclos\w*|attach\w*|please find|included)\W+(?:(?:is|are|a|an|the|copy|of|here)\W+)*"
+    rf"my\W+(?:\w+\W+){{0,2}}({_RESUME_WORD})|"
+    rf"\bmy\W+(?:\w+\W+){{0,2}}({_RESUME_WORD})\W+(?:(?:is|are|has|been)\W+)*"
+    rf"(enclosed|attached|included)",
     re.IGNORECASE)
 
 
@@ -243,16 +246,12 @@ def check_enclosures(kind: str, enclosures: list[Path], resume: Path | None) -> 
             raise EnclosureRuleError(f"cannot enclose {display_path(path)}: {WHY_NO_RESUME}")
 
 
-def check_document(document: Document, template: str) -> None:
-    """Check a rendered document against the enclosure rule, whatever its template says."""
-    if document.kind not in NO_RESUME_KINDS:
-        return
-    enclosure = document.part("enclosure")
-    if enclosure is not None and re.search(_RESUME_WORD, text_of(enclosure.blocks), re.I):
-        raise EnclosureRuleError(f"template {template} lists the résumé as an enclosure: "
-                                 f"{WHY_NO_RESUME}")
-    match = _RESUME_MENTION.search(document.text())
-    if match:
-        raise EnclosureRuleError(
-            f"template {template} says the résumé travels with the letter "
-            f"(“{match.group(0)}”): {WHY_NO_RESUME}")
+def lists_resume(enclosure_line: str) -> bool:
+    """Does an enclosure line name the résumé?"""
+    return re.search(_RESUME_WORD, enclosure_line, re.IGNORECASE) is not None
+
+
+def resume_claim(text: str) -> str | None:
+    """The words in ``text`` that say the résumé is enclosed or attached, if any."""
+    match = _RESUME_CLAIM.search(text)
+    return match.group(0) if match else None

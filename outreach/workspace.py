@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of, load
 from .models import Contact, Profile
+
+log = logging.getLogger(__name__)
 
 #: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
 #: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
@@ -119,8 +122,11 @@ class Workspace:
     # -- contacts ------------------------------------------------------------------
 
     def contact_ids(self) -> list[str]:
+        """The ids of every ``*.yaml`` in profiles/contacts/ (a ``*.yml`` is warned of)."""
         if not self.contacts_dir.is_dir():
             return []
+        for stray in sorted(self.contacts_dir.glob("*.yml")):
+            log.warning("%s is ignored: contact files end in .yaml", display_path(stray))
         return sorted(p.stem for p in self.contacts_dir.glob("*.yaml")
                       if not p.name.startswith("."))
 
@@ -180,7 +186,10 @@ class Workspace:
         problems: list[Problem] = []
         loaded: list[ContactFile] = []
         seen: dict[str, str] = {}
-        for cid in self.contact_ids() if ids is None else ids:
+        if ids is None and not self.contact_ids():
+            raise WorkspaceError(f"no contacts in {display_path(self.contacts_dir)}: add one "
+                                 "YAML file per person (see README.md)")
+        for cid in self.contact_ids() if ids is None else list(dict.fromkeys(ids)):
             folded = cid.casefold()
             if folded in seen and seen[folded] != cid:  # one output folder for two people
                 problems.append(Problem(
@@ -232,6 +241,12 @@ def _check_resume(profile: ProfileFile) -> None:
                                   f"{display_path(path)} is not a real {kind} file")])
 
 
+def _looks_like_id(value: str) -> bool:
+    """``maria-lopez`` is meant as a contact id; ``Maria Lopez`` or ``Maria`` is a name."""
+    return value == value.lower() and CONTACT_ID.match(value) is not None and (
+        "-" in value or "_" in value or value.isascii())
+
+
 def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
     data = contact.data
     today = dt.date.today()
@@ -247,6 +262,16 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
             contact.path, line_of(contact.lines, ("relationship",)), "referred_by",
             "a referral needs referred_by (a contact id or a name) so the letter can say who "
             "suggested the contact")])
+    ref = data.referred_by
+    if ref is not None and _looks_like_id(ref) and not workspace.has_contact(ref):
+        import difflib
+
+        close = difflib.get_close_matches(ref, workspace.contact_ids(), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise InputError([Problem(
+            contact.path, line_of(contact.lines, ("referred_by",)), "referred_by",
+            f"no contact '{ref}'; {hint}write the id of another contact, or the "
+            "referrer's full name")])
     if data.relationship in {"acquaintance", "alumni", "cold"} and not data.how_we_met:
         raise InputError([Problem(
             contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",

@@ -40,7 +40,7 @@ address: |
   800 E Monroe St
   Springfield, IL 62701
 relationship: referral
-referred_by: maria-lopez   # a contact id
+referred_by: Maria Lopez   # a contact id
 
 history:   # oldest first
   - {date: 2026-11-16, event: letter-sent}  # the first letter

@@ -103,7 +103,7 @@ def test_sheet_docx_has_the_questions_and_room_to_write(ws: Path) -> None:
     text, _ = sheet(ws, "jim-park")
     document = docx.Document(str(ws / "output" / "jim-park" / "question-sheet.docx"))
     paragraphs = document.paragraphs
-    answers = [p for p in paragraphs if p.style.name == "Answer Space"]
+    answers = [p for p in paragraphs if p.style.name in ("Answer Space", "Short Answer Space")]
     questions = [p for p in paragraphs if p.style.name == "Question"]
     assert len(answers) == len(questions) == len(numbered(text))
     assert comparable(docx_text(ws / "output" / "jim-park" / "question-sheet.docx")) == \
@@ -113,7 +113,7 @@ def test_sheet_docx_has_the_questions_and_room_to_write(ws: Path) -> None:
 def test_explain_says_why_each_question(ws: Path) -> None:
     result = run(ws, "questions", "jim-park", "--explain", "--dry-run")
     lines = [ln for ln in result.out.splitlines() if re.match(r"\s+\d+\. ", ln)]
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert "opener" in lines[0]
     assert "goal explore-fit" in lines[1]
     assert "close: always end by asking for someone else" in lines[-1]

@@ -33,8 +33,8 @@ def test_bank_holds_the_seeds_questions(bank: Bank) -> None:
     assert all(q.source for q in bank.questions)  # each traced to a seed
 
 
-@pytest.mark.parametrize("minutes,count", [(10, 5), (15, 5), (20, 6), (25, 6), (30, 9),
-                                           (40, 11), (60, 12)])
+@pytest.mark.parametrize("minutes,count", [(10, 5), (15, 5), (20, 5), (25, 5), (30, 8),
+                                           (36, 9), (40, 10), (60, 10)])
 def test_count_fits_the_minutes_and_the_page(minutes: int, count: int) -> None:
     assert question_count(minutes) == count
 
@@ -47,7 +47,7 @@ def test_selection_is_deterministic(bank: Bank) -> None:
 def test_shape_opener_goals_then_close(bank: Bank) -> None:
     chosen = select(bank, ["explore-fit", "break-in", "industry-outlook"], "manager",
                     "in-person", 20)
-    assert len(chosen) == 6
+    assert len(chosen) == 7  # five prepared questions, then the two closing asks
     assert chosen[0].question.place == "opener"
     assert [c.question.place for c in chosen[-2:]] == ["close", "close"]
     assert "resume-feedback" in chosen[-2].question.goals  # in person: résumé feedback
@@ -63,7 +63,7 @@ def test_by_phone_no_resume_feedback_but_still_a_referral(bank: Bank) -> None:
     assert not any(c.question.place == "close" and "resume-feedback" in c.question.goals
                    for c in chosen)
     assert "referrals" in chosen[-1].question.goals
-    assert len(chosen) == 6
+    assert len(chosen) == 6  # five prepared questions and the referral ask
 
 
 def test_different_goals_give_different_questions(bank: Bank) -> None:
@@ -84,7 +84,7 @@ def test_weighted_to_the_contacts_kind(bank: Bank) -> None:
 def test_longer_meeting_more_questions_still_ending_with_referral(bank: Bank) -> None:
     short = select(bank, ["explore-fit"], "peer", "in-person", 20)
     long = select(bank, ["explore-fit"], "peer", "in-person", 40)
-    assert len(long) == 11 > len(short)
+    assert len(long) == 12 > len(short)
     assert "referrals" in long[-1].question.goals
     assert len(set(ids(long))) == len(long)  # no question twice
 
@@ -128,8 +128,17 @@ replace: true
 questions:
   - {id: hello, text: "How did you start?", goals: [career-path], place: opener}
   - {id: work, text: "What is the work like?", goals: [day-to-day], place: core}
+  - {id: who, text: "Who else should I ask?", goals: [referrals], place: close}
 """)
-    assert [q.id for q in load_bank(folder).questions] == ["hello", "work"]
+    assert [q.id for q in load_bank(folder).questions] == ["hello", "work", "who"]
+
+
+def test_a_bank_without_a_referral_close_is_refused(tmp_path: Path) -> None:
+    folder = write_bank(tmp_path, """\
+remove: [referral]
+""")
+    with pytest.raises(InputError, match="no close question for the goal referrals"):
+        load_bank(folder)
 
 
 def test_workspace_bank_errors_name_file_line_and_field(tmp_path: Path) -> None:
@@ -149,6 +158,6 @@ questions:
 
 def test_cli_rejects_an_unknown_goal(ws: Path) -> None:
     result = run(ws, "questions", "jim-park", "--goal", "salary")
-    assert result.code == 2
+    assert result.code == 1
     assert "unknown goal salary" in result.err and "explore-fit" in result.err
     assert not (ws / "output").exists()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from outreach import rules
-from outreach.document import Document, Paragraph, Part, Span
 from outreach.documents import with_article
 from outreach.errors import EnclosureRuleError
 from outreach.models import Contact, Profile
@@ -99,19 +98,27 @@ def test_approach_letter_never_encloses_resume(tmp_path: Path) -> None:
     rules.check_enclosures("thank-you", [resume], resume)  # allowed there
 
 
-def _letter(body: str, enclosure: str | None = None) -> Document:
-    blocks: list[Part] = [Part("body", (Paragraph((Span(body),)),))]
-    if enclosure:
-        blocks.append(Part("enclosure", (Paragraph((Span(enclosure),)),)))
-    return Document("approach-letter", "t", "letter", tuple(blocks))
+@pytest.mark.parametrize("text", [
+    "I have enclosed my resume for your review.",
+    "My résumé is attached.",
+    "Enclosed is a copy of my résumé.",
+    "Please find my CV, which lists my projects.",
+    "I am attaching my current résumé.",
+])
+def test_a_claim_that_the_resume_comes_along_is_found(text: str) -> None:
+    assert rules.resume_claim(text)
 
 
-def test_rendered_approach_letter_is_checked_whatever_the_template() -> None:
-    with pytest.raises(EnclosureRuleError, match="lists the résumé"):
-        rules.check_document(_letter("Hello.", "Enclosure: Résumé"), "mine.md.j2")
-    with pytest.raises(EnclosureRuleError, match="travels with the letter"):
-        rules.check_document(_letter("I have enclosed my resume for your review."), "m")
-    with pytest.raises(EnclosureRuleError):
-        rules.check_document(_letter("My résumé is attached."), "m")
-    # talking about the résumé at the meeting is fine
-    rules.check_document(_letter("I would value your advice on my résumé when we meet."), "m")
+@pytest.mark.parametrize("text", [
+    "I would value your advice on my résumé when we meet.",
+    "Your talk on why employers ignore an attached CV stayed with me.",
+    "I will bring my résumé to our meeting.",
+])
+def test_talking_about_the_resume_is_not_a_claim(text: str) -> None:
+    assert rules.resume_claim(text) is None
+
+
+def test_an_enclosure_line_naming_the_resume() -> None:
+    assert rules.lists_resume("Enclosures: Résumé, article.pdf")
+    assert rules.lists_resume("Enclosure: dana-cv.pdf")
+    assert not rules.lists_resume("Enclosure: article.pdf")

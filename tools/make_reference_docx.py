@@ -32,7 +32,8 @@ SPACING: dict[str, tuple[float, float, bool, bool]] = {
     "Signature": (36, 0, False, False),
     "Enclosure": (18, 0, False, False),
     "Note": (0, 9, False, True),
-    "Answer Space": (0, 30, False, False),
+    "Answer Space": (0, 26, False, False),
+    "Short Answer Space": (0, 14, False, False),
     "Spoken": (0, 6, False, False),
     "Question": (6, 0, True, False),
     "Meta": (0, 6, False, False),
@@ -84,7 +85,7 @@ def main() -> None:
             fmt.first_line_indent = Inches(-0.3)
             fmt.tab_stops.add_tab_stop(Inches(0.3))
             fmt.space_after = Pt(4)
-        if name == "Answer Space":
+        if name in ("Answer Space", "Short Answer Space"):
             _bottom_border(style)
         if name in ("Spoken", "Question"):
             fmt.left_indent = Inches(0.3)
