@@ -33,7 +33,7 @@ test: system-test $(INSTALLED) lint
 	$(BIN)/pytest -q
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check outreach tests tools
+	$(BIN)/ruff check outreach tests tools bench
 	$(BIN)/mypy
 
 ## bench: how long batches take (medians, one run)

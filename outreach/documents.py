@@ -168,7 +168,7 @@ def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
 
 def _choices(workspace: Workspace, templates: Templates, request: Request,
              mode: Mode, minutes: int) -> list[Choice]:
-    bank = load_bank(templates.folder)
+    bank = templates.memo("questions", lambda: load_bank(templates.folder))
     return select(bank, meeting_goals(workspace, request),
                   rules.contact_kind(request.contact.data), mode, minutes)
 

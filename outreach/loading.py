@@ -97,6 +97,8 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
+            mark = exc.context_mark  # unclosed at the end: point at where it opened
         line: int | None = mark.line + 1 if mark is not None else None
         what = exc.problem or "invalid YAML"
         if ("\t" in text and "tab" in what.lower()) or "found character '\\t'" in what:

@@ -125,12 +125,9 @@ def _layout(workspace: Workspace, templates: Templates, rendered: list[Rendered]
     css = templates.resource("document.css").decode("utf-8")
     allowed = [workspace.templates_dir, workspace.root]
     docs = [r.document for r in rendered]
-    results: list[pdf.PdfPages] = []
-    for start in range(0, len(docs), PASS_SIZE):
-        chunk = docs[start:start + PASS_SIZE]
-        results += pdf.render(chunk, css, base_url=workspace.root, allowed=allowed)
-        if progress is not None:
-            progress(len(chunk))
+    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
+    if progress is not None:
+        progress(len(docs))
     long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
     if long:  # set them once more, a little tighter
         tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
@@ -197,34 +194,47 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
         if options.explain:  # explain every contact's document, written now or kept
             report.explanations = {c.id: (rendered[c.id] if c.id in rendered
                                           else render(c)).explanation for c in contacts}
-        laid = dict(zip(rendered, _layout(workspace, templates, list(rendered.values()),
-                                          progress), strict=True))
-        planned: list[Planned] = []
-        if any("docx" in formats for _, formats in todo):
-            from .writers import docx
-
-            reference = templates.resource("reference.docx")
-        for contact, formats in todo:
-            if "pdf" in formats:
-                data = laid[contact.id].data
-                enclosed = [e.path for e in rendered[contact.id].enclosures]
-                if enclosed:
-                    from .writers.pdf import append
-
-                    data = append(data, enclosed)
-                planned.append(Planned(target(contact, "pdf"), data))
-            if "docx" in formats:
-                path = target(contact, "docx")
-                data = docx.render_with(rendered[contact.id].document, reference,
-                                        compact=laid[contact.id].compact)
-                planned.append(Planned(path, data))
-                planned += _enclosure_files(path, rendered[contact.id])
-                if progress is not None:
-                    progress(1)
-        report.outcomes = kept + write_all(planned, force=options.force,
-                                           dry_run=options.dry_run)
+        wants_docx = any("docx" in formats for _, formats in todo)
+        reference = templates.resource("reference.docx") if wants_docx else b""
+        written: list[Outcome] = []
+        for start in range(0, len(todo), PASS_SIZE):  # each pass is written when done,
+            batch = todo[start:start + PASS_SIZE]     # so a killed batch keeps its work
+            laid = dict(zip([c.id for c, _ in batch],
+                            _layout(workspace, templates, [rendered[c.id] for c, _ in batch],
+                                    progress), strict=True))
+            planned = _files(batch, rendered, laid, target, reference, progress)
+            written += write_all(planned, force=options.force, dry_run=options.dry_run)
+        report.outcomes = kept + written
         report.outcomes.sort(key=lambda o: str(o.path))
     return report
+
+
+def _files(batch: list[tuple[ContactFile, list[str]]], rendered: dict[str, Rendered],
+           laid: dict[str, _Laid], target: Callable[[ContactFile, str], Path],
+           reference: bytes, progress: Progress | None) -> list[Planned]:
+    """The files of one pass: each PDF with its enclosures' pages, each DOCX with its
+    enclosures placed beside it."""
+    planned: list[Planned] = []
+    for contact, formats in batch:
+        if "pdf" in formats:
+            data = laid[contact.id].data
+            enclosed = [e.path for e in rendered[contact.id].enclosures]
+            if enclosed:
+                from .writers.pdf import append
+
+                data = append(data, enclosed)
+            planned.append(Planned(target(contact, "pdf"), data))
+        if "docx" in formats:
+            from .writers import docx
+
+            path = target(contact, "docx")
+            data = docx.render_with(rendered[contact.id].document, reference,
+                                    compact=laid[contact.id].compact)
+            planned.append(Planned(path, data))
+            planned += _enclosure_files(path, rendered[contact.id])
+            if progress is not None:
+                progress(1)
+    return planned
 
 
 

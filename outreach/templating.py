@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TemplateError, display_path
 from .markup import escape
+
+T = TypeVar("T")
 
 
 def _finalize(value: Any) -> str:
@@ -39,6 +41,7 @@ class Templates:
 
     def __init__(self, workspace_templates: Path | None) -> None:
         self.folder = workspace_templates
+        self._memo: dict[str, Any] = {}
         loaders: list[jinja2.BaseLoader] = []
         if workspace_templates is not None:
             loaders.append(jinja2.FileSystemLoader(workspace_templates))
@@ -52,6 +55,12 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """``make()`` once per Templates (per command): data read from the templates."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def origin(self, name: str) -> str:
         """Where a template or resource comes from, for messages."""

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import (
     REPO,
     SAMPLE_IDS,
@@ -312,3 +313,28 @@ def test_help_does_not_import_weasyprint() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "letter" in result.stdout and "contacts" in result.stdout
+
+
+def test_docx_only_run_still_checks_the_page(ws: Path) -> None:
+    profile = ws / "profiles" / "candidate.yaml"
+    long = " ".join(["I led a survey of tenants and mapped vacant parcels."] * 40)
+    profile.write_text(profile.read_text().replace(
+        "  rental-inspection ordinance.\n", f"  rental-inspection ordinance. {long}\n"))
+    result = run(ws, "letter", "jim-park", "--format", "docx")
+    assert result.code == 1
+    assert "runs to 2 pages, more than 1" in result.err or "runs to 3 pages" in result.err
+    assert not (ws / "output").exists()
+
+
+def test_a_letter_set_tighter_is_tighter_in_word_too(ws: Path, tmp_path: Path) -> None:
+    profile = ws / "profiles" / "candidate.yaml"
+    extra = " ".join(["I also volunteer with the neighborhood association."] * 14)
+    profile.write_text(profile.read_text().replace(
+        "  rental-inspection ordinance.\n", f"  rental-inspection ordinance. {extra}\n"))
+    # too long for the usual setting (two pages), short enough for the tighter one
+    result = run(ws, "letter", "evelyn-okafor")
+    assert result.code == 0, result.err
+    folder = ws / "output" / "evelyn-okafor"
+    assert pdf_pages(folder / "approach-letter.pdf") == 1
+    [converted] = libreoffice_to_pdf([folder / "approach-letter.docx"], tmp_path / "lo")
+    assert pdf_pages(converted) == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import pdf_text, run, snapshot, words
 from icalendar import Calendar
 
+from conftest import pdf_text, run, snapshot, words
 from outreach.loading import load
 from outreach.models import Contact
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+
 from conftest import comparable, copy_workspace, docx_text, pdf_pages, pdf_text, run, words
 
 DAY = "2026-11-21"
@@ -171,3 +172,10 @@ def test_script_docx_matches_pdf(scripts: Path) -> None:
     folder = scripts / "output" / "jim-park"
     assert comparable(docx_text(folder / "phone-script.docx")) == \
         comparable(pdf_text(folder / "phone-script.pdf"))
+
+
+def test_script_explain_lists_the_questions(ws: Path) -> None:
+    result = run(ws, "script", "jim-park", "--explain", "--dry-run")
+    lines = [ln for ln in result.out.splitlines() if re.match(r"\s+\d+\. ", ln)]
+    assert len(lines) == 6  # by phone: five prepared questions and the referral ask
+    assert "close: always end by asking for someone else" in lines[-1]

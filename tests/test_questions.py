@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run
 
+from conftest import run
 from outreach.errors import InputError
 from outreach.models import GOALS
 from outreach.questions import Bank, load_bank, question_count, select

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+
 from conftest import (
     copy_workspace,
     docx_text,
@@ -16,7 +17,6 @@ from conftest import (
     snapshot,
     words,
 )
-
 from outreach import rules
 from outreach.models import Contact
 

@@ -20,6 +20,8 @@ from outreach.writers.docx import LIST_STYLES, ROLE_STYLES
 OUT = Path(__file__).resolve().parent.parent / "outreach" / "templates" / "reference.docx"
 FONT = "Times New Roman"  # LibreOffice renders it with the metric-compatible Liberation Serif
 SIZE = Pt(11.5)
+#: Chinese and Japanese text; Word without it substitutes its own CJK font.
+EAST_ASIAN = "Noto Serif CJK SC"
 
 # name: (space before, space after, keep with next, italic)
 SPACING: dict[str, tuple[float, float, bool, bool]] = {
@@ -46,8 +48,9 @@ def _set_fonts(style_font: object) -> None:
     font.size = SIZE  # type: ignore[attr-defined]
     rpr = font.element.rPr  # type: ignore[attr-defined]
     fonts = rpr.find(qn("w:rFonts"))
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):  # Latin, Greek, Cyrillic, Hebrew, Arabic
         fonts.set(qn(attr), FONT)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN)  # Chinese and Japanese names
 
 
 def _bottom_border(style: object) -> None:

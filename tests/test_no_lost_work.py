@@ -1,0 +1,78 @@
+"""No lost work: a batch killed half-way leaves only complete files, and running it
+again finishes the rest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_workspace, pdf_pages
+
+COUNT = 40
+
+
+def many_contacts(ws: Path) -> None:
+    template = (ws / "profiles" / "contacts" / "maria-lopez.yaml").read_text(encoding="utf-8")
+    for n in range(COUNT):
+        (ws / "profiles" / "contacts" / f"friend-{n:02d}.yaml").write_text(
+            template.replace("Maria Lopez", f"Maria Lopez {n:02d}"), encoding="utf-8")
+
+
+def finished(ws: Path) -> list[Path]:
+    return sorted(p for p in (ws / "output").rglob("approach-letter.pdf"))
+
+
+def leftovers(ws: Path) -> list[Path]:
+    return sorted(p for p in (ws / "output").rglob(".*") if p.is_file())
+
+
+def complete(pdf: Path) -> bool:
+    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    return check.returncode == 0 and pdf_pages(pdf) == 1
+
+
+def start(ws: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "outreach", "letter", "--all",
+                             "--format", "pdf", "--date", "2026-11-21"], cwd=ws,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def kill_after_first_pass(ws: Path, how: signal.Signals) -> None:
+    process = start(ws)
+    deadline = time.monotonic() + 120
+    while not (ws / "output").exists() or not finished(ws):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(how)
+    process.communicate(timeout=60)
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_batch_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path,
+                                                                 how: signal.Signals) -> None:
+    ws = copy_workspace(tmp_path)
+    many_contacts(ws)
+    total = len(list((ws / "profiles" / "contacts").glob("*.yaml")))
+    kill_after_first_pass(ws, how)
+    done = finished(ws)
+    assert 0 < len(done) < total  # killed half-way
+    assert all(complete(p) for p in done)
+    if how == signal.SIGTERM:  # cleanup ran: not even a temporary file is left
+        assert leftovers(ws) == []
+    again = subprocess.run([sys.executable, "-m", "outreach", "letter", "--all", "--format",
+                            "pdf", "--date", "2026-11-21"], cwd=ws, capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("kept") == len(done)
+    assert again.stdout.count("written") == total - len(done)
+    everything = finished(ws)
+    assert len(everything) == total and all(complete(p) for p in everything)
+    assert leftovers(ws) == []  # what a killed run left behind is swept
