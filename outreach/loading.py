@@ -210,6 +210,8 @@ def _messages(model: type[BaseModel],
             close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             yield loc, f"must be one of {', '.join(choices)}, not {_describe(value)}{hint}"
+        elif value is None and kind.endswith("_type"):
+            yield loc, "is empty: write a value after the colon, or remove the line"
         elif kind in {"string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
                       "list_type", "model_type", "model_attributes_type", "date_type",
                       "date_parsing", "date_from_datetime_parsing", "dict_type"}:
