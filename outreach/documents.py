@@ -50,11 +50,11 @@ class Request:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered document with what travels with it."""
+    """A rendered document; ``request.enclosures`` is what travels with it, the rules'
+    enclosures included."""
 
     request: Request
     document: Document
-    enclosures: tuple[Enclosure, ...]
     #: The most pages the document may take.
     max_pages: int = 1
     #: Why the document says what it says (``--explain``), one line each.
@@ -360,4 +360,4 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))
     limit = page_limit(request.kind, int(context["minutes"]))
-    return Rendered(request, document, request.enclosures, limit, explanation)
+    return Rendered(request, document, limit, explanation)

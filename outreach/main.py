@@ -96,7 +96,7 @@ def templates_for(workspace: Workspace) -> Templates:
 def _enclosure_files(path: Path, rendered: Rendered) -> list[Planned]:
     """Enclosures placed beside a DOCX: ``<kind>-enclosure-<name>``."""
     return [Planned(path.parent / f"{rendered.request.kind}-enclosure-{e.path.name}",
-                    e.path.read_bytes()) for e in rendered.enclosures]
+                    e.path.read_bytes()) for e in rendered.request.enclosures]
 
 
 #: Documents laid out in one WeasyPrint pass; between passes the progress bar moves.
@@ -218,7 +218,7 @@ def _files(batch: list[tuple[ContactFile, list[str]]], rendered: dict[str, Rende
     for contact, formats in batch:
         if "pdf" in formats:
             data = laid[contact.id].data
-            enclosed = [e.path for e in rendered[contact.id].enclosures]
+            enclosed = [e.path for e in rendered[contact.id].request.enclosures]
             if enclosed:
                 from .writers.pdf import append
 
