@@ -26,7 +26,7 @@ demo: system-demo $(INSTALLED)
 	$(BIN)/outreach script --all --force
 	$(BIN)/outreach questions --all --force
 	$(BIN)/outreach thank-you --since 2026-11-14 --date 2026-11-21 --force
-	$(BIN)/outreach due --today 2026-11-21 --ics output/due.ics || [ $$? -eq 3 ]
+	$(BIN)/outreach due --today 2026-11-21 --ics output/due.ics --force || [ $$? -eq 3 ]
 
 ## test: lint, type-check and run the whole suite
 test: system-test $(INSTALLED) lint

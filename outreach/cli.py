@@ -274,7 +274,7 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
               help="Something from the conversation that helped (repeatable).")
 @click.option("--referral", "referrals", multiple=True, metavar='"NAME, ORGANIZATION"',
               help="Someone they suggested you talk to (repeatable); becomes a new contact.")
-@click.option("--resume", type=click.Choice(["reviewed", "kept", "not-discussed"]),
+@click.option("--resume", type=click.Choice(["reviewed", "kept", "not-discussed", "asked"]),
               default=None, help="What happened to your résumé at the meeting.")
 @click.pass_context
 @_fail_cleanly
@@ -304,9 +304,10 @@ def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
               help="The day to judge from (default: today).")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also write the items as calendar events.")
+@click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
 @click.pass_context
 @_fail_cleanly
-def due(ctx: click.Context, day: dt.date | None, ics: Path | None) -> None:
+def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool) -> None:
     """List what needs doing: follow-up calls, thank-you letters owed, referrals to write.
 
     Exits with status 3 when something is overdue, so it can run from cron.
@@ -314,7 +315,7 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None) -> None:
     from .main import what_is_due
 
     today = day or dt.date.today()
-    items = what_is_due(_workspace(ctx), today, ics)
+    items = what_is_due(_workspace(ctx), today, ics, force)
     if not items:
         click.echo("nothing is due")
     rows: list[tuple[str, ...]] = [("DUE", "", "CONTACT", "TO DO", "WHY", "COMMAND")]

@@ -73,6 +73,9 @@ class Document:
     title: str
     paper: Paper
     blocks: tuple[Block, ...]
+    #: What the document answers (a thank-you: which conversation); kept in the PDF's and
+    #: the DOCX's metadata, so a later run can tell a letter for an older conversation.
+    subject: str = ""
 
     @property
     def is_letter(self) -> bool:

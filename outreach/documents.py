@@ -245,20 +245,23 @@ def thank_you_context(workspace: Workspace, request: Request,
     entry = _conversation(contact, request.today)
     mode = rules.meeting_mode(contact.data, entry.mode)
     referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
-    names = [r.name + (f" at {r.organization}" if r.organization else "")
+    names = [r.name + (f" ({r.organization})" if r.organization else "")
              for r in entry.referrals]
     context.update({
         "field": workspace.profile().data.target.field,
         "conversation": {
             "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
             "declined": entry.event == "declined",
+            # a decline came by telephone, face to face, or in writing
+            "declined_how": {"phone": "taking my call", "in-person": "speaking with me"}.get(
+                entry.mode or "", "your reply"),
             "by_phone": entry.event == "call" or mode == "phone",
         },
         "points": entry.points[:2],
+        "point_sentence": _sentence(entry.points[0]) if entry.points else "",
         "referrals": referrals,
         "referral_names": " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1
                                        else names),
-        "referral_mention": True,
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
     })
     return context
@@ -344,6 +347,14 @@ def check_resume_rule(document: Document, template: str, workspace: Workspace,
                              f"(“{claim}”): {rules.WHY_NO_RESUME}")
 
 
+def subject(request: Request) -> str:
+    """What a document answers: for a thank-you, the conversation it thanks for."""
+    if request.kind != "thank-you":
+        return ""
+    entry = rules.last_conversation(request.contact.data, request.today)
+    return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
+
+
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
     """Render one document for one contact and check it against the rules."""
     profile = workspace.profile()
@@ -355,7 +366,8 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     name = f"{request.kind}.md.j2"
     markdown = templates.render(name, context)
     title = TITLES[request.kind].format(name=request.contact.data.name)
-    document = Document(request.kind, title, profile.data.paper, parse(markdown))
+    document = Document(request.kind, title, profile.data.paper, parse(markdown),
+                        subject(request))
     check_resume_rule(document, templates.origin(name), workspace, request.contact)
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))

@@ -200,7 +200,10 @@ def summary(item: Item) -> str:
 
 
 def uid(item: Item) -> str:
-    """A UID that stays the same for the same item, so a re-import updates the event."""
+    """A UID that stays the same for the same item, so a re-import updates the event. A
+    referral to approach is due "today" every day, so its UID leaves the date out."""
+    if item.action == "approach referral":
+        return f"{item.contact_id}-{_SLUGS[item.action]}@outreach"
     return f"{item.contact_id}-{_SLUGS[item.action]}-{item.due.isoformat()}@outreach"
 
 

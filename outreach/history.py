@@ -25,7 +25,7 @@ from .errors import InputError, OutreachError, Problem, display_path
 from .loading import _Loader, read_yaml, validate
 from .models import Contact, HistoryEntry, Referral
 from .output import atomic_write, create_new
-from .workspace import CONTACT_ID, ContactFile, Workspace
+from .workspace import CONTACT_ID, ContactFile, Workspace, valid_contact_id
 
 #: Characters PyYAML reads as line breaks.
 _BREAKS = "\r\n\x85\u2028\u2029"
@@ -302,8 +302,10 @@ def slug(name: str) -> str:
     """A contact id for ``name``: ``Amélie Côté-Nguyễn`` -> ``amelie-cote-nguyen``."""
     plain = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS))
     ascii_text = plain.encode("ascii", "ignore").decode("ascii").lower()
-    result = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_text)[:60].strip("-")
     result = result or "contact"
+    if not valid_contact_id(result):  # a name Windows reserves: con, nul, com1 ...
+        result = f"{result}-contact"
     assert CONTACT_ID.match(result)
     return result
 
@@ -381,11 +383,14 @@ def add_referral_contacts(workspace: Workspace, referrer: ContactFile,
         text = _contact_text(referral, referrer, today)
         base = slug(referral.name)
         _validated(text, workspace.contacts_dir / f"{base}.yaml")
+        taken = {cid.casefold() for cid in workspace.contact_ids()}
         number = 1
         while True:
             cid = base if number == 1 else f"{base}-{number}"
             path = workspace.contacts_dir / f"{cid}.yaml"
             number += 1
+            if cid.casefold() in taken:  # Ana-Ruiz.yaml would clash with ana-ruiz.yaml
+                continue
             if not path.exists() and create_new(path, text.encode("utf-8")):
                 break
         known[key] = (cid, path)

@@ -75,6 +75,10 @@ def _walk(node: yaml.Node, loc: tuple[str | int, ...], lines: LineMap,
             _walk(item, (*loc, index), lines, problems, path)
 
 
+#: A profile or contact is a page of text; anything far larger is a mistake (and slow).
+MAX_FILE_BYTES = 1024 * 1024
+
+
 def read_yaml(path: Path) -> tuple[Any, LineMap]:
     """Parse one YAML file; raise InputError for anything that is not a YAML mapping."""
     if path.is_dir():
@@ -85,6 +89,10 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         raise InputError([Problem(path, None, None, "file not found")]) from None
     except OSError as exc:
         raise InputError([Problem(path, None, None, f"cannot be read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError([Problem(path, None, None,
+                                  f"is {len(raw) // 1024} KB; a profile or contact is at most "
+                                  f"{MAX_FILE_BYTES // 1024} KB of text")])
     if b"\0" in raw:
         raise InputError([Problem(path, None, None, "is a binary file, not YAML text")])
     try:
@@ -104,6 +112,9 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         if ("\t" in text and "tab" in what.lower()) or "found character '\\t'" in what:
             what += " (YAML indents with spaces, never tabs)"
         raise InputError([Problem(path, line, None, f"YAML syntax error: {what}")]) from None
+    except RecursionError:
+        raise InputError([Problem(path, None, None, "is nested too deeply to be a profile or "
+                                  "a contact")]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise InputError([Problem(path, line, None,
@@ -118,8 +129,12 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
                                   "must be a mapping of fields (name: ..., ...)")])
     lines: LineMap = {}
     problems: list[Problem] = []
-    _walk(node, (), lines, problems, path)
-    problems += _control_characters(data, (), lines, path)
+    try:
+        _walk(node, (), lines, problems, path)
+        problems += _control_characters(data, (), lines, path)
+    except RecursionError:
+        raise InputError([Problem(path, None, None, "is nested too deeply to be a profile or "
+                                  "a contact")]) from None
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     return data, lines
@@ -127,7 +142,7 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
 
 #: Characters XML (and so DOCX and the PDF's text layer) cannot hold: C0 controls but
 #: tab, newline and carriage return; DEL and the C1 controls; U+FFFE and U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+FORBIDDEN_CHARACTERS = _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _control_characters(value: Any, loc: tuple[str | int, ...], lines: LineMap,

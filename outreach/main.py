@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .due import Item
 from . import rules
 from .errors import LayoutError, OutputError, UsageError, display_path
+from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import GOALS, HistoryEntry, Mode, Referral
 from .output import Outcome, Planned, needs_writing, write_all
 from .templating import Templates
@@ -244,7 +245,8 @@ def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     for contact in workspace.contacts():
         data = contact.data
-        last = data.history[-1] if data.history else None
+        ordered = rules.history_as_of(data)
+        last = ordered[-1] if ordered else None
         event = f"{last.event} {last.date.isoformat()}" if last else "-"
         relationship: str = data.relationship
         referrer = workspace.referrer_name(contact)
@@ -270,12 +272,51 @@ def parse_since(value: str, today: dt.date) -> dt.date:
     """``7d`` (days back from today) or ``YYYY-MM-DD``."""
     text = value.strip().lower()
     if text.endswith("d") and text[:-1].isdigit():
-        return today - dt.timedelta(days=int(text[:-1]))
+        try:
+            return today - dt.timedelta(days=int(text[:-1]))
+        except OverflowError:
+            raise UsageError(f"--since {value}: that is before the calendar begins") from None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--since takes a number of days (7d) or a date (YYYY-MM-DD), "
                          f"not {value!r}") from None
+
+
+def written_subject(path: Path) -> str:
+    """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
+    try:
+        if path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            meta = PdfReader(str(path)).metadata
+            return str(meta.subject or "") if meta else ""
+        import docx
+
+        return str(docx.Document(str(path)).core_properties.subject or "")
+    except Exception:  # unreadable: treated as written for no known conversation
+        return ""
+
+
+def _check_kept_thank_yous(contacts: list[ContactFile], options: Options, out_root: Path,
+                           today: dt.date) -> bool:
+    """Refuse to keep a thank-you letter written for an older conversation (it would be
+    printed and marked sent as if it were this one's); True when any will be written."""
+    from .documents import subject
+
+    fresh = False
+    for contact in contacts:
+        wanted = subject(Request("thank-you", contact, today))
+        for fmt in options.formats:
+            path = out_root / contact.id / f"thank-you.{fmt}"
+            if needs_writing(path, options.force):
+                fresh = True
+            elif written_subject(path) != wanted:
+                raise OutputError(
+                    f"{display_path(path)} was written for another conversation than the "
+                    f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
+                    "away to keep it, or --force to write the new letter over it")
+    return fresh
 
 
 def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> list[str]:
@@ -295,15 +336,24 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     """
     today = options.today or dt.date.today()
     options = replace(options, today=today)
+    if mark_sent and today > dt.date.today():
+        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
+                         "marked sent on a day still to come")
     ids = owing_thank_you(workspace, since, today) if since is not None else contact_ids
     if ids is not None and not ids:
         report = Report()
         report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
                                "thank-you letter")
         return report
-    report = generate(workspace, "thank-you", ids, options, progress)
     contacts = workspace.contacts(ids)
     out_root = options.output_dir or workspace.output_dir
+    batch = out_root / "batches" / f"{today.isoformat()}-thank-you.pdf"
+    fresh = _check_kept_thank_yous(contacts, options, out_root, today)
+    if since is not None and "pdf" in options.formats and batch.exists() and fresh \
+            and not options.force and not options.dry_run:
+        raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
+                          "letter: --force rebuilds it")
+    report = generate(workspace, "thank-you", ids, options, progress)
     report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
     for contact in contacts:
         entry = rules.last_conversation(contact.data, today)
@@ -320,7 +370,6 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
                              display_path(pdf if "pdf" in options.formats else
                                           pdf.with_suffix(".docx"))))
     if since is not None and "pdf" in options.formats:
-        batch = out_root / "batches" / f"{today.isoformat()}-thank-you.pdf"
         files = [out_root / c.id / "thank-you.pdf" for c in contacts]
         if options.dry_run:
             data = b""
@@ -351,10 +400,10 @@ class Logged:
 
 def parse_referral(text: str) -> Referral:
     """``"Ana Ruiz, County GIS"`` -> a referral with a name and an organization."""
-    name, _, organization = text.partition(",")
-    if not name.strip():
+    name, _, organization = (" ".join(part.split()) for part in text.partition(","))
+    if not name:
         raise UsageError(f"--referral takes \"Name, Organization\", not {text!r}")
-    return Referral(name=name.strip(), organization=organization.strip() or None)
+    return Referral(name=name, organization=organization or None)
 
 
 def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
@@ -370,23 +419,35 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     when = day or today
     if when > today:
         raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
+    for text in (*points, *referrals):
+        if _FORBIDDEN.search(text):
+            raise UsageError(f"{text!r} contains a control character that no document can "
+                             "hold; type it again without it")
+    points = [" ".join(p.split()) for p in points]  # one line each, as a letter shows it
     try:
         entry = HistoryEntry.model_validate({
             "date": when, "event": event, "mode": mode, "points": points,
             "referrals": [parse_referral(r) for r in referrals], "resume": resume})
     except ValidationError as exc:
         raise UsageError(f"cannot log that: {exc.errors()[0]['msg']}") from None
-    append_entries(contact, [entry])
+    # the referrals' files first: if one cannot be made, the history is untouched, and
+    # running the command again finds the ones already made instead of adding them twice
     added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    append_entries(contact, [entry])
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added])
 
 
-def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None) -> list[Item]:
-    """Follow-up calls, thank-you letters owed and referrals not yet approached."""
+def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
+                force: bool = False) -> list[Item]:
+    """Follow-up calls, thank-you letters owed and referrals not yet approached; with
+    ``ics``, written as calendar events (an existing file is kept unless forced)."""
     from .due import due_items, to_ics
     from .output import atomic_write
 
+    if ics is not None and ics.exists() and not force:
+        raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
+                          "calendar")
     items = due_items(workspace.contacts(), today)
     if ics is not None:
         atomic_write(ics, to_ics(items, today))

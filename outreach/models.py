@@ -17,7 +17,7 @@ Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
 Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent"]
 Mode = Literal["in-person", "phone"]
-ResumeOutcome = Literal["reviewed", "kept", "not-discussed"]
+ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
 Paper = Literal["letter", "a4"]
 
 #: The fixed vocabulary of goals a seeker (or one contact) may name; the question bank

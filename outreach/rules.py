@@ -102,8 +102,9 @@ def meeting_mode(contact: Contact, chosen: Mode | None = None) -> Mode:
 
 
 def letter_sent(contact: Contact) -> dt.date | None:
-    """The date of the last letter sent, when no call, meeting or decline has followed it."""
-    for entry in reversed(contact.history):
+    """The date of the last letter sent, when no call, meeting or decline has followed it
+    (in date order: a letter logged late for an earlier day does not count as the last)."""
+    for entry in reversed(history_as_of(contact)):
         if entry.event == "letter-sent":
             return entry.date
         if entry.event in {"call", "meeting", "declined"}:
@@ -189,14 +190,18 @@ def thank_you_resume(contact: Contact, entry: HistoryEntry) -> ResumeDecision:
         return ResumeDecision(True, "they declined or put you off: the résumé is enclosed, and "
                                     "the letter restates the purpose, regrets not meeting and "
                                     "asks to be remembered")
+    if entry.resume in ("reviewed", "kept"):
+        how = "met in person" if meeting_mode(contact, entry.mode) == "in-person" \
+            and entry.event == "meeting" else "spoke"
+        return ResumeDecision(False, f"{how} and they {entry.resume} the résumé: not "
+                                     "enclosed, they have it")
     if entry.event == "call" or meeting_mode(contact, entry.mode) == "phone":
         return ResumeDecision(True, "an interview by telephone: the résumé is enclosed, since "
                                     "they have not seen it")
-    if entry.resume in ("reviewed", "kept"):
-        return ResumeDecision(False, f"met in person and they {entry.resume} the résumé: not "
-                                     "enclosed, they have it")
+    if entry.resume == "asked":
+        return ResumeDecision(True, "met in person and they asked for the résumé: enclosed")
     return ResumeDecision(False, "met in person, résumé not discussed: not enclosed unless "
-                                 "they asked for it")
+                                 "they asked for it (log --resume asked)")
 
 
 # -- enclosures -------------------------------------------------------------------------

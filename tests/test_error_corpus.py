@@ -29,6 +29,12 @@ def apply(ws: Path, case: dict[str, Any]) -> None:
         (ws / name).write_text(text.replace(old, new, 1), encoding="utf-8")
     for name, hexdata in case.get("bytes", {}).items():
         (ws / name).write_bytes(bytes.fromhex(hexdata))
+    for name, size in case.get("grow", {}).items():  # pad with comment lines
+        with (ws / name).open("a", encoding="utf-8") as handle:
+            handle.write(("# " + "x" * 97 + "\n") * (size // 100))
+    for name, depth in case.get("grow-nesting", {}).items():
+        with (ws / name).open("a", encoding="utf-8") as handle:
+            handle.write("notes: " + "[" * depth + "]" * depth + "\n")
     for name in case.get("mkdir", []):
         (ws / name).mkdir(parents=True)
     for name in case.get("delete", []):

@@ -142,6 +142,7 @@ def render_with(document: Document, reference: bytes, *, compact: bool = False) 
             section.left_margin = section.right_margin = Inches(0.75)
             section.top_margin = section.bottom_margin = Inches(0.75)
     writer.doc.core_properties.title = document.title[:255]  # the format's limit
+    writer.doc.core_properties.subject = document.subject[:255]
     writer.blocks(document.blocks, DEFAULT_STYLE)
     writer.keep_close_with_body()
     out = io.BytesIO()

@@ -10,6 +10,7 @@ several times faster than one call per document (see ``make bench``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,12 +85,21 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
         pages = laid_out.pages[starts[i]:starts[i + 1]]
         part = laid_out.copy(pages)
         part.metadata.title = doc.title
+        part.metadata.description = doc.subject or None
         out.append(PdfPages(part.write_pdf(), len(pages)))
     return out
 
 
 def docx_to_pdf(path: Path) -> bytes:
-    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice."""
+    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice once per
+    run however many letters enclose it."""
+    stat = path.stat()
+    return _docx_to_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _docx_to_pdf(name: str, _mtime: int, _size: int) -> bytes:
+    path = Path(name)
     import shutil
     import subprocess
     import tempfile
@@ -122,13 +132,16 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     go in as they are; DOCX files are converted with LibreOffice first."""
     import io
 
-    from pypdf import PdfWriter
+    from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
     from ..errors import OutputError, display_path
 
     writer = PdfWriter()
     writer.append(io.BytesIO(letter))
+    info = PdfReader(io.BytesIO(letter)).metadata
+    if info:  # the letter's title and subject stay the file's
+        writer.add_metadata({key: str(value) for key, value in info.items()})
     for path in enclosures:
         try:
             if path.suffix.lower() == ".docx":
@@ -148,10 +161,18 @@ def concatenate(files: list[Path]) -> bytes:
     import io
 
     from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from ..errors import OutputError, display_path
 
     writer = PdfWriter()
     for path in files:
-        writer.append(str(path))
+        try:
+            writer.append(str(path))
+        except (PyPdfError, ValueError, OSError) as exc:
+            raise OutputError(f"cannot put {display_path(path)} in the print file: it is not "
+                              f"a PDF that can be read ({exc}); --force writes it again"
+                              ) from None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
