@@ -92,6 +92,11 @@ def load_bank(workspace_templates: Path | None) -> Bank:
     questions = list(builtin.questions)
     user_path = workspace_templates / "questions.yaml" if workspace_templates else None
     if user_path is not None and user_path.is_file():
+        assert workspace_templates is not None
+        if not user_path.resolve().is_relative_to(workspace_templates.resolve()):
+            raise InputError([Problem(user_path, None, None,
+                                      "leads outside the templates folder: the bank is read "
+                                      "only from the templates folder itself")])
         user = _read(user_path)
         _check_ids(user.questions, user_path)
         if user.replace:

@@ -29,6 +29,24 @@ def _finalize(value: Any) -> str:
     return escape(str(value))
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """The workspace's templates folder, and nothing a link in it points to outside it:
+    a template cannot include ~/.ssh/id_rsa through a symbolic link."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.root = folder.resolve()
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise TemplateError(f"{display_path(Path(filename))} leads outside "
+                                f"{display_path(self.root)}: templates are read only from "
+                                "the templates folder itself")
+        return source, filename, uptodate
+
+
 def _builtin_source(name: str) -> tuple[str, str, Callable[[], bool]] | None:
     ref = resources.files("outreach") / "templates" / name
     if not ref.is_file():
@@ -44,7 +62,7 @@ class Templates:
         self._memo: dict[str, Any] = {}
         loaders: list[jinja2.BaseLoader] = []
         if workspace_templates is not None:
-            loaders.append(jinja2.FileSystemLoader(workspace_templates))
+            loaders.append(_ConfinedLoader(workspace_templates))
         loaders.append(jinja2.FunctionLoader(_builtin_source))
         self.env = ImmutableSandboxedEnvironment(
             loader=jinja2.ChoiceLoader(loaders),
@@ -73,6 +91,8 @@ class Templates:
         try:
             template = self.env.get_template(name)
             return template.render(context)
+        except TemplateError:
+            raise
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"template {exc.name} not found") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -94,6 +114,10 @@ class Templates:
         if self.folder is not None:
             candidate = self.folder / name
             if candidate.is_file():
+                if not candidate.resolve().is_relative_to(self.folder.resolve()):
+                    raise TemplateError(f"{display_path(candidate)} leads outside "
+                                        f"{display_path(self.folder)}: resources are read "
+                                        "only from the templates folder itself")
                 return candidate.read_bytes()
         ref = resources.files("outreach") / "templates" / name
         if not ref.is_file():

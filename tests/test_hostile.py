@@ -144,3 +144,21 @@ def test_a_template_image_or_link_is_text(ws: Path, server: str) -> None:
     assert _Recorder.requests == []
     assert f"{server}/img.png" in words(pdf_text(ws / "output" / "jim-park" /
                                                "approach-letter.pdf"))
+
+
+@pytest.mark.parametrize("name", ["secret.md", "document.css", "questions.yaml"])
+def test_a_link_out_of_the_templates_folder_is_refused(ws: Path, tmp_path: Path,
+                                                       name: str) -> None:
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("-----BEGIN PRIVATE KEY----- do not print me\n")
+    (ws / "templates").mkdir()
+    (ws / "templates" / name).symlink_to(secret)
+    if name == "secret.md":
+        (ws / "templates" / "approach-letter.md.j2").write_text(
+            '{% extends "letter.md.j2" %}{% block body %}\n{% include "secret.md" %}\n'
+            "{% endblock %}\n", encoding="utf-8")
+    result = run(ws, "questions" if name == "questions.yaml" else "letter", "jim-park")
+    assert result.code == 1
+    assert "leads outside" in result.err and "do not print me" not in result.err
+    assert not (ws / "output").exists()
