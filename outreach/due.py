@@ -78,12 +78,7 @@ def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
     the call is due two days after the letter was sent and listed from that day
     (``today >= due``); it is overdue when today is more than three days past the due
     date (letter + 5 days < today)."""
-    letter: dt.date | None = None
-    for entry in past_history(contact, today):
-        if entry.event == "letter-sent":
-            letter = entry.date
-        elif entry.event in CONVERSATIONS:
-            letter = None
+    letter = rules.letter_sent(contact.data, today)
     if letter is None:
         return None
     due = letter + FOLLOW_UP_DUE

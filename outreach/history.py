@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, OutreachError, Problem, display_path
-from .loading import _Loader, read_yaml, validate
+from .loading import _Loader, parse_yaml, read_yaml, validate
 from .models import Contact, HistoryEntry, Referral
 from .output import atomic_write, create_new
 from .workspace import CONTACT_ID, ContactFile, Workspace, valid_contact_id
@@ -251,14 +250,7 @@ def _read_text(path: Path) -> str:
 
 def _validated(text: str, path: Path) -> tuple[dict[str, Any], Contact]:
     """``text`` read and validated exactly as a contact file at ``path`` would be."""
-    with tempfile.TemporaryDirectory(prefix="outreach-") as folder:
-        candidate = Path(folder) / path.name
-        candidate.write_bytes(text.encode("utf-8"))
-        try:
-            data, lines = read_yaml(candidate)
-        except InputError as exc:
-            raise InputError([Problem(path, p.line, p.field, p.message)
-                              for p in exc.problems]) from None
+    data, lines = parse_yaml(text.encode("utf-8"), path)
     return data, validate(Contact, data, path, lines)
 
 

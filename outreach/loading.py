@@ -89,6 +89,11 @@ def read_yaml(path: Path) -> tuple[Any, LineMap]:
         raise InputError([Problem(path, None, None, "file not found")]) from None
     except OSError as exc:
         raise InputError([Problem(path, None, None, f"cannot be read: {exc.strerror}")]) from None
+    return parse_yaml(raw, path)
+
+
+def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
+    """Parse the bytes of a YAML file; ``path`` is where problems are said to be."""
     if len(raw) > MAX_FILE_BYTES:
         raise InputError([Problem(path, None, None,
                                   f"is {len(raw) // 1024} KB; a profile or contact is at most "

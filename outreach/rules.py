@@ -101,13 +101,13 @@ def meeting_mode(contact: Contact, chosen: Mode | None = None) -> Mode:
     return "in-person" if contact.local else "phone"
 
 
-def letter_sent(contact: Contact) -> dt.date | None:
+def letter_sent(contact: Contact, today: dt.date | None = None) -> dt.date | None:
     """The date of the last letter sent, when no call, meeting or decline has followed it
     (in date order: a letter logged late for an earlier day does not count as the last)."""
-    for entry in reversed(history_as_of(contact)):
+    for entry in reversed(history_as_of(contact, today)):
         if entry.event == "letter-sent":
             return entry.date
-        if entry.event in {"call", "meeting", "declined"}:
+        if entry.event in CONVERSATIONS:
             return None
     return None
 
