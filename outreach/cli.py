@@ -1,14 +1,17 @@
 """The command line: parses options, calls one library function per command, reports.
 
 Only this module prints or exits. Every ``OutreachError`` becomes ``Error: ...`` lines
-on standard error and exit status 1; there is never a traceback for a user's mistake.
+on standard error and exit status 1 (2 for a command-line mistake, as Click's own);
+there is never a traceback for a user's mistake.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import OutreachError
+from .errors import OutreachError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,9 +32,50 @@ def _fail_cleanly(func: F) -> F:
         except OutreachError as exc:
             for line in exc.lines():
                 click.echo(f"Error: {line}", err=True)
-            sys.exit(1)
+            sys.exit(2 if isinstance(exc, UsageError) else 1)
 
     return wrapper  # type: ignore[return-value]
+
+
+class _Command(click.Command):
+    """A command whose line in ``outreach --help`` is its help's whole first sentence."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = " ".join((self.help or "").split())
+        match = re.match(r"(.+?[.!?])(\s|$)", text)
+        return match.group(1) if match else text
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+class _Bar:
+    """A progress bar on standard error, shown only on a terminal; it starts when the
+    plan says how much there is to do."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=max(1, total), label=self.label,
+                                     file=sys.stderr, hidden=not sys.stderr.isatty())
+        self.bar.__enter__()
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[_Bar]:
+    bar = _Bar(label)
+    try:
+        yield bar
+    finally:
+        if bar.bar is not None:
+            bar.bar.__exit__(None, None, None)
 
 
 def _workspace(ctx: click.Context) -> Any:
@@ -71,7 +115,7 @@ def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
     return None if all_ else list(contact_ids)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="outreach")
 @click.option("--workspace", "-w", "root", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True,
@@ -116,16 +160,29 @@ def _output_options(func: F) -> F:
 def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
            enclose: tuple[Path, ...], fmt: str, output_dir: Path | None, force: bool,
            dry_run: bool, today: dt.date | None) -> None:
-    """Write the approach letter for each contact: output/<id>/approach-letter.pdf|.docx.
+    """Write the approach letter for each contact.
 
-    The letter asks for information and advice, never a job, and never encloses the
-    résumé: bring it to the meeting instead.
+    Writes output/<id>/approach-letter.pdf and .docx. The letter asks for information
+    and advice, never a job, and never encloses the résumé: bring it to the meeting.
     """
-    from .main import Options, generate
+    from .kinds import APPROACH_LETTER
+    from .pipeline import Options
 
     options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, enclose=enclose)
-    _report(generate(_workspace(ctx), "approach-letter", _ids(contact_ids, all_), options))
+    _write(ctx, APPROACH_LETTER, _ids(contact_ids, all_), options, "Writing letters")
+
+
+def _write(ctx: click.Context, kind: Any, ids: list[str] | None, options: Any,
+           label: str) -> None:
+    """Plan, render, lay out and write one kind of document; report what happened."""
+    from .pipeline import generate
+
+    with _progress(label) as bar:
+        report = generate(_workspace(ctx), kind, ids, options, bar)
+    if options.explain:
+        _explain(report)
+    _report(report)
 
 
 def _meeting_options(func: F) -> F:
@@ -157,21 +214,19 @@ def _explain(report: Any) -> None:
 def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
            explain: bool, fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
-    """Write the phone script asking each contact for a meeting:
-    output/<id>/phone-script.pdf|.docx.
+    """Write the phone script asking each contact for a meeting.
 
-    The call, a two-choice close from your availability, then the branches: an
-    assistant, voicemail, "too busy / send your résumé", and "yes, now".
+    Writes output/<id>/phone-script.pdf and .docx: the call, a two-choice close from
+    your availability, then the branches: an assistant, voicemail, "too busy / send
+    your résumé", and "yes, now".
     """
-    from .main import Options, generate
+    from .kinds import PHONE_SCRIPT
+    from .pipeline import Options
 
     options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, mode=mode,  # type: ignore[arg-type]
                       explain=explain)
-    report = generate(_workspace(ctx), "phone-script", _ids(contact_ids, all_), options)
-    if explain:
-        _explain(report)
-    _report(report)
+    _write(ctx, PHONE_SCRIPT, _ids(contact_ids, all_), options, "Writing phone scripts")
 
 
 @cli.command()
@@ -190,20 +245,19 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
               minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
               fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
-    """Write the question sheet for a meeting: output/<id>/question-sheet.pdf|.docx.
+    """Write the question sheet for a meeting with each contact.
 
-    Research notes, the agenda, questions chosen for your goals (about one per 3 to 4
-    minutes, at least 5) with room for answers, the closing asks, and what to do after.
+    Writes output/<id>/question-sheet.pdf and .docx: research notes, the agenda,
+    questions chosen for your goals (about one per 4 minutes, at least 5) with room for
+    answers, the closing asks, and what to do after.
     """
-    from .main import Options, generate
+    from .kinds import QUESTION_SHEET
+    from .pipeline import Options
 
     options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
                       goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
-    report = generate(_workspace(ctx), "question-sheet", _ids(contact_ids, all_), options)
-    if explain:
-        _explain(report)
-    _report(report)
+    _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
@@ -229,15 +283,16 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
               mark_sent: bool, explain: bool, fmt: str, output_dir: Path | None, force: bool,
               dry_run: bool, today: dt.date | None) -> None:
-    """Write the thank-you letter for the last conversation with each contact:
-    output/<id>/thank-you.pdf|.docx.
+    """Write the thank-you letter for the last conversation with each contact.
 
-    The résumé is enclosed exactly when the rules say so: after a telephone interview or
-    a decline, not after an in-person meeting. When it is, the PDF holds the letter and
-    then the résumé's pages, and the résumé file is placed beside the DOCX.
+    Writes output/<id>/thank-you.pdf and .docx. The résumé is enclosed exactly when the
+    rules say so: after a telephone interview or a decline, not after an in-person
+    meeting. When it is, the PDF holds the letter and then the résumé's pages, and the
+    résumé file is placed beside the DOCX.
     """
-    from .main import Options, owing_thank_you, parse_since, steps
+    from .main import parse_since
     from .main import thank_you as write_thank_you
+    from .pipeline import Options
 
     if since and contact_ids:
         raise click.UsageError("give contact ids or --since, not both")
@@ -246,14 +301,10 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     day = today or dt.date.today()
     options = Options(formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=day, explain=explain)
-    workspace = _workspace(ctx)
     start = parse_since(since, day) if since else None
-    ids = owing_thank_you(workspace, start, day) if start else list(contact_ids)
-    with click.progressbar(length=max(1, steps(workspace, ids, options, "thank-you")),
-                           label="Writing thank-you letters", file=sys.stderr,
-                           hidden=not sys.stderr.isatty()) as bar:
-        report = write_thank_you(workspace, None if start else ids, options, since=start,
-                                 mark_sent=mark_sent, progress=bar.update)
+    with _progress("Writing thank-you letters") as bar:
+        report = write_thank_you(_workspace(ctx), None if start else list(contact_ids),
+                                 options, since=start, mark_sent=mark_sent, progress=bar)
     if explain:
         _explain(report)
     _report(report)
@@ -281,8 +332,9 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
 def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
         mode: str | None, points: tuple[str, ...], referrals: tuple[str, ...],
         resume: str | None) -> None:
-    """Add what happened to a contact's history, keeping the file as you wrote it.
+    """Add what happened to a contact's history.
 
+    The file is kept as you wrote it: the new lines are inserted, nothing else changes.
     Each --referral becomes a contact file of its own (relationship referral, referred
     by this contact) unless a contact of that name exists.
     """
@@ -308,9 +360,10 @@ def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
 @click.pass_context
 @_fail_cleanly
 def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool) -> None:
-    """List what needs doing: follow-up calls, thank-you letters owed, referrals to write.
+    """List what needs doing.
 
-    Exits with status 3 when something is overdue, so it can run from cron.
+    Follow-up calls, thank-you letters owed, referrals to write. Exits with status 3
+    when something is overdue, so it can run from cron.
     """
     from .main import what_is_due
 

@@ -1,243 +1,40 @@
 """The library's entry points, one per command; usable without Click.
 
-``generate`` does the same five steps for every document kind: load and validate
-everything it needs (all problems at once), decide which files to write, render each
-document once into the neutral model, lay out all PDFs in one pass and write the
-DOCX files, then write atomically, keeping what exists unless forced. Nothing is
-written until every document has rendered, so an error leaves no files behind.
+The document commands are ``pipeline.generate`` (plan -> render -> layout -> write);
+this module adds what the other commands do: the thank-you batch (a plan, its run, the
+print file from the PDFs in memory, the history marked), the contact list, ``log`` and
+``due``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .documents import Enclosure, Rendered, Request, build
+from . import kinds, rules
+from .errors import OutputError, UsageError, display_path
+from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
+from .models import HistoryEntry, Referral
+from .output import Planned, write_all
+from .pipeline import (
+    Options,
+    Plan,
+    Progress,
+    Report,
+    collect_warnings,
+    generate,
+    plan,
+    run,
+    templates_for,
+)
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .due import Item
-from . import rules
-from .errors import LayoutError, OutputError, UsageError, display_path
-from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
-from .models import GOALS, HistoryEntry, Mode, Referral
-from .output import Outcome, Planned, needs_writing, write_all
-from .templating import Templates
-from .workspace import ContactFile, Workspace
 
-FORMATS = ("pdf", "docx")
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the user chose on the command line (or a caller of the library)."""
-
-    formats: tuple[str, ...] = FORMATS
-    output_dir: Path | None = None
-    force: bool = False
-    dry_run: bool = False
-    today: dt.date | None = None
-    enclose: tuple[Path, ...] = ()
-    minutes: int | None = None
-    goals: tuple[str, ...] = ()
-    mode: Mode | None = None
-    explain: bool = False
-
-
-@dataclass
-class Report:
-    """What a command did: one outcome per file, and anything worth a warning."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: Per contact id, why each document says what it says (``--explain``).
-    explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: The documents rendered this time, by contact id.
-    rendered: dict[str, Rendered] = field(default_factory=dict)
-    #: A summary table (header first) for batch commands.
-    table: list[tuple[str, ...]] = field(default_factory=list)
-    #: Contacts whose history got a ``thank-you-sent`` entry.
-    marked: list[str] = field(default_factory=list)
-
-
-class _Collect(logging.Handler):
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.sink:
-            self.sink.append(message)
-
-
-@contextlib.contextmanager
-def collect_warnings(sink: list[str]) -> Iterator[None]:
-    """Warnings logged by outreach or WeasyPrint while rendering go into the report."""
-    handler = _Collect(sink)
-    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
-
-
-def templates_for(workspace: Workspace) -> Templates:
-    folder = workspace.templates_dir
-    return Templates(folder if folder.is_dir() else None)
-
-
-def _enclosure_files(path: Path, rendered: Rendered) -> list[Planned]:
-    """Enclosures placed beside a DOCX: ``<kind>-enclosure-<name>``."""
-    return [Planned(path.parent / f"{rendered.request.kind}-enclosure-{e.path.name}",
-                    e.path.read_bytes()) for e in rendered.request.enclosures]
-
-
-#: Documents laid out in one WeasyPrint pass; between passes the progress bar moves.
-PASS_SIZE = 8
-
-Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class _Laid:
-    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
-
-    data: bytes
-    compact: bool
-
-
-def _layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
-            progress: Progress | None = None) -> list[_Laid]:
-    """Every document laid out as PDF, in passes of several, checked against its page
-    limit. DOCX-only runs need it too: the page count is measured here, and a document
-    that was set tighter is written tighter in Word as well."""
-    from .writers import pdf
-
-    if not rendered:
-        return []
-    css = templates.resource("document.css").decode("utf-8")
-    allowed = [workspace.templates_dir, workspace.root]
-    docs = [r.document for r in rendered]
-    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
-    if progress is not None:
-        progress(len(docs))
-    long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
-    if long:  # set them once more, a little tighter
-        tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
-                             base_url=workspace.root, allowed=allowed)
-        for i, result in zip(long, tighter, strict=True):
-            limit = rendered[i].max_pages
-            if result.pages > limit:
-                who = rendered[i].request.contact
-                raise LayoutError(
-                    f"the {docs[i].kind.replace('-', ' ')} to {who.data.name} runs to "
-                    f"{result.pages} pages, more than {limit}: shorten the profile's summary "
-                    f"or the text in {display_path(who.path)}, or the template")
-            results[i] = result
-    return [_Laid(result.data, i in long) for i, result in enumerate(results)]
-
-
-def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
-             options: Options, progress: Progress | None = None) -> Report:
-    """Write one kind of document for the contacts named (all when ``None``).
-
-    ``progress`` is called with the number of documents just finished, once per PDF
-    pass and once per DOCX, so a caller can show a bar of ``steps(...)`` units."""
-    report = Report()
-    unknown = [g for g in options.goals if g not in GOALS]
-    if unknown:
-        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
-                         f"{', '.join(GOALS)}")
-    with collect_warnings(report.warnings):
-        workspace.profile()
-        contacts = workspace.contacts(contact_ids)
-        for contact in contacts:  # a referrer's file must be valid too
-            workspace.referrer_name(contact)
-        today = options.today or dt.date.today()
-        templates = templates_for(workspace)
-        enclosures = tuple(Enclosure(p.name, p) for p in options.enclose)
-        for e in enclosures:
-            if not e.path.is_file():
-                raise OutputError(f"cannot enclose {display_path(e.path)}: no such file")
-            if e.path.suffix.lower() not in (".pdf", ".docx"):
-                raise OutputError(f"cannot enclose {display_path(e.path)}: an enclosure "
-                                  "travels inside the PDF, so it must be a PDF or DOCX file")
-        out_root = options.output_dir or workspace.output_dir
-
-        def target(contact: ContactFile, fmt: str) -> Path:
-            return out_root / contact.id / f"{kind}.{fmt}"
-
-        todo: list[tuple[ContactFile, list[str]]] = []
-        kept: list[Outcome] = []
-        for contact in contacts:
-            formats = [f for f in options.formats if needs_writing(target(contact, f),
-                                                                     options.force)]
-            kept += [Outcome(target(contact, f), "kept") for f in options.formats
-                     if f not in formats]
-            if formats:
-                todo.append((contact, formats))
-
-        def render(contact: ContactFile) -> Rendered:
-            return build(workspace, templates, Request(kind, contact, today, enclosures,
-                                                       options.minutes, options.goals,
-                                                       options.mode))
-
-        rendered = {c.id: render(c) for c, _ in todo}
-        report.rendered = rendered
-        if options.explain:  # explain every contact's document, written now or kept
-            report.explanations = {c.id: (rendered[c.id] if c.id in rendered
-                                          else render(c)).explanation for c in contacts}
-        wants_docx = any("docx" in formats for _, formats in todo)
-        reference = templates.resource("reference.docx") if wants_docx else b""
-        written: list[Outcome] = []
-        for start in range(0, len(todo), PASS_SIZE):  # each pass is written when done,
-            batch = todo[start:start + PASS_SIZE]     # so a killed batch keeps its work
-            laid = dict(zip([c.id for c, _ in batch],
-                            _layout(workspace, templates, [rendered[c.id] for c, _ in batch],
-                                    progress), strict=True))
-            planned = _files(batch, rendered, laid, target, reference, progress)
-            written += write_all(planned, force=options.force, dry_run=options.dry_run)
-        report.outcomes = kept + written
-        report.outcomes.sort(key=lambda o: str(o.path))
-    return report
-
-
-def _files(batch: list[tuple[ContactFile, list[str]]], rendered: dict[str, Rendered],
-           laid: dict[str, _Laid], target: Callable[[ContactFile, str], Path],
-           reference: bytes, progress: Progress | None) -> list[Planned]:
-    """The files of one pass: each PDF with its enclosures' pages, each DOCX with its
-    enclosures placed beside it."""
-    planned: list[Planned] = []
-    for contact, formats in batch:
-        if "pdf" in formats:
-            data = laid[contact.id].data
-            enclosed = [e.path for e in rendered[contact.id].request.enclosures]
-            if enclosed:
-                from .writers.pdf import append
-
-                data = append(data, enclosed)
-            planned.append(Planned(target(contact, "pdf"), data))
-        if "docx" in formats:
-            from .writers import docx
-
-            path = target(contact, "docx")
-            data = docx.render_with(rendered[contact.id].document, reference,
-                                    compact=laid[contact.id].compact)
-            planned.append(Planned(path, data))
-            planned += _enclosure_files(path, rendered[contact.id])
-            if progress is not None:
-                progress(1)
-    return planned
-
-
+__all__ = ["Options", "Report", "generate", "templates_for"]
 
 
 def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
@@ -254,18 +51,6 @@ def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
             relationship += f" (from {referrer})"
         rows.append((contact.id, data.name, relationship, event))
     return rows
-
-
-def steps(workspace: Workspace, contact_ids: list[str], options: Options, kind: str) -> int:
-    """How many progress units ``generate`` will report: one per document laid out,
-    one per DOCX written."""
-    out_root = options.output_dir or workspace.output_dir
-    total = 0
-    for cid in contact_ids:
-        formats = [f for f in options.formats
-                   if needs_writing(out_root / cid / f"{kind}.{f}", options.force)]
-        total += bool(formats) + ("docx" in formats)
-    return total
 
 
 def parse_since(value: str, today: dt.date) -> dt.date:
@@ -298,20 +83,15 @@ def written_subject(path: Path) -> str:
         return ""
 
 
-def _check_kept_thank_yous(contacts: list[ContactFile], options: Options, out_root: Path,
-                           today: dt.date) -> bool:
+def _check_kept_thank_yous(plan: Plan) -> bool:
     """Refuse to keep a thank-you letter written for an older conversation (it would be
     printed and marked sent as if it were this one's); True when any will be written."""
-    from .documents import subject
-
     fresh = False
-    for contact in contacts:
-        wanted = subject(Request("thank-you", contact, today))
-        for fmt in options.formats:
-            path = out_root / contact.id / f"thank-you.{fmt}"
-            if needs_writing(path, options.force):
-                fresh = True
-            elif written_subject(path) != wanted:
+    for target in plan.targets:
+        wanted = kinds.THANK_YOU.subject(plan.request(target.contact))  # type: ignore[misc]
+        fresh = fresh or bool(target.write)
+        for fmt, path in target.paths.items():
+            if fmt not in target.write and written_subject(path) != wanted:
                 raise OutputError(
                     f"{display_path(path)} was written for another conversation than the "
                     f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
@@ -323,6 +103,43 @@ def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> lis
     """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
     return [c.id for c in workspace.contacts()
             if rules.thank_you_owed(c.data, since, today) is not None]
+
+
+def _summary(plan: Plan, report: Report) -> None:
+    """The batch's table (one row per letter), and a warning for a letter that names
+    nothing specific from the conversation."""
+    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
+    for target in plan.targets:
+        contact = target.contact
+        entry = rules.last_conversation(contact.data, plan.today)
+        assert entry is not None  # the plan refused contacts without one
+        if not entry.points:
+            report.warnings.append(
+                f"the thank-you letter to {contact.data.name} names nothing specific from the "
+                f"conversation: add points with outreach log {contact.id} --point \"...\"")
+        decision = rules.thank_you_resume(contact.data, entry)
+        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
+        shown = target.paths.get("pdf") or target.paths["docx"]
+        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
+                             "Résumé" if decision.enclose else "-", display_path(shown)))
+
+
+def _print_file(plan: Plan, report: Report, path: Path) -> None:
+    """One PDF with every letter of the batch, each from memory when written now."""
+    from .writers.pdf import concatenate
+
+    parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
+    options = plan.options
+    report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
+                                 dry_run=options.dry_run)
+
+
+def _mark_sent(plan: Plan, report: Report) -> None:
+    from .history import append_entries
+
+    for target in plan.targets:
+        append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
+        report.marked.append(target.contact.id)
 
 
 def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
@@ -339,54 +156,35 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     if mark_sent and today > dt.date.today():
         raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
                          "marked sent on a day still to come")
+    report = Report()
     ids = owing_thank_you(workspace, since, today) if since is not None else contact_ids
     if ids is not None and not ids:
-        report = Report()
         report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
                                "thank-you letter")
         return report
-    contacts = workspace.contacts(ids)
-    out_root = options.output_dir or workspace.output_dir
-    batch = out_root / "batches" / f"{today.isoformat()}-thank-you.pdf"
-    fresh = _check_kept_thank_yous(contacts, options, out_root, today)
-    if since is not None and "pdf" in options.formats and batch.exists() and fresh \
+    batch = (options.output_dir or workspace.output_dir) / "batches" / \
+        f"{today.isoformat()}-thank-you.pdf"
+    with collect_warnings(report.warnings):
+        the_plan = plan(workspace, kinds.THANK_YOU, ids, options)
+        _check_batch(the_plan, batch if since is not None else None)
+        run(workspace, the_plan, report, progress)
+    _summary(the_plan, report)
+    if since is not None and "pdf" in options.formats:
+        _print_file(the_plan, report, batch)
+    if mark_sent and not options.dry_run:
+        _mark_sent(the_plan, report)
+    return report
+
+
+def _check_batch(plan: Plan, batch: Path | None) -> None:
+    """Refuse kept letters for an older conversation, and a print file that would no
+    longer hold every letter."""
+    fresh = _check_kept_thank_yous(plan)
+    options = plan.options
+    if batch is not None and "pdf" in options.formats and batch.exists() and fresh \
             and not options.force and not options.dry_run:
         raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
                           "letter: --force rebuilds it")
-    report = generate(workspace, "thank-you", ids, options, progress)
-    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
-    for contact in contacts:
-        entry = rules.last_conversation(contact.data, today)
-        assert entry is not None  # generate() refused contacts without one
-        if not entry.points:
-            report.warnings.append(
-                f"the thank-you letter to {contact.data.name} names nothing specific from the "
-                f"conversation: add points with outreach log {contact.id} --point \"...\"")
-        decision = rules.thank_you_resume(contact.data, entry)
-        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
-        pdf = out_root / contact.id / "thank-you.pdf"
-        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
-                             "Résumé" if decision.enclose else "-",
-                             display_path(pdf if "pdf" in options.formats else
-                                          pdf.with_suffix(".docx"))))
-    if since is not None and "pdf" in options.formats:
-        files = [out_root / c.id / "thank-you.pdf" for c in contacts]
-        if options.dry_run:
-            data = b""
-        else:
-            from .writers.pdf import concatenate
-
-            data = concatenate(files)
-        report.outcomes += write_all([Planned(batch, data)], force=options.force,
-                                     dry_run=options.dry_run)
-    if mark_sent and not options.dry_run:
-        from .history import append_entries
-
-        for contact in contacts:
-            append_entries(contact, [HistoryEntry(date=today, event="thank-you-sent")])
-            report.marked.append(contact.id)
-    return report
-
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 ``profiles/candidate.yaml`` (or ``profiles/<name>.yaml``) is the seeker,
 ``profiles/contacts/<id>.yaml`` one contact each, ``templates/`` the user's overrides,
 ``output/`` what is generated. Files are read when first asked for, then cached.
+Loading checks only what every contact file must hold; what a document needs is
+checked when it is planned.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,12 +216,20 @@ class Workspace:
 
     def referrer_name(self, contact: ContactFile) -> str | None:
         """Who referred this contact: a contact id's name, or the free text as written."""
-        ref = contact.data.referred_by
-        if ref is None:
-            return None
-        if self.has_contact(ref) and ref != contact.id:
-            return self.contact(ref).data.name
-        return ref
+        return referrer_name(contact, lambda ref: self.contact(ref).data.name
+                             if self.has_contact(ref) else None)
+
+
+def referrer_name(contact: ContactFile,
+                  name_of: Callable[[str], str | None]) -> str | None:
+    """Who referred ``contact``: when ``referred_by`` is the id of another contact, that
+    contact's name (``name_of`` looks ids up, ``None`` for no such contact); otherwise
+    the text as written (a name); ``None`` when nobody is named."""
+    ref = contact.data.referred_by
+    if ref is None:
+        return None
+    name = name_of(ref) if ref != contact.id else None
+    return name if name is not None else ref
 
 
 def _check_resume(profile: ProfileFile) -> None:
@@ -248,6 +259,9 @@ def _looks_like_id(value: str) -> bool:
 
 
 def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
+    """What every contact file must hold, whatever is written from it: a history of what
+    has happened, and a referrer that exists when one is named by id. What a document
+    needs (how_we_met for an approach letter) is checked when it is planned."""
     data = contact.data
     today = dt.date.today()
     for index, entry in enumerate(data.history):
@@ -257,11 +271,6 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
                 f"history[{index}].date",
                 f"{entry.date.isoformat()} is in the future: the history records what has "
                 "happened (keep plans in notes)")])
-    if data.relationship == "referral" and not (data.referred_by or data.how_we_met):
-        raise InputError([Problem(
-            contact.path, line_of(contact.lines, ("relationship",)), "referred_by",
-            "a referral needs referred_by (a contact id or a name) so the letter can say who "
-            "suggested the contact")])
     ref = data.referred_by
     if ref is not None and _looks_like_id(ref) and not workspace.has_contact(ref):
         import difflib
@@ -272,10 +281,3 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
             contact.path, line_of(contact.lines, ("referred_by",)), "referred_by",
             f"no contact '{ref}'; {hint}write the id of another contact, or the "
             "referrer's full name")])
-    if data.relationship in {"acquaintance", "alumni", "cold"} and not data.how_we_met:
-        raise InputError([Problem(
-            contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",
-            f"is required for a contact who is {'an' if data.relationship[0] in 'ae' else 'a'} "
-            f"{data.relationship}: the letter must say how you learned of them, in a sentence "
-            "of your own (for example: I read your article on zoning reform in Planning "
-            "magazine)")])

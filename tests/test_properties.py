@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from outreach import kinds
 from outreach.documents import Request, build
 from outreach.main import templates_for
 from outreach.workspace import Workspace
@@ -75,7 +76,7 @@ def test_every_kind_renders_in_both_formats(name: str, organization: str, title:
         ws = Workspace(root)
         templates = templates_for(ws)
         person = ws.contact("someone")
-        rendered = [build(ws, templates, Request(kind, person, dt.date(2026, 11, 21)))
+        rendered = [build(ws, templates, Request(kinds.get(kind), person, dt.date(2026, 11, 21)))
                     for kind in KINDS]
         css = templates.resource("document.css").decode()
         pdfs = pdf_writer.render([r.document for r in rendered], css)

@@ -158,6 +158,6 @@ questions:
 
 def test_cli_rejects_an_unknown_goal(ws: Path) -> None:
     result = run(ws, "questions", "jim-park", "--goal", "salary")
-    assert result.code == 1
+    assert result.code == 2
     assert "unknown goal salary" in result.err and "explore-fit" in result.err
     assert not (ws / "output").exists()

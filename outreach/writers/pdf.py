@@ -156,8 +156,10 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     return out.getvalue()
 
 
-def concatenate(files: list[Path]) -> bytes:
-    """One print file: every page of each PDF in order, each file starting on a new page."""
+def concatenate(files: list[tuple[Path, bytes | None]]) -> bytes:
+    """One print file: every page of each PDF in order, each file starting on a new page.
+    Each PDF is given as its path and, when it is in memory, its bytes (else it is read
+    from the path)."""
     import io
 
     from pypdf import PdfWriter
@@ -166,9 +168,9 @@ def concatenate(files: list[Path]) -> bytes:
     from ..errors import OutputError, display_path
 
     writer = PdfWriter()
-    for path in files:
+    for path, data in files:
         try:
-            writer.append(str(path))
+            writer.append(io.BytesIO(data) if data is not None else str(path))
         except (PyPdfError, ValueError, OSError) as exc:
             raise OutputError(f"cannot put {display_path(path)} in the print file: it is not "
                               f"a PDF that can be read ({exc}); --force writes it again"

@@ -1,0 +1,342 @@
+"""A batch of documents in four stages: plan -> render -> layout -> write.
+
+- **plan** (``plan``): load and validate what the batch needs, every problem at once
+  (the contacts' files, what each document needs from them, the enclosures and the
+  no-résumé rule), and decide which files are written and which are kept. Nothing is
+  rendered yet; the progress bar, ``--dry-run``, ``--explain`` and the thank-you batch
+  read the plan instead of working it out again.
+- **render** (``render``): each document once, into the neutral document model.
+- **layout** (``layout``): every document laid out as PDF in passes of several, checked
+  against its page limit; one that runs long is set once more, tighter.
+- **write** (``write``): each pass's files written atomically, all of a pass or none.
+
+Nothing is written until every document has rendered, so an error in the data or a
+template leaves no files behind; a killed batch keeps the passes already written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from . import rules
+from .documents import Enclosure, Rendered, Request, build
+from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
+from .kinds import Kind
+from .models import GOALS, Mode
+from .output import Outcome, Planned, needs_writing, write_all
+from .templating import Templates
+from .workspace import ContactFile, Workspace
+
+FORMATS = ("pdf", "docx")
+#: Documents laid out in one WeasyPrint pass; after each pass its files are written.
+PASS_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose on the command line (or a caller of the library)."""
+
+    formats: tuple[str, ...] = FORMATS
+    output_dir: Path | None = None
+    force: bool = False
+    dry_run: bool = False
+    today: dt.date | None = None
+    enclose: tuple[Path, ...] = ()
+    minutes: int | None = None
+    goals: tuple[str, ...] = ()
+    mode: Mode | None = None
+    explain: bool = False
+
+
+class Progress(Protocol):
+    """What a progress bar needs: the units of work, then each unit done."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
+
+
+@dataclass
+class Report:
+    """What a command did: one outcome per file, and anything worth a warning."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Per contact id, why each document says what it says (``--explain``).
+    explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The documents rendered this time, by contact id.
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: Each PDF written (or, in a dry run, that would be), enclosures included, by id.
+    pdf: dict[str, bytes] = field(default_factory=dict)
+    #: A summary table (header first) for batch commands.
+    table: list[tuple[str, ...]] = field(default_factory=list)
+    #: Contacts whose history got a ``thank-you-sent`` entry.
+    marked: list[str] = field(default_factory=list)
+
+
+# -- plan -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One contact's document in the plan: where each format goes, which are written."""
+
+    contact: ContactFile
+    paths: Mapping[str, Path]
+    #: The formats written this time; the others exist and are kept.
+    write: tuple[str, ...]
+
+    def kept(self) -> list[Outcome]:
+        return [Outcome(path, "kept") for fmt, path in self.paths.items()
+                if fmt not in self.write]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which documents of one kind a command writes, for whom, with what."""
+
+    kind: Kind
+    today: dt.date
+    options: Options
+    targets: tuple[Target, ...]
+    #: The files the user asked to enclose (the rules' own are added when rendering).
+    enclosures: tuple[Enclosure, ...] = ()
+
+    @property
+    def to_write(self) -> list[Target]:
+        return [t for t in self.targets if t.write]
+
+    @property
+    def steps(self) -> int:
+        """Progress units: one per document laid out, one per DOCX written."""
+        return sum(1 + ("docx" in t.write) for t in self.to_write)
+
+    def request(self, contact: ContactFile) -> Request:
+        o = self.options
+        return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
+                       o.mode)
+
+
+def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
+                today: dt.date) -> None:
+    """Everything the documents need from these contacts and the profile: every missing
+    piece of the batch reported at once, one line each."""
+    problems: list[Problem] = []
+    for contact in contacts:
+        for need in kind.needs:
+            problem = need.check(workspace, contact, today)
+            if problem is not None and problem not in problems:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
+
+
+def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
+    """The files to enclose, checked before anything else: they exist, they can travel
+    inside a PDF, and the résumé never goes with a kind that may not carry it."""
+    for path in options.enclose:
+        if not path.is_file():
+            raise OutputError(f"cannot enclose {display_path(path)}: no such file")
+        if path.suffix.lower() not in (".pdf", ".docx"):
+            raise OutputError(f"cannot enclose {display_path(path)}: an enclosure "
+                              "travels inside the PDF, so it must be a PDF or DOCX file")
+    rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
+                           workspace.profile().resume_path)
+    return tuple(Enclosure(p.name, p) for p in options.enclose)
+
+
+def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+         options: Options) -> Plan:
+    """The plan for one kind of document for the contacts named (all when ``None``)."""
+    unknown = [g for g in options.goals if g not in GOALS]
+    if unknown:
+        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                         f"{', '.join(GOALS)}")
+    workspace.profile()
+    contacts = workspace.contacts(contact_ids)
+    for contact in contacts:  # a referrer's file must be valid too
+        workspace.referrer_name(contact)
+    today = options.today or dt.date.today()
+    check_needs(workspace, kind, contacts, today)
+    enclosures = _enclosures(options, kind, workspace)
+    out_root = options.output_dir or workspace.output_dir
+    targets = []
+    for contact in contacts:
+        paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
+        write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
+        targets.append(Target(contact, paths, write))
+    return Plan(kind, today, options, tuple(targets), enclosures)
+
+
+# -- render -----------------------------------------------------------------------------
+
+def templates_for(workspace: Workspace) -> Templates:
+    folder = workspace.templates_dir
+    return Templates(folder if folder.is_dir() else None)
+
+
+def render(workspace: Workspace, templates: Templates, plan: Plan) -> dict[str, Rendered]:
+    """Every document the plan writes, rendered once (with ``--explain``, the kept ones
+    too, so every contact's explanation is given)."""
+    explain = plan.options.explain
+    return {t.contact.id: build(workspace, templates, plan.request(t.contact))
+            for t in plan.targets if t.write or explain}
+
+
+# -- layout -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Laid:
+    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
+
+    data: bytes
+    compact: bool
+
+
+def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
+           progress: Progress | None = None) -> list[Laid]:
+    """Every document laid out as PDF in one pass, checked against its page limit.
+    DOCX-only runs need it too: the page count is measured here, and a document that
+    was set tighter is written tighter in Word as well."""
+    from .writers import pdf
+
+    if not rendered:
+        return []
+    css = templates.resource("document.css").decode("utf-8")
+    allowed = [workspace.templates_dir, workspace.root]
+    docs = [r.document for r in rendered]
+    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
+    if progress is not None:
+        progress.advance(len(docs))
+    long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
+    if long:  # set them once more, a little tighter
+        tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
+                             base_url=workspace.root, allowed=allowed)
+        for i, result in zip(long, tighter, strict=True):
+            _check_fits(rendered[i], result.pages)
+            results[i] = result
+    return [Laid(result.data, i in long) for i, result in enumerate(results)]
+
+
+def _check_fits(rendered: Rendered, pages: int) -> None:
+    limit = rendered.max_pages
+    if pages > limit:
+        who = rendered.request.contact
+        raise LayoutError(
+            f"the {rendered.request.kind.words} to {who.data.name} runs to {pages} pages, "
+            f"more than {limit}: shorten the profile's summary or the text in "
+            f"{display_path(who.path)}, or the template")
+
+
+# -- write ------------------------------------------------------------------------------
+
+def _docx_files(target: Target, rendered: Rendered, laid: Laid,
+                reference: bytes) -> list[Planned]:
+    """The DOCX, and its enclosures placed beside it: ``<kind>-enclosure-<name>``."""
+    from .writers import docx
+
+    path = target.paths["docx"]
+    data = docx.render_with(rendered.document, reference, compact=laid.compact)
+    kind = rendered.request.kind.name
+    return [Planned(path, data)] + [
+        Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())
+        for e in rendered.request.enclosures]
+
+
+def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
+    """One document's files: the PDF with its enclosures' pages, the DOCX beside them."""
+    planned: list[Planned] = []
+    if "pdf" in target.write:
+        data = laid.data
+        enclosed = [e.path for e in rendered.request.enclosures]
+        if enclosed:
+            from .writers.pdf import append
+
+            data = append(data, enclosed)
+        planned.append(Planned(target.paths["pdf"], data))
+    if "docx" in target.write:
+        planned += _docx_files(target, rendered, laid, reference)
+    return planned
+
+
+def write(workspace: Workspace, templates: Templates, plan: Plan,
+          rendered: Mapping[str, Rendered], report: Report,
+          progress: Progress | None = None) -> None:
+    """Lay out and write the plan's documents, a pass at a time; each pass's files are
+    written when it is done, so a killed batch keeps its work."""
+    todo = plan.to_write
+    wants_docx = any("docx" in t.write for t in todo)
+    reference = templates.resource("reference.docx") if wants_docx else b""
+    for start in range(0, len(todo), PASS_SIZE):
+        batch = todo[start:start + PASS_SIZE]
+        laid = layout(workspace, templates, [rendered[t.contact.id] for t in batch], progress)
+        planned: list[Planned] = []
+        for target, one in zip(batch, laid, strict=True):
+            files = _files(target, rendered[target.contact.id], one, reference)
+            planned += files
+            if "pdf" in target.write:
+                report.pdf[target.contact.id] = files[0].data
+            if progress is not None and "docx" in target.write:
+                progress.advance(1)
+        report.outcomes += write_all(planned, force=plan.options.force,
+                                     dry_run=plan.options.dry_run)
+
+
+# -- the whole batch --------------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.sink:
+            self.sink.append(message)
+
+
+@contextlib.contextmanager
+def collect_warnings(sink: list[str]) -> Iterator[None]:
+    """Warnings logged by outreach or WeasyPrint while rendering go into the report."""
+    handler = _Collect(sink)
+    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def run(workspace: Workspace, plan: Plan, report: Report,
+        progress: Progress | None = None) -> Report:
+    """Render, lay out and write what ``plan`` says, into ``report``."""
+    templates = templates_for(workspace)
+    rendered = render(workspace, templates, plan)
+    report.rendered = {cid: r for cid, r in rendered.items()
+                       if cid in {t.contact.id for t in plan.to_write}}
+    if plan.options.explain:
+        report.explanations = {cid: r.explanation for cid, r in rendered.items()}
+    if progress is not None:
+        progress.start(plan.steps)
+    for target in plan.targets:
+        report.outcomes += target.kept()
+    write(workspace, templates, plan, rendered, report, progress)
+    report.outcomes.sort(key=lambda o: str(o.path))
+    return report
+
+
+def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+             options: Options, progress: Progress | None = None) -> Report:
+    """Write one kind of document for the contacts named (all when ``None``)."""
+    report = Report()
+    with collect_warnings(report.warnings):
+        the_plan = plan(workspace, kind, contact_ids, options)
+        run(workspace, the_plan, report, progress)
+    return report
