@@ -1,4 +1,4 @@
-"""The public YAML format as pydantic models (DESIGN.md section 2).
+"""The public YAML format as pydantic models (README.md describes it for users).
 
 Field names here are the public format: extend, never rename. Every model forbids
 unknown keys so that a typo (``titel``) is reported instead of silently ignored.
