@@ -9,9 +9,8 @@ model into their format, so both always carry the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Paper = Literal["letter", "a4"]
+from .models import Paper
 
 
 @dataclass(frozen=True)
