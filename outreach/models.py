@@ -113,6 +113,13 @@ class Contact(_Model):
 
     name: Text
     salutation: Text | None = None
+    #: Extension: the parts of ``name`` no parser can know (outreach/names.py reads the
+    #: rest from ``name``): the given name(s) a friend is greeted by, the family name
+    #: used after an honorific (``Chen`` in ``Chen Siyuan``), and the honorific itself
+    #: (``Ms.``, ``Dr.``, ``Col.``), which is never guessed.
+    given_name: Text | None = None
+    family_name: Text | None = None
+    honorific: Text | None = None
     title: Text | None = None
     organization: Text | None = None
     address: Text | None = None
