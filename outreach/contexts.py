@@ -9,14 +9,22 @@ template receives are listed in its registry entry (``outreach/kinds.py``) and i
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any
 
-from . import rules
+from . import names, points, rules
 from .errors import WorkspaceError, display_path
 from .models import GOALS, HistoryEntry, Mode
 from .questions import DEFAULT_GOALS, Choice, load_bank, select
 from .templating import Templates
+from .text import and_list, sentence, sentence_case, subject, with_article, words
 from .workspace import ContactFile, ProfileFile, Workspace
+
+__all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
+
+log = logging.getLogger(__name__)
+#: About 15 seconds spoken, at some 150 words a minute.
+SUMMARY_WORDS = 40
 
 if TYPE_CHECKING:
     from .documents import Request
@@ -24,36 +32,6 @@ if TYPE_CHECKING:
 
 def _lines(text: str | None) -> list[str]:
     return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-
-
-def sentence(text: str) -> str:
-    """``text`` ending with a full stop (or the ``!``/``?`` it has)."""
-    text = text.strip()
-    return text if text[-1:] in ".!?" else text + "."
-
-
-def with_article(phrase: str) -> str:
-    """``recent graduate`` -> ``a recent graduate``; leaves ``the``/``a``/``an`` alone."""
-    first = phrase.split(maxsplit=1)[0] if phrase.split() else ""
-    if first.lower() in {"a", "an", "the"} or first.lower().endswith("'s"):
-        return phrase
-    return ("an " if _vowel_sound(first) else "a ") + phrase
-
-
-_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once")
-_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
-
-
-def _vowel_sound(first: str) -> bool:
-    """Does a word begin with a vowel sound (so takes ``an``)?"""
-    word = first.lower()
-    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
-        return first[0] in "AEFHILMNORSX"
-    if word.startswith(_CONSONANT_SOUND):  # university, user, European, one-time
-        return False
-    if word.startswith(_SILENT_H):  # honors, hourly
-        return True
-    return word[:1] in "aeiou"
 
 
 def _sender(profile: ProfileFile) -> dict[str, Any]:
@@ -64,17 +42,51 @@ def _sender(profile: ProfileFile) -> dict[str, Any]:
 
 def _recipient(contact: ContactFile) -> dict[str, Any]:
     data = contact.data
-    return {"name": data.name, "title": data.title, "organization": data.organization,
-            "address_lines": _lines(data.address)}
+    return {"name": names.of(data).with_honorific, "title": data.title,
+            "organization": data.organization, "address_lines": _lines(data.address)}
+
+
+def _role(title: str | None, organization: str | None) -> str:
+    """``, Director of Planning at City of Springfield,`` or `` of MHI``: who someone is,
+    as an appositive after their name (a title with a comma of its own gives way to
+    the organisation, so the sentence keeps one pair of commas)."""
+    if title and "," not in title:
+        return f", {title}" + (f" at {organization}," if organization else ",")
+    return f" of {organization}" if organization else ""
+
+
+def referrer_phrase(workspace: Workspace, contact: ContactFile) -> str | None:
+    """Who referred the contact, said so the reader knows who they are: ``Tom Brandt of
+    MHI``, ``Maria Lopez, Housing Program Manager at Springfield Housing Authority,``;
+    free text as written (``my former commander, Col. Anne Ruiz,``), ready to stand
+    before its verb."""
+    ref = contact.data.referred_by
+    if ref is None:
+        return None
+    if ref != contact.id and workspace.has_contact(ref):
+        other = workspace.contact(ref).data
+        return other.name + _role(other.title, other.organization)
+    return subject(ref)
 
 
 def introduction(workspace: Workspace, contact: ContactFile) -> str:
     """The opening sentence: who referred the writer, or how they learned of the contact."""
     referrer = workspace.referrer_name(contact)
+    phrase = referrer_phrase(workspace, contact)
     how = sentence(contact.data.how_we_met) if contact.data.how_we_met else ""
-    if referrer and referrer.lower() not in how.lower():
-        return f"{referrer} suggested that I write to you. {how}".strip()
+    if referrer and phrase and referrer.lower() not in how.lower():
+        return f"{sentence_case(phrase)} suggested that I write to you. {how}".strip()
     return how
+
+
+def _warn_no_address(contact: ContactFile) -> None:
+    data = contact.data
+    if data.address:
+        return
+    send = f"e-mail it to {data.email}" if data.email else "send it by e-mail"
+    log.warning(f"the letter to {data.name} has no inside address, since "
+                f"{display_path(contact.path)} gives none: add address: to print and post "
+                f"it, or {send}")
 
 
 def register(contact: ContactFile) -> str:
@@ -113,13 +125,20 @@ def letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     }
 
 
+def _letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
+    """The letter frame's values, with a warning for a letter that has nowhere to go."""
+    _warn_no_address(request.contact)
+    return letter_context(workspace, request)
+
+
 def approach_letter(workspace: Workspace, request: Request,
                     _templates: Templates) -> dict[str, Any]:
     data = request.contact.data
     profile = workspace.profile().data
-    return letter_context(workspace, request) | {
+    return _letter_context(workspace, request) | {
         "introduction": introduction(workspace, request.contact),
         "status_phrase": with_article(profile.status),
+        "summary": sentence(profile.summary),
         "field": profile.target.field,
         "promise_no_job": data.relationship == "cold"
         or rules.contact_kind(data) == "executive",
@@ -158,12 +177,32 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     }
 
 
+def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
+    """A summary too long to say in 15 seconds; a contact with no number to call."""
+    profile = workspace.profile()
+    count = words(profile.data.summary)
+    if count > SUMMARY_WORDS:
+        log.warning(f"your 15-second summary is {count} words, about {round(count / 2.5)} "
+                    f"seconds spoken: cut summary: in {display_path(profile.path)} to about "
+                    f"{SUMMARY_WORDS} words")
+    if not contact.data.phone:
+        log.warning(f"the phone script for {contact.data.name} has no number to call: add "
+                    f"phone: to {display_path(contact.path)}")
+
+
 def phone_script(workspace: Workspace, request: Request,
                  templates: Templates) -> dict[str, Any]:
     profile = workspace.profile().data
+    contact = request.contact
+    _warn_script(workspace, contact)
     context = _meeting_context(workspace, request)
-    sent = rules.letter_sent(request.contact.data)
+    sent = rules.letter_sent(contact.data)
+    phrase = referrer_phrase(workspace, contact)
     return context | {
+        "greeting": rules.greeting(contact.data),
+        "voicemail_greeting": rules.voicemail_greeting(contact.data),
+        "referrer_phrase": phrase,
+        "referred_opening": f"{sentence_case(phrase)} suggested I call" if phrase else "",
         "letter_sent": rules.spoken_date(sent) if sent else None,
         "slots": rules.two_choices(profile.availability),
         "retry_day": rules.retry_day(request.today),
@@ -208,27 +247,89 @@ def _conversation_facts(contact: ContactFile, entry: HistoryEntry) -> dict[str, 
         # a decline came by telephone, face to face, or in writing
         "declined_how": {"phone": "taking my call", "in-person": "speaking with me"}.get(
             entry.mode or "", "your reply"),
+        "declined_by": entry.mode or "writing",
         "by_phone": entry.event == "call" or mode == "phone",
+        "resume": entry.resume,
     }
 
 
-def _and_list(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+def _followed_up(workspace: Workspace, name: str, today: dt.date) -> str:
+    """What the seeker has done about a referral, from its contact file if there is one:
+    ``spoken`` (a conversation logged), ``written`` (a letter sent) or ``pending``."""
+    from .errors import OutreachError
+    from .history import _known_names, _name_key
+
+    found = _known_names(workspace).get(_name_key(name))
+    if found is None:
+        return "pending"
+    try:
+        history = rules.history_as_of(workspace.contact(found[0]).data, today)
+    except OutreachError:
+        return "pending"
+    events = {e.event for e in history}
+    if events & rules.CONVERSATIONS:
+        return "spoken"
+    return "written" if "letter-sent" in events else "pending"
+
+
+_FOLLOW_UP = {
+    ("pending", False): "I will write to {names} this week and mention that you suggested it.",
+    ("written", False): "I have already written to {names}, mentioning that you suggested it.",
+    ("spoken", False): "I have since spoken with {names}, and I mentioned that you had "
+                       "suggested it.",
+    ("pending", True): "I'll get in touch with {names} this week and say you sent me.",
+    ("written", True): "I've already written to {names} and said you sent me.",
+    ("spoken", True): "I've since talked with {names}, and I told them you sent me.",
+}
+
+
+def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
+                      familiar: bool) -> str:
+    """Thanks for the people suggested, and what has been done about each, as the
+    contacts' own histories say (never "I will write" to someone already written to)."""
+    if not entry.referrals:
+        return ""
+    said = [r.name + (f" of {r.organization}" if r.organization else "")
+            for r in entry.referrals]
+    thanks = (f"Thanks, too, for pointing me to {and_list(said)}." if familiar else
+              f"Thank you also for suggesting that I talk with {and_list(said)}.")
+    groups: dict[str, list[str]] = {}
+    for referral in entry.referrals:
+        groups.setdefault(_followed_up(workspace, referral.name, today), []).append(
+            referral.name)
+    done = [_FOLLOW_UP[(state, familiar)].format(names=and_list(who))
+            for state, who in sorted(groups.items(), key=lambda g: g[0] != "spoken")]
+    return " ".join([thanks, *done])
+
+
+def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:
+    for point in entry.points[:2]:
+        told = points.advice(point, contact.data)
+        if told:
+            log.warning(f"{told} (in {display_path(contact.path)})")
 
 
 def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
     contact = request.contact
     entry = conversation(contact, request.today)
+    _warn_points(contact, entry)
     referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
-    names = [r.name + (f" ({r.organization})" if r.organization else "")
-             for r in entry.referrals]
-    return letter_context(workspace, request) | {
+    return _letter_context(workspace, request) | {
         "field": workspace.profile().data.target.field,
         "conversation": _conversation_facts(contact, entry),
-        "points": entry.points[:2],
-        "point_sentence": sentence(entry.points[0]) if entry.points else "",
+        "points": [sentence(p) for p in entry.points[:2]],
         "referrals": referrals,
-        "referral_names": _and_list(names),
+        "referral_sentence": referral_sentence(workspace, entry, request.today,
+                                               rules.is_familiar(contact.data)),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
+        "point_sentence": sentence(entry.points[0]) if entry.points else "",
+        "referral_names": and_list([r.name + (f" ({r.organization})" if r.organization
+                                              else "") for r in entry.referrals]),
+        "other_enclosures": _other_enclosures(workspace, request),
     }
+
+
+def _other_enclosures(workspace: Workspace, request: Request) -> list[str]:
+    """What travels with the letter besides the résumé (``--enclose``), by title."""
+    resume = workspace.profile().resume_path
+    return [e.label for e in request.enclosures if e.path != resume]

@@ -19,6 +19,7 @@ from .errors import EnclosureRuleError, display_path
 from .markup import parse
 from .models import Mode
 from .templating import Templates
+from .text import typeset
 from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     context = kind.context(workspace, request, templates)
     markdown = templates.render(kind.template, context)
     document = Document(kind.name, kind.title.format(name=request.contact.data.name),
-                        profile.data.paper, parse(markdown),
+                        profile.data.paper, typeset(parse(markdown)),
                         kind.subject(request) if kind.subject else "")
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)

@@ -230,11 +230,12 @@ LETTER = COMMON | {
     "recipient": "the contact: name, title, organization, address_lines",
     "salutation": "the salutation line, punctuation included (Dear Mr. Park:)",
     "close": "the complimentary close (Sincerely,)",
-    "enclosures": "the labels of what travels with the letter (Résumé, a file's name)",
+    "enclosures": "the titles of what travels with the letter (Résumé, a PDF's title or "
+                  "--enclose-title)",
 }
 MEETING = COMMON | {
-    "address_name": "how to address the contact (a friend's first name, else the "
-                    "salutation's name)",
+    "address_name": "how to address the contact (a friend's given name, else the "
+                    "salutation, else honorific and family name, else the full name)",
     "recipient_line": "the contact's title and organization on one line",
     "status_phrase": "the profile's status with its article (a recent graduate in ...)",
     "field": "the field the seeker is exploring (profile.target.field)",
@@ -252,6 +253,7 @@ APPROACH_LETTER = register(Kind(
         "introduction": "the opening sentence: who referred you, or how you learned of "
                         "the contact",
         "status_phrase": MEETING["status_phrase"],
+        "summary": "the profile's summary as a sentence (a capital first, a full stop last)",
         "field": MEETING["field"],
         "promise_no_job": "true for a cold contact or an executive: the letter says it is "
                           "not about a job",
@@ -264,6 +266,14 @@ PHONE_SCRIPT = register(Kind(
             "voicemail, to \"too busy\" and to \"yes, now\"",
     title="Phone script: {name}", context=contexts.phone_script,
     variables=MEETING | {
+        "greeting": "the call's first words: Hi Mary Ann, (a friend), Hello, Dr. Haddad. "
+                    "(an honorific known), else Hello, is this Marcus Hale?",
+        "voicemail_greeting": "a message's first words: Hello, Dr. Haddad., or Hello, "
+                              "this message is for Marcus Hale.",
+        "referrer_phrase": "who referred the contact, with their role or organization, "
+                           "ready to stand before a verb (Tom Brandt of MHI), or nothing",
+        "referred_opening": "who suggested the call, as the start of a sentence (Tom "
+                            "Brandt of MHI suggested I call), or empty",
         "letter_sent": "the day the last letter was sent, as said aloud (November 16), "
                        "or nothing",
         "slots": "the two times offered in the close (from profile.availability)",
@@ -297,12 +307,16 @@ THANK_YOU = register(Kind(
     variables=LETTER | {
         "field": MEETING["field"],
         "conversation": "the last conversation: event, date, day (as said aloud), "
-                        "declined, declined_how, by_phone",
-        "points": "up to two points logged for the conversation",
+                        "declined, declined_how, declined_by (phone, in-person or "
+                        "writing), by_phone, resume (reviewed, kept, not-discussed, asked)",
+        "points": "up to two points logged for the conversation, each as a sentence",
         "point_sentence": "the first point as a sentence",
         "referrals": "the people they suggested: each has name and organization",
         "referral_names": "the referrals as a phrase (Ana Ruiz (County GIS) and Li Wei)",
+        "referral_sentence": "thanks for the people suggested and what has been done about "
+                             "each, from their own files (I have already written to ...)",
         "enclose_resume": "true when the rules enclose the résumé",
+        "other_enclosures": "the titles of what --enclose adds besides the résumé",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
     subject=_thank_you_subject))

@@ -21,6 +21,7 @@ from pydantic import Field, StringConstraints, field_validator
 from .errors import InputError, Problem
 from .loading import read_yaml, validate
 from .models import ContactKind, Mode, _check_goals, _Model
+from .text import with_article
 
 Place = Literal["opener", "core", "close"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -152,8 +153,8 @@ def _suit_note(question: Question, kind: ContactKind) -> str:
     if question.suits is None:
         return "suits any contact"
     if kind in question.suits:
-        return f"suits a {kind}"
-    return f"written for a {' or '.join(question.suits)}, the best left for this goal"
+        return f"suits {with_article(kind)}"
+    return f"written for {with_article(' or '.join(question.suits))}, the best left for this goal"
 
 
 def _closes(bank: Bank, mode: Mode) -> list[Choice]:

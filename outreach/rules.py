@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import names
 from .errors import EnclosureRuleError, display_path
 from .models import (
     MAX_MEETING_MINUTES,
@@ -25,28 +26,64 @@ from .models import (
     Profile,
 )
 
-_EXECUTIVE = re.compile(
-    r"\b(chief|ceo|cfo|coo|cto|cio|president|vice[- ]president|vp|svp|evp|founder|"
-    r"partner|principal|executive director|managing director|commissioner|secretary|"
-    r"dean|provost|mayor)\b", re.IGNORECASE)
-_RECRUITER = re.compile(r"\b(recruit\w*|talent|human resources|hr|staffing|people operations)\b",
-                        re.IGNORECASE)
-_MANAGER = re.compile(r"\b(director|manager|head|supervisor|lead|chair|coordinator)\b",
-                      re.IGNORECASE)
+#: A title read for the contact's level: the first rule that matches decides, so the
+#: exceptions stand before the rules they except ("Principal Analyst" is a senior
+#: analyst, not a principal; "Chief of Staff" runs an office, not a company; a
+#: "Talent Acquisition Partner" recruits, a "Managing Partner" runs the firm).
+#: tests/test_rules.py holds the table of real titles these rules are checked on.
+_LEVELS: tuple[tuple[str, ContactKind, str], ...] = (
+    (r"\b(assistant|associate|deputy)\s+(dean|provost|vice[- ]president|vp|"
+     r"superintendent|director|chief)\b", "manager", "an assistant or deputy to a leader"),
+    (r"\bchief of staff\b", "manager", "a chief of staff runs a leader's office"),
+    (r"\bprincipal\s+(\w+\s+)*(analyst|engineer|scientist|consultant|designer|planner|"
+     r"architect|researcher|developer|specialist|investigator|associate|economist)\b",
+     "peer", "a principal analyst, engineer or the like is a senior individual contributor"),
+    (r"\b(ceo|cfo|coo|cto|cio|chro|cmo|cno|cso|cpo|cao)\b|\bchief\b.*\bofficer\b|"
+     r"\bchief executive\b|\b(fire|police) chief\b", "executive", "a chief officer"),
+    (r"\b(executive|senior|group|corporate)\s+vice[- ]president\b|\bvice[- ]president\b|"
+     r"\b(s|e)?vp\b|\bpresident\b", "executive", "a president or vice president"),
+    (r"\b(managing|senior|founding|general|equity|name)\s+partner\b|^partner\b|"
+     r"\bpartner,", "executive", "a partner of the firm"),
+    (r"\b(co-?)?founder\b|\bowner\b|\bproprietor\b|\b(executive|managing) director\b|"
+     r"\bchair(man|woman|person)?\b of the board|\bboard (chair|member)\b|\bdean\b|"
+     r"\bprovost\b|\bchancellor\b|\bsuperintendent of schools\b|\bhead of school\b|"
+     r"\bcommissioner\b|\bmayor\b|^secretary of\b|\bcommanding (general|officer)\b|"
+     r"^principal\b", "executive", "leads an organisation"),
+    (r"\brecruit\w*|\btalent\b|\bhuman resources\b|\bhr\b|\bstaffing\b|"
+     r"\bpeople (operations|partner)\b|\bcampus relations\b", "recruiter",
+     "hiring and human resources"),
+    (r"\bmanager\b|\bdirector\b|\bhead\b|\bsupervisor\b|\bsuperintendent\b|"
+     r"\bforeman\b|\b(team|group|shift) lead(er)?\b|\bchair\b|\bchief\b|"
+     r"\bcommander\b|\badministrator\b|\bforewoman\b", "manager",
+     "manages people or a unit"),
+)
+
+
+def kind_from_title(title: str | None) -> tuple[ContactKind, str]:
+    """The level a title says, and why (peer when nothing says otherwise)."""
+    text = " ".join((title or "").split())
+    for pattern, kind, why in _LEVELS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return kind, why
+    return "peer", "no word of the title marks a manager, an executive or a recruiter"
 
 
 def contact_kind(contact: Contact) -> ContactKind:
     """The contact's level: as given, else read from the title (peer when unsure)."""
     if contact.kind is not None:
         return contact.kind
-    title = contact.title or ""
-    if _EXECUTIVE.search(title):
-        return "executive"
-    if _RECRUITER.search(title):
-        return "recruiter"
-    if _MANAGER.search(title):
-        return "manager"
-    return "peer"
+    return kind_from_title(contact.title)[0]
+
+
+def kind_reason(contact: Contact) -> str:
+    """Why the contact's level is what it is, for ``--explain``."""
+    kind = contact_kind(contact)
+    if contact.kind is not None:
+        return f"level {kind}: as the contact file says (kind: {kind})"
+    if not contact.title:
+        return "level peer: the contact file gives no title (kind: sets it)"
+    _, why = kind_from_title(contact.title)
+    return f"level {kind}, read from the title \u201c{contact.title}\u201d: {why}"
 
 
 def is_familiar(contact: Contact) -> bool:
@@ -54,23 +91,54 @@ def is_familiar(contact: Contact) -> bool:
     return contact.relationship == "friend"
 
 
-def first_name(name: str) -> str:
-    """The given name: the first word of a name written with spaces, else the whole name."""
-    parts = name.split()
-    return parts[0] if len(parts) > 1 else name
-
-
 def address_name(contact: Contact) -> str:
-    """How to address the contact: first name for friends, else the salutation given
-    (``Mr. Park``) or, without one, the full name (no guessing at titles or gender)."""
+    """How to address the contact: a friend by given name (or nickname), anyone else by
+    the salutation given (``Mr. Park``), else honorific and family name when the
+    honorific is known (``Dr. Haddad``), else the full name: no guessing at gender."""
+    name = names.of(contact)
     if is_familiar(contact):
-        return contact.salutation or first_name(contact.name)
-    return contact.salutation or contact.name
+        return contact.salutation or name.familiar
+    return contact.salutation or name.formal or name.full
 
 
 def salutation(contact: Contact) -> str:
     """The letter's salutation line: a comma for friends, a colon in business letters."""
     return f"Dear {address_name(contact)}" + ("," if is_familiar(contact) else ":")
+
+
+def greeting(contact: Contact) -> str:
+    """The call's first words: ``Hi Mary Ann,`` to a friend, ``Hello, Dr. Haddad.`` when
+    the honorific is known, else a question (``Hello, is this Marcus Hale?``): a full
+    name alone would sound as if the caller were speaking of them."""
+    if is_familiar(contact):
+        return f"Hi {address_name(contact)},"
+    if contact.salutation or names.of(contact).formal:
+        return f"Hello, {address_name(contact)}."
+    return f"Hello, is this {address_name(contact)}?"
+
+
+def voicemail_greeting(contact: Contact) -> str:
+    """A message's first words: ``Hello, Dr. Haddad.``, ``Hi Mary Ann.``, or, without an
+    honorific, who the message is for (``Hello, this message is for Marcus Hale.``)."""
+    if is_familiar(contact):
+        return f"Hi {address_name(contact)}."
+    if contact.salutation or names.of(contact).formal:
+        return f"Hello, {address_name(contact)}."
+    return f"Hello, this message is for {address_name(contact)}."
+
+
+def explain_name(contact: Contact) -> str:
+    """How the documents name the contact, for ``--explain``."""
+    name = names.of(contact)
+    how = salutation(contact)
+    if contact.salutation:
+        return f"{how} (the salutation in the contact file)"
+    if is_familiar(contact):
+        return f"{how} (a friend, by given name; given_name: changes it)"
+    if name.formal:
+        return f"{how} (honorific {name.honorific}, family name {name.family})"
+    return (f"{how} (no honorific known, so the full name; honorific: Ms., Mr., Dr. ... "
+            "in the contact file gives the shorter form)")
 
 
 def complimentary_close(contact: Contact) -> str:

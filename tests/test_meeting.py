@@ -133,7 +133,9 @@ def test_every_contact_gets_a_script_of_at_most_two_pages(scripts: Path) -> None
 def test_referral_script_names_the_referrer_and_two_slots(scripts: Path) -> None:
     text = script_text(scripts, "jim-park")
     assert "Hello, Mr. Park. This is Dana Kehr. Do you have a moment?" in text
-    assert "Maria Lopez suggested I get in touch" in text
+    # the referrer named with their role, from her own contact file
+    assert "Maria Lopez, Housing Program Manager at Springfield Housing Authority, " \
+        "suggested I get in touch" in text
     assert "Could we meet Tuesday morning, or is Wednesday afternoon better for you?" in text
     assert "20 minutes" in text
     assert "survey of 40 tenants" in text  # the 15-second summary
@@ -141,7 +143,7 @@ def test_referral_script_names_the_referrer_and_two_slots(scripts: Path) -> None
 
 def test_script_after_a_letter_opens_from_the_letter(scripts: Path) -> None:
     # jim-park's history: letter-sent on 2026-11-18
-    assert "I wrote to you on November 18, after Maria Lopez suggested I get in touch" in \
+    assert "I wrote to you on November 18, after Maria Lopez, Housing Program Manager" in \
         script_text(scripts, "jim-park")
     # no letter sent: the referrer or how they met opens the call instead
     assert "I wrote to you" not in script_text(scripts, "maria-lopez")
@@ -156,8 +158,8 @@ def test_friend_greeted_by_first_name(scripts: Path) -> None:
 def test_script_branches(scripts: Path) -> None:
     text = script_text(scripts, "jim-park")
     for heading in ("If an assistant answers", "If you reach voicemail",
-                    'If they say "I\'m too busy" or "just send me your résumé"',
-                    'If they say "Yes, now is fine"'):
+                    "If they say \u201cI\u2019m too busy\u201d or \u201cjust send me your "
+                    "résumé\u201d", "If they say \u201cYes, now is fine\u201d"):
         assert heading in text
     voicemail = text.split("If you reach voicemail")[1].split("If they say")[0]
     assert voicemail.count("Dana Kehr") == 2 and voicemail.count("+1 217 555 0100") == 2

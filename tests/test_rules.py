@@ -19,17 +19,98 @@ def contact(**fields: object) -> Contact:
     return Contact.model_validate({**base, **fields})
 
 
-@pytest.mark.parametrize("title,kind", [
+#: Real titles across fields, and the level each should get. The exceptions matter most:
+#: a "Principal ... Analyst" is a senior analyst, a "Chief of Staff" runs an office, an
+#: HR business partner or a talent partner works in hiring, not in the firm's partnership.
+TITLES = [
     ("President and Chief Executive Officer", "executive"),
+    ("Chief Operating Officer", "executive"),
+    ("CFO", "executive"),
+    ("Chief Nursing Officer", "executive"),
+    ("Vice President, Operations", "executive"),
     ("VP, Operations", "executive"),
+    ("Senior Vice President of Supply Chain", "executive"),
+    ("Managing Partner", "executive"),
+    ("Partner", "executive"),
+    ("Founder and CEO", "executive"),
+    ("Owner", "executive"),
+    ("Executive Director", "executive"),
+    ("Managing Director, Logistics", "executive"),
+    ("Dean of Students", "executive"),
+    ("Provost", "executive"),
+    ("Mayor", "executive"),
+    ("Principal", "executive"),  # of a school
+    ("Fire Chief", "executive"),
+    ("Secretary of Transportation", "executive"),
+    ("Chairman of the Board", "executive"),
+    ("Chief of Staff", "manager"),
+    ("Associate Dean of Admissions", "manager"),
+    ("Deputy Director", "manager"),
+    ("Assistant Vice President, Finance", "manager"),
     ("Director of Planning", "manager"),
-    ("Talent Acquisition Partner", "executive"),  # 'partner' outranks: a firm's partner
+    ("Director of Distribution", "manager"),
+    ("Nurse Manager", "manager"),
+    ("Port Operations Manager", "manager"),
+    ("Warehouse Supervisor", "manager"),
+    ("Head of Procurement", "manager"),
+    ("Team Lead, Fulfillment", "manager"),
+    ("Department Chair, Industrial Engineering", "manager"),
+    ("Battalion Commander", "manager"),
+    ("Plant Superintendent", "manager"),
+    ("General Manager", "manager"),
+    ("Strategic Sourcing Manager", "manager"),  # sourcing is buying, not recruiting
     ("Senior Recruiter", "recruiter"),
+    ("Talent Acquisition Partner", "recruiter"),
+    ("Human Resources Business Partner", "recruiter"),
+    ("HR Generalist", "recruiter"),
+    ("Technical Recruiter", "recruiter"),
+    ("Director of Talent Acquisition", "recruiter"),
+    ("Staffing Coordinator", "recruiter"),
+    ("People Partner", "recruiter"),
+    ("Principal Supply Chain Analyst", "peer"),
+    ("Principal Engineer", "peer"),
+    ("Staff Engineer", "peer"),
+    ("Senior Software Engineer", "peer"),
+    ("Logistics Specialist", "peer"),
     ("Senior Transportation Planner", "peer"),
+    ("Registered Nurse", "peer"),
+    ("Supply Chain Analyst", "peer"),
+    ("Demand Planner", "peer"),
+    ("Buyer", "peer"),
+    ("Associate Attorney", "peer"),
+    ("Administrative Secretary", "peer"),
+    ("Lead Logistics Planner", "peer"),
+    ("Co-op Coordinator", "peer"),
+    ("Senior Consultant", "peer"),
+    ("Business Partner Liaison", "peer"),
     (None, "peer"),
-])
+]
+
+
+def test_the_title_table_is_large_and_varied() -> None:
+    assert len(TITLES) >= 40
+    assert {kind for _, kind in TITLES} == {"executive", "manager", "recruiter", "peer"}
+
+
+@pytest.mark.parametrize("title,kind", TITLES)
 def test_contact_kind_from_title(title: str | None, kind: str) -> None:
     assert rules.contact_kind(contact(title=title)) == kind
+
+
+def test_an_executive_reads_respectfully_and_a_principal_analyst_sincerely() -> None:
+    assert rules.complimentary_close(contact(title="Vice President, Operations")) == \
+        "Respectfully yours,"
+    assert rules.complimentary_close(contact(title="Principal Supply Chain Analyst")) == \
+        "Sincerely,"
+    assert rules.complimentary_close(contact(title="Human Resources Business Partner")) == \
+        "Sincerely,"
+
+
+def test_explain_says_why_the_level() -> None:
+    assert rules.kind_reason(contact(title="Principal Supply Chain Analyst")).startswith(
+        "level peer, read from the title")
+    assert rules.kind_reason(contact(title="Planner", kind="manager")) == \
+        "level manager: as the contact file says (kind: manager)"
 
 
 def test_explicit_kind_wins() -> None:

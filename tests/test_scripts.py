@@ -29,7 +29,8 @@ def scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = copy_workspace(tmp_path_factory.mktemp("scripts"))
     for cid, (name, organization, _) in PEOPLE.items():
         (ws / "profiles" / "contacts" / f"{cid}.yaml").write_text(yaml.safe_dump({
-            "name": name, "organization": organization, "relationship": "acquaintance",
+            "name": name, "organization": organization, "address": "1 Main Street",
+            "relationship": "acquaintance",
             "how_we_met": "We met at the World Urban Forum", "local": False},
             allow_unicode=True), encoding="utf-8")
     result = run(ws, "letter", *PEOPLE, "--date", "2026-11-21")

@@ -1,0 +1,130 @@
+"""A person's name understood: honorific, given names, family name, suffix, and order.
+
+``name`` in a contact file is parsed with nameparser (a well-kept parser of names in
+the Western order: it knows honorifics and ranks, particles such as ``van`` and ``de
+la``, suffixes such as ``Jr.`` and ``PhD``, and nicknames in brackets). What no parser
+can know is said in the file: ``given_name`` and ``family_name`` (a family name written
+first, as in ``Chen Siyuan``; two family names, as in ``García Pérez``) and
+``honorific``, which outreach never guesses, since it would be guessing gender.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from nameparser import HumanName
+from nameparser.config import Constants
+
+from .models import Contact
+
+#: Honorifics written out in full that are never also given names (unlike "King",
+#: "Prince", "Dean" or "Major", which nameparser also knows as titles). A title written
+#: with a full stop ("Dr.", "Col.", "Maj. Gen.") is always an honorific.
+_HONORIFIC_WORDS = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "rev",
+    "reverend", "sir", "dame", "sister", "father", "brother", "rabbi", "imam", "judge",
+    "justice", "senator", "governor", "mayor", "ambassador", "captain", "colonel",
+    "general", "lieutenant", "sergeant", "admiral", "commander",
+})
+_INITIAL = re.compile(r"^\w\.?$")
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """The parts of one person's name; an empty string is a part not known."""
+
+    written: str
+    honorific: str
+    given: str
+    family: str
+    suffix: str = ""
+    #: What they are called among friends, when the name says it (``Robert (Bob) Hale``).
+    nickname: str = ""
+
+    @property
+    def full(self) -> str:
+        """The name without the honorific, as written: ``Laila Haddad``, ``Chen Siyuan``."""
+        text = self.written
+        if self.nickname:  # Robert (Bob) Hale -> Robert Hale
+            text = " ".join(re.sub(rf"[(\"“']{re.escape(self.nickname)}[)\"”']", "", text).split())
+        if self.honorific and text.startswith(self.honorific):
+            text = text[len(self.honorific):].strip(" ,")
+        return text or self.written
+
+    @property
+    def formal(self) -> str:
+        """``Dr. Haddad``, ``Ms. Chen``, ``Mr. García Pérez``: only with an honorific."""
+        if not self.honorific or not self.family:
+            return ""
+        return f"{self.honorific} {self.family}"
+
+    @property
+    def familiar(self) -> str:
+        """How a friend is greeted: the nickname, else the given names, else the name."""
+        return self.nickname or self.given or self.full
+
+    @property
+    def with_honorific(self) -> str:
+        """The inside address's name line: ``Mr. Robert Whitcombe``, ``Dr. Laila Haddad``."""
+        if not self.honorific or self.written.startswith(self.honorific):
+            return self.written
+        return f"{self.honorific} {self.written}"
+
+    @property
+    def family_first(self) -> bool:
+        """Is the family name written before the given name (``Chen Siyuan``)?"""
+        if not self.family or not self.given:
+            return False
+        return self.full.startswith(self.family) and not self.full.startswith(self.given)
+
+
+def _is_honorific(title: str) -> bool:
+    return all(w.endswith(".") or w.lower() in _HONORIFIC_WORDS for w in title.split())
+
+
+@cache
+def _constants_without(words: frozenset[str]) -> Constants:
+    """nameparser's constants with some titles taken as names (``King Lee``)."""
+    constants = Constants()
+    constants.titles.remove(*words)
+    return constants
+
+
+def _parse(written: str) -> HumanName:
+    parsed = HumanName(written)
+    if parsed.title and not _is_honorific(parsed.title):
+        words = frozenset(w.lower().strip(".") for w in parsed.title.split())
+        parsed = HumanName(written, constants=_constants_without(words))
+    return parsed
+
+
+def _given(parsed: HumanName) -> str:
+    """The given names before the family name, initials left out (``J. Edgar`` ->
+    ``Edgar``; ``Mary Ann`` stays ``Mary Ann``)."""
+    words = [*parsed.first_list, *parsed.middle_list]
+    kept = [w for w in words if not _INITIAL.match(w)]
+    return " ".join(kept or words[:1])
+
+
+def parse(written: str, *, given: str | None = None, family: str | None = None,
+          honorific: str | None = None) -> PersonName:
+    """The parts of ``written``; each explicit part given wins over the parser's."""
+    parsed = _parse(written)
+    title = parsed.title if parsed.title and _is_honorific(parsed.title) else ""
+    return PersonName(
+        written=written,
+        honorific=honorific or title,
+        given=given or _given(parsed),
+        family=family or parsed.last,
+        suffix=parsed.suffix,
+        nickname=parsed.nickname,
+    )
+
+
+def of(contact: Contact) -> PersonName:
+    """A contact's name, with the file's ``given_name``, ``family_name`` and
+    ``honorific`` over what the parser reads."""
+    return parse(contact.name, given=contact.given_name, family=contact.family_name,
+                 honorific=contact.honorific)

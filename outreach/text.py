@@ -1,0 +1,167 @@
+"""Text that stays grammatical whatever the data: articles, sentence case, the end of a
+sentence, appositives, lists of names, plurals, and typography (curly quotes and
+apostrophes, one space between sentences) over a whole document.
+
+The user's sentences (``how_we_met``, ``status``, logged points) are printed as they
+were typed, except for what a careful reader would correct without asking: a missing
+capital at the start, a missing full stop at the end, a straight quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import smartypants
+
+from .document import Block, Heading, ListBlock, Paragraph, Part, Span
+
+# -- articles ---------------------------------------------------------------------------
+
+#: Words whose spelling starts with a vowel but whose sound does not, and the reverse.
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ewe")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+#: Letters whose name starts with a vowel sound: an MBA, an NDTA, an R&D, an X-ray.
+_VOWEL_LETTERS = "AEFHILMNORSX"
+#: Words that already determine the phrase: no article goes before them.
+_DETERMINERS = frozenset({"a", "an", "the", "my", "our", "your", "his", "her", "their",
+                          "its", "this", "that", "one", "some", "another", "any", "each"})
+
+
+def _number_takes_an(digits: str) -> bool:
+    """``8``, ``11``, ``18``, ``80``-``89``, ``800``, ``8,000``, ``11,000``, ``18 million``
+    are said with a vowel first (eight, eleven, eighteen): ``an 18-year veteran``."""
+    groups = digits.split(",") if "," in digits else [digits]
+    lead = groups[0]
+    if "," not in digits:  # 18000: the leading group of three digits from the right
+        lead = digits[: len(digits) % 3 or 3]
+    value = int(lead)
+    return value in (8, 11, 18) or str(value).startswith("8")
+
+
+def _word_like(acronym: str) -> bool:
+    """Is an acronym said as a word (NASA, NATO, OSHA) rather than letter by letter
+    (NDTA, MBA, FAA, USMC)? Four letters or more, no three consonants or two vowels in
+    a row."""
+    if len(acronym) < 4:
+        return False
+    shape = "".join("v" if c in "AEIOU" else "c" for c in acronym)
+    return "ccc" not in shape and "vv" not in shape
+
+
+def _vowel_sound(word: str) -> bool:
+    """Does ``word`` begin with a vowel sound, so take ``an``?"""
+    number = re.match(r"[0-9][0-9,]*", word)
+    if number:
+        return _number_takes_an(number.group(0).rstrip(","))
+    letters = re.match(r"[A-Za-z]+", word)
+    head = letters.group(0) if letters else word
+    if (head.isupper() and len(head) > 1 and not _word_like(head)) or \
+            re.match(r"[A-Za-z](\.|-|$)", word):  # an MBA, a U.S., an X-ray, an R
+        return head[:1].upper() in _VOWEL_LETTERS
+    lower = word.lower()
+    if lower.startswith(_CONSONANT_SOUND):  # university, user, European, one-time
+        return False
+    if lower.startswith(_SILENT_H):  # honors, hourly
+        return True
+    return lower[:1] in "aeiou"
+
+
+def with_article(phrase: str) -> str:
+    """``18-year Army veteran`` -> ``an 18-year Army veteran``; ``MBA student`` -> ``an
+    MBA student``; a phrase that starts with a determiner (``the``, ``my``) is kept."""
+    words = phrase.split(maxsplit=1)
+    if not words:
+        return phrase
+    first = words[0]
+    if first.lower() in _DETERMINERS or first.lower().endswith(("'s", "\u2019s")):
+        return phrase
+    return ("an " if _vowel_sound(first) else "a ") + phrase
+
+
+# -- sentences --------------------------------------------------------------------------
+
+def sentence_case(text: str) -> str:
+    """The first letter made a capital when the first word is all lower case (``we met
+    at ...`` -> ``We met at ...``); ``iPhone`` or ``eBay`` are left as typed."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    if not first[:1].isalpha() or first != first.lower():
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first, a full stop (or its own ``!``/``?``) last,
+    inside any closing quote or bracket it ends with staying outside."""
+    text = sentence_case(text)
+    stripped = text.rstrip("\"'\u201d\u2019)]")
+    if stripped[-1:] in ".!?\u2026" or not stripped:
+        return text
+    if text[-1:] in "\"\u201d'\u2019":  # American style: the stop goes inside the quote
+        return stripped + "." + text[len(stripped):]
+    return text + "."
+
+
+def subject(phrase: str) -> str:
+    """A phrase that can stand before its verb: an appositive opened with a comma is
+    closed with one (``my former commander, Col. Anne Ruiz,`` ... suggested)."""
+    phrase = phrase.strip().rstrip(",")
+    return phrase + "," if "," in phrase else phrase
+
+
+def and_list(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 contact``, ``2 contacts``; ``plural`` for the irregular (``alumni``)."""
+    noun = singular if number == 1 else (plural or singular + "s")
+    return f"{number} {noun}"
+
+
+def words(text: str) -> int:
+    """How many words ``text`` holds (what is said aloud, give or take)."""
+    return len(re.findall(r"[\w\u2019'$%.,-]+", text))
+
+
+# -- typography over a document ---------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+#: A quote before a decade or year is an apostrophe: the '90s.
+_ELIDED_YEAR = re.compile(r"\u2018(?=\d\d)")
+
+
+def typographic(text: str) -> str:
+    """Curly quotes and apostrophes for straight ones; one space where there were two."""
+    text = smartypants.smartypants(text, smartypants.Attr.q | smartypants.Attr.u)
+    text = _ELIDED_YEAR.sub("\u2019", text)
+    return _SPACES.sub(" ", text)
+
+
+def _spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    out: list[Span] = []
+    for span in spans:
+        text = typographic(span.text)
+        if out and out[-1].text.endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        out.append(replace(span, text=text))
+    return tuple(out)
+
+
+def typeset(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Every block's text set with curly quotes and single spaces (the templates' own
+    words and the data alike), so no document mixes straight and curly quotes or shows a
+    double space."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            out.append(replace(block, spans=_spans(block.spans)))
+        elif isinstance(block, ListBlock):
+            out.append(replace(block, items=tuple(typeset(item) for item in block.items)))
+        elif isinstance(block, Part):
+            out.append(replace(block, blocks=typeset(block.blocks)))
+    return tuple(out)
