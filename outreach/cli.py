@@ -149,17 +149,30 @@ def _output_options(func: F) -> F:
     return func
 
 
+def _enclose_options(what: str) -> Callable[[F], F]:
+    """--enclose FILE and --enclose-title TEXT (repeatable, paired in order)."""
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--enclose-title", "enclose_titles", multiple=True, metavar="TEXT",
+            help="The title the enclosure line gives the file enclosed (one per "
+                 "--enclose, in order; default: the file's own title).")(func)
+        return click.option(
+            "--enclose", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+            metavar="FILE", help=f"Send FILE with {what}.")(func)
+    return decorate
+
+
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
-@click.option("--enclose", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
-              metavar="FILE", help="Send FILE with the letter (never the résumé).")
+@_enclose_options("the letter (never the résumé)")
 @_output_options
 @click.pass_context
 @_fail_cleanly
 def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           enclose: tuple[Path, ...], fmt: str, output_dir: Path | None, force: bool,
-           dry_run: bool, today: dt.date | None) -> None:
+           enclose: tuple[Path, ...], enclose_titles: tuple[str, ...], fmt: str,
+           output_dir: Path | None, force: bool, dry_run: bool,
+           today: dt.date | None) -> None:
     """Write the approach letter for each contact.
 
     Writes output/<id>/approach-letter.pdf and .docx. The letter asks for information
@@ -168,8 +181,9 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     from .kinds import APPROACH_LETTER
     from .pipeline import Options
 
-    options = Options(formats=_formats(fmt), output_dir=output_dir,
-                      force=force, dry_run=dry_run, today=today, enclose=enclose)
+    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=today, enclose=enclose,
+                      enclose_titles=enclose_titles)
     _write(ctx, APPROACH_LETTER, _ids(contact_ids, all_), options, "Writing letters")
 
 
@@ -277,12 +291,15 @@ def _table(rows: list[tuple[str, ...]]) -> None:
               help="Append thank-you-sent to each contact's history (nothing under "
                    "profiles/ changes without it).")
 @click.option("--explain", is_flag=True, help="Name the rule that enclosed the résumé or not.")
+@_enclose_options("the letter (an article you discussed; the résumé goes by the rules "
+                  "alone)")
 @_output_options
 @click.pass_context
 @_fail_cleanly
 def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
-              mark_sent: bool, explain: bool, fmt: str, output_dir: Path | None, force: bool,
-              dry_run: bool, today: dt.date | None) -> None:
+              mark_sent: bool, explain: bool, enclose: tuple[Path, ...],
+              enclose_titles: tuple[str, ...], fmt: str, output_dir: Path | None,
+              force: bool, dry_run: bool, today: dt.date | None) -> None:
     """Write the thank-you letter for the last conversation with each contact.
 
     Writes output/<id>/thank-you.pdf and .docx. The résumé is enclosed exactly when the
@@ -299,8 +316,9 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     if not since and not contact_ids:
         raise click.UsageError("name at least one contact id, or --since 7d for the busy week")
     day = today or dt.date.today()
-    options = Options(formats=_formats(fmt), output_dir=output_dir,
-                      force=force, dry_run=dry_run, today=day, explain=explain)
+    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=day, explain=explain, enclose=enclose,
+                      enclose_titles=enclose_titles)
     start = parse_since(since, day) if since else None
     with _progress("Writing thank-you letters") as bar:
         report = write_thank_you(_workspace(ctx), None if start else list(contact_ids),
@@ -342,6 +360,8 @@ def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
 
     result = log_event(_workspace(ctx), contact_id, event=event, day=day, mode=mode,
                        points=list(points), referrals=list(referrals), resume=resume)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"logged {event} on {result.entry.date.isoformat()} in {result.path}")
     for cid, path, created in result.referrals:
         if created:

@@ -326,6 +326,8 @@ def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> 
         "referral_names": and_list([r.name + (f" ({r.organization})" if r.organization
                                               else "") for r in entry.referrals]),
         "other_enclosures": _other_enclosures(workspace, request),
+        "enclosed_titles": and_list([f"\u201c{t}\u201d"
+                                     for t in _other_enclosures(workspace, request)]),
     }
 
 

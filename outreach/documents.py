@@ -9,6 +9,8 @@ enforces whatever a template says (an approach letter never encloses the rÃ©sumÃ
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,7 @@ from .errors import EnclosureRuleError, display_path
 from .markup import parse
 from .models import Mode
 from .templating import Templates
-from .text import typeset
+from .text import sentence_case, typeset
 from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
@@ -32,6 +34,36 @@ class Enclosure:
 
     label: str
     path: Path
+
+
+def enclosure_title(path: Path, given: str | None = None) -> str:
+    """How an enclosure line names a file: the title given (``--enclose-title``), else
+    the title in the file's own metadata (a PDF's or a DOCX's), else words made from its
+    name, with a warning (never ``nearshoring-article.pdf``)."""
+    if given and given.strip():
+        return " ".join(given.split())
+    title = _metadata_title(path)
+    if title:
+        return title
+    made = sentence_case(re.sub(r"[-_.]+", " ", path.stem).strip()) or path.name
+    logging.getLogger("outreach.enclosures").warning(
+        f"{display_path(path)} has no title in its metadata, so the enclosure line calls "
+        f"it \u201c{made}\u201d: --enclose-title \"...\" names it better")
+    return made
+
+
+def _metadata_title(path: Path) -> str:
+    try:
+        if path.suffix.lower() == ".pdf":
+            from pypdf import PdfReader
+
+            meta = PdfReader(str(path)).metadata
+            return " ".join(str(meta.title or "").split()) if meta else ""
+        import docx
+
+        return " ".join(str(docx.Document(str(path)).core_properties.title or "").split())
+    except Exception:  # unreadable metadata: named from the file's name instead
+        return ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +143,8 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
                         kind.subject(request) if kind.subject else "")
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)
-    explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
+    contact = request.contact.data
+    explanation = (f"greeting: {rules.explain_name(contact)}", rules.kind_reason(contact),
+                   *why) + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))
     return Rendered(request, document, kind.pages(context), explanation)

@@ -317,6 +317,7 @@ THANK_YOU = register(Kind(
                              "each, from their own files (I have already written to ...)",
         "enclose_resume": "true when the rules enclose the résumé",
         "other_enclosures": "the titles of what --enclose adds besides the résumé",
+        "enclosed_titles": "those titles in quotes, as a phrase (“A” and “B”)",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
     subject=_thank_you_subject))

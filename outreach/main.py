@@ -9,6 +9,7 @@ print file from the PDFs in memory, the history marked), the contact list, ``log
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from .pipeline import (
     run,
     templates_for,
 )
-from .workspace import Workspace
+from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
     from .due import Item
@@ -194,6 +195,8 @@ class Logged:
     entry: HistoryEntry
     path: str
     referrals: list[tuple[str, str, bool]]
+    #: What to tell the user about what was logged (a point written in the third person).
+    warnings: tuple[str, ...] = ()
 
 
 def parse_referral(text: str) -> Referral:
@@ -233,7 +236,23 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
     append_entries(contact, [entry])
     return Logged(entry, display_path(contact.path),
-                  [(cid, display_path(path), created) for cid, path, created in added])
+                  [(cid, display_path(path), created) for cid, path, created in added],
+                  _point_warnings(contact, entry))
+
+
+def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:
+    """A point the thank-you letter would print speaking of its reader in the third
+    person: said now, while the conversation is fresh, with the point rewritten."""
+    from . import points
+
+    found: list[str] = []
+    with collect_warnings(found):
+        for point in entry.points:
+            told = points.advice(point, contact.data)
+            if told:
+                logging.getLogger("outreach.points").warning(
+                    f"{told} (edit it in {display_path(contact.path)})")
+    return tuple(found)
 
 
 def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,

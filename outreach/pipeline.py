@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import rules
-from .documents import Enclosure, Rendered, Request, build
+from .documents import Enclosure, Rendered, Request, build, enclosure_title
 from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
 from .kinds import Kind
 from .models import GOALS, Mode
@@ -48,6 +48,9 @@ class Options:
     dry_run: bool = False
     today: dt.date | None = None
     enclose: tuple[Path, ...] = ()
+    #: The titles the enclosure line gives the files enclosed, in order (the rest are
+    #: named by their metadata's title).
+    enclose_titles: tuple[str, ...] = ()
     minutes: int | None = None
     goals: tuple[str, ...] = ()
     mode: Mode | None = None
@@ -147,7 +150,14 @@ def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enc
                               "travels inside the PDF, so it must be a PDF or DOCX file")
     rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
                            workspace.profile().resume_path)
-    return tuple(Enclosure(p.name, p) for p in options.enclose)
+    if kind.enclosures is not None:  # the rules alone decide when the résumé goes
+        rules.check_rule_enclosures(list(options.enclose), workspace.profile().resume_path)
+    if len(options.enclose_titles) > len(options.enclose):
+        raise UsageError("--enclose-title names a file given with --enclose: give one "
+                         "--enclose FILE for each title, in the same order")
+    titles = list(options.enclose_titles) + [""] * len(options.enclose)
+    return tuple(Enclosure(enclosure_title(p, t), p)
+                 for p, t in zip(options.enclose, titles, strict=False))
 
 
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,

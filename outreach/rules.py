@@ -128,9 +128,10 @@ def voicemail_greeting(contact: Contact) -> str:
 
 
 def explain_name(contact: Contact) -> str:
-    """How the documents name the contact, for ``--explain``."""
+    """How the documents greet the contact, and why, for ``--explain``."""
     name = names.of(contact)
-    how = salutation(contact)
+    how = (f"\u201c{salutation(contact)}\u201d in letters, \u201c{greeting(contact)}\u201d "
+           "on the phone")
     if contact.salutation:
         return f"{how} (the salutation in the contact file)"
     if is_familiar(contact):
@@ -316,6 +317,18 @@ def check_enclosures(may_enclose_resume: bool, enclosures: list[Path],
     for path in enclosures:
         if is_resume(path, resume):
             raise EnclosureRuleError(f"cannot enclose {display_path(path)}: {WHY_NO_RESUME}")
+
+
+def check_rule_enclosures(enclosures: list[Path], resume: Path | None) -> None:
+    """A letter whose rules decide the résumé (the thank-you) takes it from them alone:
+    ``--enclose`` of the résumé would send it twice, or to someone who has it."""
+    for path in enclosures:
+        if is_resume(path, resume):
+            raise EnclosureRuleError(
+                f"cannot enclose {display_path(path)}: a thank-you letter encloses the résumé by "
+                "the rules alone (after a telephone interview or a decline, or when they "
+                "asked for it: outreach log --resume asked), never twice and never to "
+                f"someone who has it; --explain names the rule for each letter")
 
 
 def lists_resume(enclosure_line: str) -> bool:
