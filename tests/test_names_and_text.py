@@ -1,0 +1,155 @@
+"""Names understood, and text that stays grammatical whatever the data (no files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from outreach import names, points, rules, text
+from outreach.models import Contact
+
+
+def contact(name: str, relationship: str = "acquaintance", **fields: object) -> Contact:
+    return Contact.model_validate({"name": name, "relationship": relationship,
+                                   "how_we_met": "We met", **fields})
+
+
+@pytest.mark.parametrize("written,fields,honorific,given,family", [
+    ("Mary Ann Fox", {}, "", "Mary Ann", "Fox"),
+    ("Dr. Laila Haddad", {}, "Dr.", "Laila", "Haddad"),
+    ("Ludwig van Beethoven", {}, "", "Ludwig", "van Beethoven"),
+    ("Anneke van den Berg", {}, "", "Anneke", "van den Berg"),
+    ("José María García Pérez", {"given": "José María", "family": "García Pérez"}, "",
+     "José María", "García Pérez"),
+    ("Chen Siyuan", {"given": "Siyuan", "family": "Chen"}, "", "Siyuan", "Chen"),
+    ("Martin Luther King Jr.", {}, "", "Martin Luther", "King"),
+    ("Cher", {}, "", "Cher", ""),
+    ("王芳", {}, "", "", "王芳"),
+    ("Αλέξανδρος Παπαδόπουλος", {}, "", "Αλέξανδρος", "Παπαδόπουλος"),
+    ("Col. Anne Ruiz", {}, "Col.", "Anne", "Ruiz"),
+    ("King Lee", {}, "", "King", "Lee"),  # a given name nameparser knows as a title
+    ("J. Edgar Hoover", {}, "", "Edgar", "Hoover"),  # an initial is not what friends say
+])
+def test_names_are_parsed_and_explicit_parts_win(written: str, fields: dict[str, str],
+                                                 honorific: str, given: str,
+                                                 family: str) -> None:
+    name = names.parse(written, **fields)
+    assert (name.honorific, name.given, name.family) == (honorific, given, family)
+
+
+def test_family_name_first_is_known_from_the_explicit_fields() -> None:
+    assert names.parse("Chen Siyuan", given="Siyuan", family="Chen").family_first
+    assert not names.parse("Mary Ann Fox").family_first
+
+
+@pytest.mark.parametrize("name,fields,relationship,dear,hello", [
+    ("Mary Ann Fox", {}, "acquaintance", "Dear Mary Ann Fox:", "Hello, is this Mary Ann Fox?"),
+    ("Mary Ann Fox", {}, "friend", "Dear Mary Ann,", "Hi Mary Ann,"),
+    ("Mary Ann Fox", {"honorific": "Ms."}, "acquaintance", "Dear Ms. Fox:",
+     "Hello, Ms. Fox."),
+    ("Dr. Laila Haddad", {}, "alumni", "Dear Dr. Haddad:", "Hello, Dr. Haddad."),
+    ("Chen Siyuan", {"family_name": "Chen", "given_name": "Siyuan"}, "friend",
+     "Dear Siyuan,", "Hi Siyuan,"),
+    ("Chen Siyuan", {"family_name": "Chen", "given_name": "Siyuan", "honorific": "Ms."},
+     "cold", "Dear Ms. Chen:", "Hello, Ms. Chen."),
+    ("Ludwig van Beethoven", {"honorific": "Mr."}, "cold", "Dear Mr. van Beethoven:",
+     "Hello, Mr. van Beethoven."),
+    ("José María García Pérez", {"given_name": "José María",
+                                 "family_name": "García Pérez", "honorific": "Mr."},
+     "cold", "Dear Mr. García Pérez:", "Hello, Mr. García Pérez."),
+    ("Martin Luther King Jr.", {"honorific": "Dr."}, "cold", "Dear Dr. King:",
+     "Hello, Dr. King."),
+    ("Cher", {}, "cold", "Dear Cher:", "Hello, is this Cher?"),
+    ("王芳", {}, "friend", "Dear 王芳,", "Hi 王芳,"),
+    ("Αλέξανδρος Παπαδόπουλος", {}, "friend", "Dear Αλέξανδρος,", "Hi Αλέξανδρος,"),
+    ("Robert (Bob) Hale", {}, "friend", "Dear Bob,", "Hi Bob,"),
+    ("Jim Park", {"salutation": "Mr. Park"}, "cold", "Dear Mr. Park:", "Hello, Mr. Park."),
+])
+def test_salutations_and_greetings_never_guess(name: str, fields: dict[str, str],
+                                               relationship: str, dear: str,
+                                               hello: str) -> None:
+    person = contact(name, relationship, **fields)
+    assert rules.salutation(person) == dear
+    assert rules.greeting(person) == hello
+
+
+def test_a_call_never_opens_with_a_bare_full_name() -> None:
+    hale = contact("Marcus Hale", "referral", referred_by="Laila Haddad")
+    assert rules.greeting(hale) == "Hello, is this Marcus Hale?"
+    assert rules.voicemail_greeting(hale) == "Hello, this message is for Marcus Hale."
+    assert "Hello, Marcus Hale." not in (rules.greeting(hale), rules.voicemail_greeting(hale))
+
+
+def test_the_inside_address_carries_the_honorific_once() -> None:
+    assert names.parse("Robert Whitcombe", honorific="Mr.").with_honorific == \
+        "Mr. Robert Whitcombe"
+    assert names.parse("Dr. Laila Haddad").with_honorific == "Dr. Laila Haddad"
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("18-year Army logistics officer", "an 18-year Army logistics officer"),
+    ("8,000-soldier brigade", "an 8,000-soldier brigade"),
+    ("11-year veteran", "an 11-year veteran"),
+    ("1,100-vehicle convoy", "a 1,100-vehicle convoy"),
+    ("80-person team", "an 80-person team"),
+    ("MBA student", "an MBA student"),
+    ("NDTA member", "an NDTA member"),
+    ("FAA inspector", "an FAA inspector"),
+    ("NASA engineer", "a NASA engineer"),
+    ("NATO planner", "a NATO planner"),
+    ("OSHA trainer", "an OSHA trainer"),
+    ("USMC veteran", "a USMC veteran"),
+    ("U.S. Army officer", "a U.S. Army officer"),
+    ("honest broker", "an honest broker"),
+    ("university graduate", "a university graduate"),
+    ("Army veteran", "an Army veteran"),
+    ("my first career", "my first career"),
+    ("executive", "an executive"),
+])
+def test_articles_before_numbers_and_acronyms(phrase: str, expected: str) -> None:
+    assert text.with_article(phrase) == expected
+
+
+def test_user_sentences_get_a_capital_a_stop_and_closed_appositives() -> None:
+    assert text.sentence("we met at the NDTA Fall Meeting") == \
+        "We met at the NDTA Fall Meeting."
+    assert text.sentence("Is it?") == "Is it?"
+    assert text.sentence("eBay hires planners") == "eBay hires planners."
+    assert text.sentence('He called it "lean"') == 'He called it "lean."'
+    assert text.subject("my former commander, Col. Anne Ruiz") == \
+        "my former commander, Col. Anne Ruiz,"
+    assert text.subject("Tom Brandt") == "Tom Brandt"
+
+
+def test_typography_curly_quotes_and_one_space() -> None:
+    assert text.typographic("I'd say  \"yes\" to the '90s") == \
+        "I\u2019d say \u201cyes\u201d to the \u201990s"
+
+
+def test_plurals_and_lists() -> None:
+    assert text.count(1, "contact") == "1 contact"
+    assert text.count(3, "alumnus", "alumni") == "3 alumni"
+    assert text.and_list(["A", "B", "C"]) == "A, B and C"
+
+
+@pytest.mark.parametrize("point,word,rewritten", [
+    ("A CSCP matters less to him than a record of running a P&L", "him",
+     "A CSCP matters less than a record of running a P&L"),
+    ("He says defense contractors hire former logisticians first", "He",
+     "Defense contractors hire former logisticians first"),
+    ("Robert thinks APICS matters more", "Robert", "APICS matters more"),
+    ("Hospital supply chains are where she sees the most openings", "she", None),
+    ("The contact prefers e-mail", "The contact", None),
+])
+def test_points_in_the_third_person_are_found_and_rewritten(point: str, word: str,
+                                                            rewritten: str | None) -> None:
+    person = contact("Robert Whitcombe")
+    assert points.third_person(point, person) == word
+    assert points.rewrite(point, person) == rewritten
+    advice = points.advice(point, person)
+    assert advice is not None and "as you would say it to them" in advice
+
+
+def test_a_point_said_to_the_reader_is_left_alone() -> None:
+    person = contact("Robert Whitcombe")
+    assert points.advice("A CSCP matters less than a record of running a P&L",
+                         person) is None
