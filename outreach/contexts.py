@@ -272,14 +272,26 @@ def _followed_up(workspace: Workspace, name: str, today: dt.date) -> str:
     return "written" if "letter-sent" in events else "pending"
 
 
+#: What has been done about the people suggested: all alike, in the thanks itself ...
+_THANKS = {
+    ("pending", False): "Thank you also for suggesting that I talk with {names}; I will be in "
+                        "touch this week and will mention that you suggested it.",
+    ("written", False): "Thank you also for suggesting that I talk with {names}, to whom I "
+                        "have already written, mentioning that you suggested it.",
+    ("spoken", False): "Thank you also for suggesting that I talk with {names}, with whom I "
+                       "have since spoken.",
+    ("pending", True): "Thanks, too, for pointing me to {names}; I\u2019ll get in touch this "
+                       "week and say you sent me.",
+    ("written", True): "Thanks, too, for pointing me to {names}; I\u2019ve already written "
+                       "and said you sent me.",
+    ("spoken", True): "Thanks, too, for pointing me to {names}; we\u2019ve talked since, and "
+                      "it helped.",
+}
+#: ... or, when they differ, one sentence for each.
 _FOLLOW_UP = {
-    ("pending", False): "I will write to {names} this week and mention that you suggested it.",
-    ("written", False): "I have already written to {names}, mentioning that you suggested it.",
-    ("spoken", False): "I have since spoken with {names}, and I mentioned that you had "
-                       "suggested it.",
-    ("pending", True): "I'll get in touch with {names} this week and say you sent me.",
-    ("written", True): "I've already written to {names} and said you sent me.",
-    ("spoken", True): "I've since talked with {names}, and I told them you sent me.",
+    "pending": "I will write to {names} this week.",
+    "written": "I have already written to {names}.",
+    "spoken": "I have since spoken with {names}.",
 }
 
 
@@ -291,15 +303,16 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
         return ""
     said = [r.name + (f" of {r.organization}" if r.organization else "")
             for r in entry.referrals]
-    thanks = (f"Thanks, too, for pointing me to {and_list(said)}." if familiar else
-              f"Thank you also for suggesting that I talk with {and_list(said)}.")
     groups: dict[str, list[str]] = {}
     for referral in entry.referrals:
         groups.setdefault(_followed_up(workspace, referral.name, today), []).append(
             referral.name)
-    done = [_FOLLOW_UP[(state, familiar)].format(names=and_list(who))
-            for state, who in sorted(groups.items(), key=lambda g: g[0] != "spoken")]
-    return " ".join([thanks, *done])
+    if len(groups) == 1:
+        return _THANKS[(next(iter(groups)), familiar)].format(names=and_list(said))
+    thanks = (f"Thanks, too, for pointing me to {and_list(said)}." if familiar else
+              f"Thank you also for suggesting that I talk with {and_list(said)}.")
+    return " ".join([thanks, *(_FOLLOW_UP[state].format(names=and_list(who))
+                               for state, who in groups.items())])
 
 
 def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:

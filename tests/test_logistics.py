@@ -223,10 +223,12 @@ def test_log_warns_of_a_point_in_the_third_person_and_logs_it(tmp_path: Path) ->
 def test_thank_yous_agree_with_the_history(campaign: tuple[Path, dict[str, str]]) -> None:
     ws, _ = campaign
     whitcombe = read(ws, "robert-whitcombe", "thank-you")  # tom-brandt: letter-sent
-    assert "I have already written to Tom Brandt" in whitcombe
-    assert "I will write to Tom Brandt" not in whitcombe and "this week" not in whitcombe
+    assert "Thank you also for suggesting that I talk with Tom Brandt of MHI, to whom I " \
+        "have already written, mentioning that you suggested it." in whitcombe
+    assert "this week" not in whitcombe and "I will be in touch" not in whitcombe
     assert "Enclosure" not in whitcombe  # he kept the résumé
-    assert "I will write to Marcus Hale this week" in read(ws, "laila-haddad", "thank-you")
+    assert "Thank you also for suggesting that I talk with Marcus Hale of Owens & Minor; I " \
+        "will be in touch this week" in read(ws, "laila-haddad", "thank-you")
     chen = read(ws, "chen-siyuan", "thank-you")
     assert "I have enclosed a copy of my résumé, as you asked," in chen
     assert "Enclosure: Résumé" in chen
@@ -311,3 +313,16 @@ def test_libreoffice_reads_the_same_words_and_pages(campaign: tuple[Path, dict[s
         assert pdf_pages(converted) == 1
         # the letter's own page (our PDF may carry the résumé after it)
         assert comparable(pdf_text(converted)) in comparable(pdf_text(ours))
+
+
+def test_referrals_followed_up_differently_are_each_said(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    result = run(ws, "log", "darnell-hughes-jr", "--event", "meeting", "--date", DAY,
+                 "--mode", "in-person", "--point", "Brokers hire for grit",
+                 "--referral", "Tom Brandt, MHI", "--referral", "Ana Diaz, Summit Freight")
+    assert result.code == 0, result.err
+    assert "tom-brandt is already a contact" in result.out
+    assert run(ws, "thank-you", "darnell-hughes-jr", "--date", DAY).code == 0
+    assert "Thank you also for suggesting that I talk with Tom Brandt of MHI and Ana Diaz " \
+        "of Summit Freight. I have already written to Tom Brandt. I will write to Ana Diaz " \
+        "this week." in read(ws, "darnell-hughes-jr", "thank-you")
