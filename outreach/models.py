@@ -7,9 +7,18 @@ unknown keys so that a typo (``titel``) is reported instead of silently ignored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .scalars import typed
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -57,6 +66,13 @@ def _check_goals(goals: list[str] | None) -> list[str] | None:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_typed(cls, data: Any) -> Any:
+        """Plain YAML values arrive as text: ``~``/``null`` mean "not given" and whole
+        numbers are numbers where the field is not text (outreach/scalars.py)."""
+        return typed(cls.model_fields, data)
 
 
 class Target(_Model):
