@@ -53,8 +53,13 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     if any(tag == "tag:yaml.org,2002:null" for tag, _ in resolvers)
 }
-_Loader.add_constructor("tag:yaml.org,2002:null",
-                        lambda loader, node: loader.construct_scalar(node) or None)
+
+
+def _null_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+    return loader.construct_scalar(node) or None if isinstance(node, yaml.ScalarNode) else None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:null", _null_as_text)
 
 
 def field_name(loc: tuple[str | int, ...]) -> str:
