@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .loading import LineMap, line_of, load
+from .loading import LineMap, line_of
 from .models import Contact, Profile
+from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
 
