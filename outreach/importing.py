@@ -203,8 +203,9 @@ def read_vcard(path: Path) -> tuple[list[Person], list[str]]:
 
     people: list[Person] = []
     skipped: list[str] = []
+    text = _text(path)
     try:
-        for number, card in enumerate(vobject.readComponents(_text(path)), 1):
+        for number, card in enumerate(vobject.readComponents(text), 1):
             if card.name != "VCARD":
                 continue
             person = _vcard_person(card, number)
@@ -213,10 +214,18 @@ def read_vcard(path: Path) -> tuple[list[Person], list[str]]:
             else:
                 people.append(person)
     except vobject.base.ParseError as exc:
-        line = getattr(exc, "lineNumber", None)
-        raise InputError([Problem(path, line if isinstance(line, int) else None, None,
-                                  f"is not a vCard file vobject can read: {exc}")]) from None
+        raise InputError([_vcard_problem(path, text, exc)]) from None
     return people, skipped
+
+
+def _vcard_problem(path: Path, text: str, exc: Exception) -> Problem:
+    """vobject's message, at the line it quotes (its own line count skips folded lines)."""
+    message = re.sub(r"^At line \d+: ", "", str(exc))
+    quoted = message.split("Failed to parse line: ", 1)[-1] if "line: " in message else None
+    lines = text.splitlines()
+    line = next((i for i, t in enumerate(lines, 1) if quoted and t.strip() == quoted.strip()),
+                None)
+    return Problem(path, line, None, f"is not a vCard file vobject can read: {message}")
 
 
 # -- writing -------------------------------------------------------------------------------
