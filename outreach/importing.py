@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem, display_path
+from .errors import InputError, Problem, WorkspaceError, display_path
 from .history import slug
 from .loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from .models import Contact, Relationship
-from .output import create_new
+from .output import create_new_batch
 from .placeholders import placeholder
 from .schema import SCHEMA_DIR, file_name, modeline
 from .workspace import Workspace
@@ -260,8 +260,8 @@ def contact_fields(person: Person, relationship: Relationship) -> dict[str, str]
     return {k: v for k, v in data.items() if v is not None}
 
 
-def contact_text(fields: dict[str, str], header: str) -> str:
-    return header + "".join(_value(k, v) for k, v in fields.items())
+def contact_text(fields: dict[str, str]) -> str:
+    return "".join(_value(k, v) for k, v in fields.items())
 
 
 @dataclass
@@ -326,12 +326,11 @@ def import_people(workspace: Workspace, people: list[Person], relationship: Rela
                   source: str, dry_run: bool = False) -> Imported:
     """One contact file per person not already a contact; see the module's docstring."""
     if not workspace.profiles_dir.is_dir():
-        from .errors import WorkspaceError
-
         raise WorkspaceError(f"{display_path(workspace.root)} is not an outreach workspace "
                              "(it has no profiles/ folder): run `outreach init` first")
     index = _Index.of(workspace)
     done = Imported(dry_run)
+    texts: list[tuple[str, bytes]] = []
     for person in people:
         seen = index.match(person)
         if seen is not None:
@@ -342,11 +341,20 @@ def import_people(workspace: Workspace, people: list[Person], relationship: Rela
         path = workspace.contacts_dir / f"{cid}.yaml"
         fields = contact_fields(person, relationship)
         Contact.model_validate(fields)  # what is written is always a valid contact
-        text = _header_lines(workspace, path, source, person.where) + contact_text(fields, "")
-        if not dry_run and not create_new(path, text.encode("utf-8")):
-            done.existing.append(f"{person.where}: {display_path(path)} exists; not imported")
-            continue
+        texts.append((path.name, (_header_lines(workspace, path, source, person.where)
+                                  + contact_text(fields)).encode("utf-8")))
         index.add(person.name, person.organization, person.email, display_path(path))
         done.added.append((cid, path, person.name,
                            [k for k, v in fields.items() if v.startswith("<<")]))
+    if not dry_run:
+        _write(workspace, texts, done)
     return done
+
+
+def _write(workspace: Workspace, texts: list[tuple[str, bytes]], done: Imported) -> None:
+    """Write the files planned; one whose name was taken meanwhile is reported instead."""
+    created = create_new_batch(workspace.contacts_dir, texts)
+    for added, ok in zip(list(done.added), created, strict=True):
+        if not ok:
+            done.added.remove(added)
+            done.existing.append(f"{display_path(added[1])} exists; not imported")

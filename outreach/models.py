@@ -72,7 +72,7 @@ class _Model(BaseModel):
     def _as_typed(cls, data: Any) -> Any:
         """Plain YAML values arrive as text: ``~``/``null`` mean "not given" and whole
         numbers are numbers where the field is not text (outreach/scalars.py)."""
-        return typed(cls.model_fields, data)
+        return typed(cls, data)
 
 
 def _goal_items(schema: dict[str, Any]) -> None:

@@ -16,10 +16,13 @@ Yes/no and dates are left to pydantic, which reads ``true``/``yes``/``on`` and
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
 from typing import Any
+
+from pydantic import BaseModel
 
 #: The words YAML reads as "nothing", besides an empty value.
 NULL_WORDS = frozenset({"~", "null", "Null", "NULL"})
@@ -55,14 +58,16 @@ def typed_field(kinds: set[type], value: Any) -> Any:
     return value
 
 
-def typed(fields: dict[str, Any], data: Any) -> Any:
-    """``data`` (a mapping read from YAML) with each value as its field means it;
-    ``fields`` is a pydantic model's ``model_fields``. Anything else is left alone."""
+@functools.cache
+def _field_kinds(model: type[BaseModel]) -> dict[str, set[type]]:
+    return {name: _kinds(info.annotation) for name, info in model.model_fields.items()}
+
+
+def typed(model: type[BaseModel], data: Any) -> Any:
+    """``data`` (a mapping read from YAML) with each value as the field of ``model`` it
+    is for means it. Anything else is left alone."""
     if not isinstance(data, dict):
         return data
-    out = dict(data)
-    for key, value in data.items():
-        info = fields.get(key) if isinstance(key, str) else None
-        if info is not None:
-            out[key] = typed_field(_kinds(info.annotation), value)
-    return out
+    kinds = _field_kinds(model)
+    return {key: typed_field(kinds[key], value) if key in kinds else value
+            for key, value in data.items()}
