@@ -276,7 +276,7 @@ def _check_kept(original: str, data: dict[str, Any], result: Contact,
                 entries: list[HistoryEntry], path: Path) -> None:
     """Refuse a result that reads as anything but the original plus ``entries``."""
     before = yaml.load(original, Loader=_Loader)
-    old = before.get("history") or []
+    old = before["history"] if isinstance(before.get("history"), list) else []  # or ~, null
     new = data.get("history") or []
     same_fields = ({k: v for k, v in before.items() if k != "history"}
                    == {k: v for k, v in data.items() if k != "history"})

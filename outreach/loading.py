@@ -39,10 +39,27 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+#: YAML that means what was typed: every plain (unquoted) value is read as the text written,
+#: so ``organization: NO``, ``phone: 0123``, ``title: 1.10``, ``name: Null`` and dates stay
+#: text (YAML 1.1 would make them false, 83, 1.1, nothing and a date object). Where the
+#: model wants a number, a yes/no or a date, pydantic converts the text ("20" -> 20,
+#: "true" -> True, "2026-11-16" -> a date) and names the field if it cannot. Only an empty
+#: value (``email:`` with nothing after it) still means "not given".
+#: ``~`` and ``null`` are still recognised (so tools that look at the nodes see them), but
+#: read as their text: the model decides (outreach/scalars.py) that they mean "not given"
+#: in a field that is not text, and keeps ``name: Null`` as the name typed.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    if any(tag == "tag:yaml.org,2002:null" for tag, _ in resolvers)
 }
+
+
+def _null_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+    return loader.construct_scalar(node) or None if isinstance(node, yaml.ScalarNode) else None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:null", _null_as_text)
 
 
 def field_name(loc: tuple[str | int, ...]) -> str:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .loading import LineMap, line_of, load
+from .loading import LineMap, line_of
 from .models import Contact, Profile
+from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class Workspace:
         if not self.profiles_dir.is_dir():
             raise WorkspaceError(
                 f"{display_path(self.root)} is not an outreach workspace: it has no profiles/ "
-                "folder (run in a workspace or pass --workspace DIR)"
+                "folder (run in a workspace or pass --workspace DIR; `outreach init` makes one)"
             )
         if self.profile_name is not None:
             path = self.profiles_dir / f"{self.profile_name}.yaml"
@@ -191,7 +192,8 @@ class Workspace:
         seen: dict[str, str] = {}
         if ids is None and not self.contact_ids():
             raise WorkspaceError(f"no contacts in {display_path(self.contacts_dir)}: add one "
-                                 "YAML file per person (see README.md)")
+                                 "YAML file per person (`outreach init` writes an example; "
+                                 "`outreach import linkedin|vcard FILE` brings yours in)")
         for cid in self.contact_ids() if ids is None else list(dict.fromkeys(ids)):
             folded = cid.casefold()
             if folded in seen and seen[folded] != cid:  # one output folder for two people
