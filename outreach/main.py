@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .documents import Enclosure, Rendered, Request, build
+from .enclosures import beside, check_requested
 
 if TYPE_CHECKING:
     from .due import Item
@@ -96,8 +97,7 @@ def templates_for(workspace: Workspace) -> Templates:
 
 def _enclosure_files(path: Path, rendered: Rendered) -> list[Planned]:
     """Enclosures placed beside a DOCX: ``<kind>-enclosure-<name>``."""
-    return [Planned(path.parent / f"{rendered.request.kind}-enclosure-{e.path.name}",
-                    e.path.read_bytes()) for e in rendered.request.enclosures]
+    return beside(path, rendered.request.kind, [e.path for e in rendered.request.enclosures])
 
 
 #: Documents laid out in one WeasyPrint pass; between passes the progress bar moves.
@@ -158,6 +158,7 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                          f"{', '.join(GOALS)}")
     with collect_warnings(report.warnings):
         workspace.profile()
+        options = replace(options, enclose=check_requested(workspace, kind, options.enclose))
         contacts = workspace.contacts(contact_ids)
         for contact in contacts:  # a referrer's file must be valid too
             workspace.referrer_name(contact)
