@@ -27,6 +27,23 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from conftest import run, snapshot
+
+
+def refused(ws: Path, *args: str, hidden: str = "do-not-print-this-secret") -> str:
+    """Run a command that must be refused: exit 1, no traceback, one ``Error:`` line
+    (returned), ``hidden`` nowhere in the output, nothing written or changed."""
+    before = snapshot(ws)
+    result = run(ws, *args)
+    assert result.code == 1, (result.out, result.err)
+    assert "Traceback" not in result.err
+    errors = [ln for ln in result.err.splitlines() if ln.startswith("Error: ")]
+    assert len(errors) == 1, result.err
+    assert hidden not in result.out + result.err
+    assert snapshot(ws) == before
+    return errors[0]
+
+
 # -- a server that records everything ------------------------------------------------
 
 

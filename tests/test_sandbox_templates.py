@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sandbox_files import refused
 
-from conftest import run, snapshot
+from conftest import run
 from outreach import sandbox
 
 SECRET = "do-not-print-this-secret"
@@ -27,19 +28,6 @@ def _template(ws: Path, body: str) -> None:
     """An approach letter whose body (from line 2) is ``body``."""
     _write(ws, "approach-letter.md.j2",
            '{% extends "letter.md.j2" %}{% block body %}\n' + body + "\n{% endblock %}\n")
-
-
-def _refused(ws: Path, *args: str) -> str:
-    """Run a command that must be refused; the one Error line."""
-    before = snapshot(ws)
-    result = run(ws, *args)
-    assert result.code == 1, (result.out, result.err)
-    assert "Traceback" not in result.err
-    errors = [ln for ln in result.err.splitlines() if ln.startswith("Error: ")]
-    assert len(errors) == 1, result.err
-    assert SECRET not in result.out + result.err
-    assert snapshot(ws) == before  # nothing written, nothing changed
-    return errors[0]
 
 
 @pytest.fixture(autouse=True)
@@ -68,14 +56,14 @@ def secret(tmp_path: Path) -> Path:
 def test_a_template_names_only_files_inside_the_templates(ws: Path, secret: Path,
                                                           statement: str) -> None:
     _template(ws, "Before.\n" + statement.replace("SECRET", str(secret)))
-    error = _refused(ws, "letter", "jim-park")
+    error = refused(ws, "letter", "jim-park")
     assert "templates/approach-letter.md.j2:3:" in error
     assert "is not a file in templates" in error
 
 
 def test_extends_outside_names_the_template_and_line(ws: Path, secret: Path) -> None:
     _write(ws, "phone-script.md.j2", "{# a comment #}\n" + f'{{% extends "{secret}" %}}\n')
-    error = _refused(ws, "script", "jim-park")
+    error = refused(ws, "script", "jim-park")
     assert "templates/phone-script.md.j2:2:" in error and repr(str(secret)) in error
 
 
@@ -101,7 +89,7 @@ def test_a_link_inside_templates_that_leads_out_is_refused(ws: Path, secret: Pat
     else:
         (ws / "templates" / "parts").symlink_to(secret.parent)
         _template(ws, '{% include "parts/secret.txt" %}')
-    error = _refused(ws, "letter", "jim-park", "--format", "docx")
+    error = refused(ws, "letter", "jim-park", "--format", "docx")
     assert "templates/approach-letter.md.j2:2:" in error and "leads outside" in error
 
 
@@ -166,7 +154,7 @@ RUNAWAYS = {
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_a_runaway_template_is_stopped_and_named(ws: Path, body: str, fmt: str) -> None:
     _template(ws, "Dear reader.\n" + body)
-    error = _refused(ws, "letter", "jim-park", "--format", fmt)
+    error = refused(ws, "letter", "jim-park", "--format", fmt)
     assert "templates/approach-letter.md.j2:" in error and "template ran away" in error
 
 
@@ -177,14 +165,14 @@ def test_a_loop_that_calls_nothing_meets_the_time_budget(ws: Path,
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.2)
     _template(ws, '{% set s = "x" * 99999 %}{% for a in s %}{% for b in s %}'
                   "{% endfor %}{% endfor %}")
-    error = _refused(ws, "letter", "jim-park", "--format", "docx")
+    error = refused(ws, "letter", "jim-park", "--format", "docx")
     assert "templates/approach-letter.md.j2:" in error and "runs longer than 0.2 seconds" in error
 
 
 def test_a_runaway_question_sheet_names_its_template(ws: Path) -> None:
     _write(ws, "question-sheet.md.j2", "# Questions\n\n{% for q in range(99999) %}"
            "{% for r in range(99999) %}{% endfor %}{% endfor %}\n")
-    error = _refused(ws, "questions", "jim-park")
+    error = refused(ws, "questions", "jim-park")
     assert "templates/question-sheet.md.j2:3: template ran away" in error
 
 
