@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import rules
 from .documents import Enclosure, Rendered, Request, build
-from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
+from .enclosures import beside, check_requested
+from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import Kind
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
@@ -137,17 +137,11 @@ def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
 
 
 def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
-    """The files to enclose, checked before anything else: they exist, they can travel
-    inside a PDF, and the résumé never goes with a kind that may not carry it."""
-    for path in options.enclose:
-        if not path.is_file():
-            raise OutputError(f"cannot enclose {display_path(path)}: no such file")
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            raise OutputError(f"cannot enclose {display_path(path)}: an enclosure "
-                              "travels inside the PDF, so it must be a PDF or DOCX file")
-    rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
-                           workspace.profile().resume_path)
-    return tuple(Enclosure(p.name, p) for p in options.enclose)
+    """The files to enclose, checked before anything else (even for a document that
+    exists and would be kept): they exist, can be read and travel inside a PDF, and the
+    résumé never goes with a kind that may not carry it."""
+    paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
+    return tuple(Enclosure(p.name, p) for p in paths)
 
 
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
@@ -158,12 +152,12 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
         raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
                          f"{', '.join(GOALS)}")
     workspace.profile()
+    enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
     contacts = workspace.contacts(contact_ids)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     today = options.today or dt.date.today()
     check_needs(workspace, kind, contacts, today)
-    enclosures = _enclosures(options, kind, workspace)
     out_root = options.output_dir or workspace.output_dir
     targets = []
     for contact in contacts:
@@ -242,10 +236,8 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
 
     path = target.paths["docx"]
     data = docx.render_with(rendered.document, reference, compact=laid.compact)
-    kind = rendered.request.kind.name
-    return [Planned(path, data)] + [
-        Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())
-        for e in rendered.request.enclosures]
+    return [Planned(path, data), *beside(path, rendered.request.kind.name,
+                                         [e.path for e in rendered.request.enclosures])]
 
 
 def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
