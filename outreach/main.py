@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from .due import Item
 from . import rules
 from .errors import LayoutError, OutputError, UsageError, display_path
-from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import GOALS, HistoryEntry, Mode, Referral
-from .output import Outcome, Planned, needs_writing, write_all
+from .output import Outcome, Planned, needs_writing, quiet_pdf_reading, write_all
+from .paths import writable
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
@@ -184,6 +184,8 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                      if f not in formats]
             if formats:
                 todo.append((contact, formats))
+        writable([target(c, f) for c in contacts for f in options.formats],
+                 (workspace.root, out_root))
 
         def render(contact: ContactFile) -> Rendered:
             return build(workspace, templates, Request(kind, contact, today, enclosures,
@@ -204,7 +206,8 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                             _layout(workspace, templates, [rendered[c.id] for c, _ in batch],
                                     progress), strict=True))
             planned = _files(batch, rendered, laid, target, reference, progress)
-            written += write_all(planned, force=options.force, dry_run=options.dry_run)
+            written += write_all(planned, force=options.force, dry_run=options.dry_run,
+                                 within=(workspace.root, out_root))
         report.outcomes = kept + written
         report.outcomes.sort(key=lambda o: str(o.path))
     return report
@@ -289,7 +292,8 @@ def written_subject(path: Path) -> str:
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 
-            meta = PdfReader(str(path)).metadata
+            with quiet_pdf_reading():
+                meta = PdfReader(str(path)).metadata
             return str(meta.subject or "") if meta else ""
         import docx
 
@@ -378,7 +382,7 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
 
             data = concatenate(files)
         report.outcomes += write_all([Planned(batch, data)], force=options.force,
-                                     dry_run=options.dry_run)
+                                     dry_run=options.dry_run, within=(workspace.root, out_root))
     if mark_sent and not options.dry_run:
         from .history import append_entries
 
@@ -412,17 +416,15 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     """Append one event to a contact's history; turn its referrals into contacts."""
     from pydantic import ValidationError
 
-    from .history import add_referral_contacts, append_entries
+    from .history import append_entries, check_typed
+    from .referrals import add_referral_contacts
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
     when = day or today
     if when > today:
         raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
-    for text in (*points, *referrals):
-        if _FORBIDDEN.search(text):
-            raise UsageError(f"{text!r} contains a control character that no document can "
-                             "hold; type it again without it")
+    check_typed(points, referrals)
     points = [" ".join(p.split()) for p in points]  # one line each, as a letter shows it
     try:
         entry = HistoryEntry.model_validate({
@@ -445,10 +447,12 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     from .due import due_items, to_ics
     from .output import atomic_write
 
+    if ics is not None:
+        writable([ics], (workspace.root, ics.absolute().parent))
     if ics is not None and ics.exists() and not force:
         raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
                           "calendar")
     items = due_items(workspace.contacts(), today)
     if ics is not None:
-        atomic_write(ics, to_ics(items, today))
+        atomic_write(ics, to_ics(items, today), within=(workspace.root, ics.absolute().parent))
     return items
