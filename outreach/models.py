@@ -1,17 +1,64 @@
-"""The public YAML format as pydantic models (DESIGN.md section 2).
+"""The public YAML format as pydantic models.
 
 Field names here are the public format: extend, never rename. Every model forbids
 unknown keys so that a typo (``titel``) is reported instead of silently ignored.
+
+Text is checked as a letter will show it: every text holds something visible (not only
+spaces or a zero-width space); the fields a document prints on one line (a name, a
+salutation, a title, an e-mail address ...) hold no line break; a name holds a letter;
+a date is written YYYY-MM-DD and nothing else. (Control characters and bidirectional
+controls are refused for every text when the file is read: see ``loading``.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Characters that end a line (for YAML, Python or a word processor).
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(c)[0] not in "ZC" for c in value):
+        raise ValueError("has nothing visible in it (only spaces or invisible characters "
+                         "such as a zero-width space): write the text, or remove the line")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if any(c in LINE_BREAKS for c in value):
+        raise ValueError("must be one line, as the documents print it: write it without "
+                         "line breaks")
+    return value
+
+
+def _has_letter(value: str) -> str:
+    if not any(unicodedata.category(c).startswith("L") for c in value):
+        raise ValueError(f"{value!r} is not a name: a name holds at least one letter")
+    return value
+
+
+#: Text of any length, over lines if need be (an address, notes, the summary).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_visible)]
+#: Text a document prints on one line.
+Line = Annotated[Text, AfterValidator(_one_line)]
+#: A person's name.
+Name = Annotated[Line, AfterValidator(_has_letter)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
@@ -62,28 +109,28 @@ class _Model(BaseModel):
 class Target(_Model):
     """The field and roles the seeker is exploring."""
 
-    field: Text
-    roles: list[Text] = Field(default_factory=list)
+    field: Line
+    roles: list[Line] = Field(default_factory=list)
 
 
 class Profile(_Model):
     """The seeker: ``profiles/candidate.yaml``."""
 
-    name: Text
-    email: Text | None = None
-    phone: Text | None = None
+    name: Name
+    email: Line | None = None
+    phone: Line | None = None
     address: Text | None = None
-    status: Text
+    status: Line
     summary: Text
     goals: list[str] = Field(default_factory=list)
     target: Target
-    strengths: list[Text] = Field(default_factory=list)
+    strengths: list[Line] = Field(default_factory=list)
     accomplishments: list[Text] = Field(default_factory=list)
-    resume: Text | None = None
+    resume: Line | None = None
     meeting_minutes: int = Field(
         default=DEFAULT_MEETING_MINUTES, ge=10, le=MAX_MEETING_MINUTES
     )
-    availability: list[Text] = Field(default_factory=list)
+    availability: list[Line] = Field(default_factory=list)
     paper: Paper = "letter"
 
     _goals = field_validator("goals")(_check_goals)
@@ -92,9 +139,9 @@ class Profile(_Model):
 class Referral(_Model):
     """Someone a contact suggested the seeker talk to."""
 
-    name: Text
-    organization: Text | None = None
-    title: Text | None = None
+    name: Name
+    organization: Line | None = None
+    title: Line | None = None
 
 
 class HistoryEntry(_Model):
@@ -107,20 +154,31 @@ class HistoryEntry(_Model):
     referrals: list[Referral] = Field(default_factory=list)
     resume: ResumeOutcome | None = None
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """YYYY-MM-DD only: ``0`` or ``20261118`` is no date, whatever a parser makes of it."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            return value.strip()
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {shown}")
+
 
 class Contact(_Model):
     """A person the seeker approaches: ``profiles/contacts/<id>.yaml``."""
 
-    name: Text
-    salutation: Text | None = None
-    title: Text | None = None
-    organization: Text | None = None
+    name: Name
+    salutation: Line | None = None
+    title: Line | None = None
+    organization: Line | None = None
     address: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
+    email: Line | None = None
+    phone: Line | None = None
     relationship: Relationship
-    referred_by: Text | None = None
-    how_we_met: Text | None = None
+    referred_by: Line | None = None
+    how_we_met: Line | None = None
     local: bool = True
     notes: Text | None = None
     #: Extension: the contact's level, used to weigh questions and set the register.

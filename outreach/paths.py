@@ -49,8 +49,8 @@ def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
         if not within(path, roots):
             raise OutputError(
                 f"cannot write {shown}: a link leads it to {display_path(path.resolve())}, "
-                "outside the workspace and the --output folder; remove the link or write "
-                "elsewhere with --output")
+                "outside the workspace and the folder named for output; remove the link, or "
+                "write elsewhere with --output")
         real = path.resolve()
         what = _kind_of(real)
         if what is not None:
