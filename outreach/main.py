@@ -353,6 +353,8 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     out_root = options.output_dir or workspace.output_dir
     batch = out_root / "batches" / f"{today.isoformat()}-thank-you.pdf"
     fresh = _check_kept_thank_yous(contacts, options, out_root, today)
+    if since is not None and "pdf" in options.formats:
+        writable([batch], (workspace.root, out_root))
     if since is not None and "pdf" in options.formats and batch.exists() and fresh \
             and not options.force and not options.dry_run:
         raise OutputError(f"{display_path(batch)} exists and would no longer hold every "

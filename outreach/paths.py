@@ -29,7 +29,7 @@ def readable(path: Path, workspace: Path) -> Path:
     if not within(path, [workspace]):
         raise InputError([Problem(
             path, None, None,
-            f"is a link to {display_path(path.resolve())}, outside the workspace: outreach "
+            f"is a link to {path.resolve()}, outside the workspace: outreach "
             "follows links only to files inside it; copy the file into the workspace")])
     return path
 
@@ -48,7 +48,7 @@ def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
         shown = display_path(path)
         if not within(path, roots):
             raise OutputError(
-                f"cannot write {shown}: a link leads it to {display_path(path.resolve())}, "
+                f"cannot write {shown}: a link leads it to {path.resolve()}, "
                 "outside the workspace and the folder named for output; remove the link, or "
                 "write elsewhere with --output")
         real = path.resolve()

@@ -248,7 +248,7 @@ def _check_resume(profile: ProfileFile, root: Path) -> None:
     line = line_of(profile.lines, ("resume",))
     if not within(profile.path.parent / profile.data.resume, [root]):
         raise InputError([Problem(profile.path, line, "resume",
-                                  f"{display_path(path)} is outside the workspace: keep the "
+                                  f"{path} is outside the workspace: keep the "
                                   "résumé inside it (beside the profile)")])
     if path.suffix.lower() not in RESUME_SUFFIXES:
         raise InputError([Problem(profile.path, line, "resume",
