@@ -287,6 +287,19 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+#: What a value of the wrong type should have been, by pydantic's error type.
+_WANTED = {
+    "string_type": "text", "int_type": "a whole number",
+    "int_parsing": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "list_type": "a list ([a, b] or '- item' lines)",
+    "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping of fields",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+}
+
+
 def _messages(model: type[BaseModel],
               exc: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for err in exc.errors():
@@ -311,20 +324,8 @@ def _messages(model: type[BaseModel],
             yield loc, f"must be one of {', '.join(choices)}, not {_describe(value)}{hint}"
         elif value is None and kind.endswith("_type"):
             yield loc, "is empty: write a value after the colon, or remove the line"
-        elif kind in {"string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
-                      "list_type", "model_type", "model_attributes_type", "date_type",
-                      "date_parsing", "date_from_datetime_parsing", "dict_type"}:
-            wanted = {
-                "string_type": "text", "int_type": "a whole number",
-                "int_parsing": "a whole number", "bool_type": "true or false",
-                "bool_parsing": "true or false", "list_type": "a list ([a, b] or '- item' lines)",
-                "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
-                "dict_type": "a mapping of fields",
-                "date_type": "a date written YYYY-MM-DD",
-                "date_parsing": "a date written YYYY-MM-DD",
-                "date_from_datetime_parsing": "a date written YYYY-MM-DD",
-            }[kind]
-            yield loc, f"must be {wanted}, not {_describe(value)}"
+        elif kind in _WANTED:
+            yield loc, f"must be {_WANTED[kind]}, not {_describe(value)}"
         elif kind == "string_too_short":
             yield loc, "must not be empty"
         elif kind in {"less_than_equal", "greater_than_equal"}:
