@@ -105,10 +105,12 @@ def _report(report: Any) -> None:
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from .dates import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _formats(fmt: str) -> tuple[str, ...]:

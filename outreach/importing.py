@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .history import slug
+from .referrals import slug
 from .loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from .models import Contact, Relationship
 from .output import create_new_batch
@@ -353,6 +353,9 @@ def import_people(workspace: Workspace, people: list[Person], relationship: Rela
 
 def _write(workspace: Workspace, texts: list[tuple[str, bytes]], done: Imported) -> None:
     """Write the files planned; one whose name was taken meanwhile is reported instead."""
+    from .paths import writable
+
+    writable([workspace.contacts_dir / name for name, _ in texts], (workspace.root,))
     created = create_new_batch(workspace.contacts_dir, texts)
     for added, ok in zip(list(done.added), created, strict=True):
         if not ok:

@@ -2,14 +2,23 @@
 
 Field names here are the public format: extend, never rename. Every model forbids
 unknown keys so that a typo (``titel``) is reported instead of silently ignored.
+
+Text is checked as a letter will show it: every text holds something visible (not only
+spaces or a zero-width space); the fields a document prints on one line (a name, a
+salutation, a title, an e-mail address ...) hold no line break; a name holds a letter;
+a date is written YYYY-MM-DD and nothing else. (Control characters and bidirectional
+controls are refused for every text when the file is read: see ``loading``.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,7 +29,39 @@ from pydantic import (
 
 from .scalars import typed
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Characters that end a line (for YAML, Python or a word processor).
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(c)[0] not in "ZC" for c in value):
+        raise ValueError("has nothing visible in it (only spaces or invisible characters "
+                         "such as a zero-width space): write the text, or remove the line")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if any(c in LINE_BREAKS for c in value):
+        raise ValueError("must be one line, as the documents print it: write it without "
+                         "line breaks")
+    return value
+
+
+def _has_letter(value: str) -> str:
+    if not any(unicodedata.category(c).startswith("L") for c in value):
+        raise ValueError(f"{value!r} is not a name: a name holds at least one letter")
+    return value
+
+
+#: Text of any length, over lines if need be (an address, notes, the summary).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_visible)]
+#: Text a document prints on one line.
+Line = Annotated[Text, AfterValidator(_one_line)]
+#: A person's name.
+Name = Annotated[Line, AfterValidator(_has_letter)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
@@ -89,9 +130,9 @@ def _empty_history(schema: dict[str, Any]) -> None:
 class Target(_Model):
     """The field and roles the seeker is exploring."""
 
-    field: Text = Field(description="The field or industry you are exploring.",
+    field: Line = Field(description="The field or industry you are exploring.",
                         examples=["urban planning"])
-    roles: list[Text] = Field(default_factory=list,
+    roles: list[Line] = Field(default_factory=list,
                               description="The roles in that field you are considering.",
                               examples=[["policy analyst", "planner"]])
 
@@ -99,16 +140,16 @@ class Target(_Model):
 class Profile(_Model):
     """The seeker: ``profiles/candidate.yaml``."""
 
-    name: Text = Field(description="Your full name, as you sign your letters.",
+    name: Name = Field(description="Your full name, as you sign your letters.",
                        examples=["Dana Kehr"])
-    email: Text | None = Field(default=None, description="Your e-mail address, printed under "
+    email: Line | None = Field(default=None, description="Your e-mail address, printed under "
                                "your name.", examples=["dana.kehr@example.org"])
-    phone: Text | None = Field(default=None, description="Your telephone number; quote it.",
+    phone: Line | None = Field(default=None, description="Your telephone number; quote it.",
                                examples=["+1 217 555 0100"])
     address: Text | None = Field(default=None, description="Your postal address, one line "
                                  "per line of the envelope (write `address: |`).",
                                  examples=["12 Elm Street\nSpringfield, IL 62701"])
-    status: Text = Field(description='Who you are now, completing "I am a ...".',
+    status: Line = Field(description='Who you are now, completing "I am a ...".',
                          examples=["recent graduate in public policy"])
     summary: Text = Field(description="Your 15-second summary, in the first person: what "
                           "you have done and what you are exploring.",
@@ -120,18 +161,18 @@ class Profile(_Model):
                              json_schema_extra=_goal_items)
     target: Target = Field(description="The field and roles you are exploring.",
                            examples=[{"field": "urban planning", "roles": ["planner"]}])
-    strengths: list[Text] = Field(default_factory=list, description="Strengths you bring, "
+    strengths: list[Line] = Field(default_factory=list, description="Strengths you bring, "
                                   "a few words each.", examples=[["housing data analysis"]])
     accomplishments: list[Text] = Field(default_factory=list, description="What you have "
                                         "done that shows them, a sentence each.",
                                         examples=[["Led a 40-person survey of tenants"]])
-    resume: Text | None = Field(default=None, description="Your résumé, a PDF or DOCX file, "
+    resume: Line | None = Field(default=None, description="Your résumé, a PDF or DOCX file, "
                                 "relative to this file. Never sent with a first letter.",
                                 examples=["resume.pdf"])
     meeting_minutes: int = Field(
         default=DEFAULT_MEETING_MINUTES, ge=10, le=MAX_MEETING_MINUTES,
         description="How many minutes your letters ask for (10 to 30).", examples=[20])
-    availability: list[Text] = Field(default_factory=list, description="When you can meet; "
+    availability: list[Line] = Field(default_factory=list, description="When you can meet; "
                                      "the phone script offers two of these.",
                                      examples=[["Tuesday morning", "Wednesday afternoon"]])
     paper: Paper = Field(default="letter", description='The paper size and date style: letter '
@@ -144,10 +185,10 @@ class Profile(_Model):
 class Referral(_Model):
     """Someone a contact suggested the seeker talk to."""
 
-    name: Text = Field(description="Their full name.", examples=["Ana Ruiz"])
-    organization: Text | None = Field(default=None, description="Where they work.",
+    name: Name = Field(description="Their full name.", examples=["Ana Ruiz"])
+    organization: Line | None = Field(default=None, description="Where they work.",
                                       examples=["County GIS"])
-    title: Text | None = Field(default=None, description="Their job title.",
+    title: Line | None = Field(default=None, description="Their job title.",
                                examples=["GIS Manager"])
 
 
@@ -168,31 +209,42 @@ class HistoryEntry(_Model):
     resume: ResumeOutcome | None = Field(default=None, description="What happened to your "
                                          "résumé at the meeting.", examples=["reviewed"])
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """YYYY-MM-DD only: ``0`` or ``20261118`` is no date, whatever a parser makes of it."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            return value.strip()
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {shown}")
+
 
 class Contact(_Model):
     """A person the seeker approaches: ``profiles/contacts/<id>.yaml``."""
 
-    name: Text = Field(description="Their full name.", examples=["Jim Park"])
-    salutation: Text | None = Field(default=None, description="How the letter greets them; "
+    name: Name = Field(description="Their full name.", examples=["Jim Park"])
+    salutation: Line | None = Field(default=None, description="How the letter greets them; "
                                     "without it, the first name for friends, else the full "
                                     "name.", examples=["Mr. Park"])
-    title: Text | None = Field(default=None, description="Their job title.",
+    title: Line | None = Field(default=None, description="Their job title.",
                                examples=["Director of Planning"])
-    organization: Text | None = Field(default=None, description="Where they work.",
+    organization: Line | None = Field(default=None, description="Where they work.",
                                       examples=["City of Springfield"])
     address: Text | None = Field(default=None, description="Their postal address, for the "
                                  "letter's inside address (write `address: |`).",
                                  examples=["800 E Monroe St\nSpringfield, IL 62701"])
-    email: Text | None = Field(default=None, description="Their e-mail address.",
+    email: Line | None = Field(default=None, description="Their e-mail address.",
                                examples=["jpark@example.gov"])
-    phone: Text | None = Field(default=None, description="Their telephone number; quote it.",
+    phone: Line | None = Field(default=None, description="Their telephone number; quote it.",
                                examples=["+1 217 555 0142"])
     relationship: Relationship = Field(description="How you know them; it sets the letter's "
                                        "tone and opening.", examples=["acquaintance"])
-    referred_by: Text | None = Field(default=None, description="Who suggested them: another "
+    referred_by: Line | None = Field(default=None, description="Who suggested them: another "
                                      "contact's id or a full name (needed for a referral).",
                                      examples=["maria-lopez"])
-    how_we_met: Text | None = Field(default=None, description="How you came to write, a "
+    how_we_met: Line | None = Field(default=None, description="How you came to write, a "
                                     "sentence in your own voice; the letter opens with it "
                                     "(needed for acquaintance, alumni and cold).",
                                     examples=["I read your article on zoning reform"])

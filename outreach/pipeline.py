@@ -30,6 +30,7 @@ from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import Kind
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
+from .paths import writable
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
@@ -106,6 +107,8 @@ class Plan:
     targets: tuple[Target, ...]
     #: The files the user asked to enclose (the rules' own are added when rendering).
     enclosures: tuple[Enclosure, ...] = ()
+    #: The folders written files must stay inside (the workspace, the output folder).
+    within: tuple[Path, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -164,7 +167,9 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
         paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
         write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
         targets.append(Target(contact, paths, write))
-    return Plan(kind, today, options, tuple(targets), enclosures)
+    within = (workspace.root, out_root)
+    writable([p for t in targets for p in t.paths.values()], within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within)
 
 
 # -- render -----------------------------------------------------------------------------
@@ -276,7 +281,7 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
             if progress is not None and "docx" in target.write:
                 progress.advance(1)
         report.outcomes += write_all(planned, force=plan.options.force,
-                                     dry_run=plan.options.dry_run)
+                                     dry_run=plan.options.dry_run, within=plan.within)
 
 
 # -- the whole batch --------------------------------------------------------------------

@@ -52,7 +52,7 @@ def planned(folder: Path) -> list[Planned]:
 def write_schemas(folder: Path, *, force: bool = False) -> list[Outcome]:
     """Write ``profile.schema.json`` and ``contact.schema.json`` into ``folder``; an
     existing file is kept unless forced."""
-    return write_all(planned(folder), force=force, dry_run=False)
+    return write_all(planned(folder), force=force, dry_run=False, within=(folder,))
 
 
 def modeline(yaml_file: Path, workspace: Path, kind: Kind) -> str:
