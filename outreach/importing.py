@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .referrals import slug
 from .loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from .models import Contact, Relationship
 from .output import create_new_batch
 from .placeholders import placeholder
+from .referrals import slug
 from .schema import SCHEMA_DIR, file_name, modeline
 from .workspace import Workspace
 
