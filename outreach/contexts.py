@@ -257,13 +257,13 @@ def _followed_up(workspace: Workspace, name: str, today: dt.date) -> str:
     """What the seeker has done about a referral, from its contact file if there is one:
     ``spoken`` (a conversation logged), ``written`` (a letter sent) or ``pending``."""
     from .errors import OutreachError
-    from .history import _known_names, _name_key
+    from .referrals import contact_named
 
-    found = _known_names(workspace).get(_name_key(name))
+    found = contact_named(workspace, name)
     if found is None:
         return "pending"
     try:
-        history = rules.history_as_of(workspace.contact(found[0]).data, today)
+        history = rules.history_as_of(workspace.contact(found).data, today)
     except OutreachError:
         return "pending"
     events = {e.event for e in history}

@@ -145,6 +145,6 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
                       request.contact)
     contact = request.contact.data
     explanation = (f"greeting: {rules.explain_name(contact)}", rules.kind_reason(contact),
-                   *why) + tuple(f"{n}. {c.question.text} -- {c.reason}"
-                              for n, c in enumerate(context.get("choices", []), start=1))
+                   *why, *(f"{n}. {c.question.text} -- {c.reason}"
+                           for n, c in enumerate(context.get("choices", []), start=1)))
     return Rendered(request, document, kind.pages(context), explanation)

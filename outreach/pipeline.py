@@ -26,10 +26,12 @@ from typing import Protocol
 
 from . import rules
 from .documents import Enclosure, Rendered, Request, build, enclosure_title
-from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
+from .enclosures import beside, check_requested
+from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import Kind
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
+from .paths import writable
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
@@ -109,6 +111,8 @@ class Plan:
     targets: tuple[Target, ...]
     #: The files the user asked to enclose (the rules' own are added when rendering).
     enclosures: tuple[Enclosure, ...] = ()
+    #: The folders written files must stay inside (the workspace, the output folder).
+    within: tuple[Path, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -140,24 +144,19 @@ def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
 
 
 def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
-    """The files to enclose, checked before anything else: they exist, they can travel
-    inside a PDF, and the résumé never goes with a kind that may not carry it."""
-    for path in options.enclose:
-        if not path.is_file():
-            raise OutputError(f"cannot enclose {display_path(path)}: no such file")
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            raise OutputError(f"cannot enclose {display_path(path)}: an enclosure "
-                              "travels inside the PDF, so it must be a PDF or DOCX file")
-    rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
-                           workspace.profile().resume_path)
-    if kind.enclosures is not None:  # the rules alone decide when the résumé goes
-        rules.check_rule_enclosures(list(options.enclose), workspace.profile().resume_path)
+    """The files to enclose, checked before anything else (even for a document that
+    exists and would be kept): they exist, can be read and travel inside a PDF, and the
+    résumé never goes with a kind that may not carry it, nor by --enclose with one whose
+    rules decide it (the thank-you). Each is named by its title (--enclose-title, else
+    the file's own)."""
     if len(options.enclose_titles) > len(options.enclose):
         raise UsageError("--enclose-title names a file given with --enclose: give one "
                          "--enclose FILE for each title, in the same order")
-    titles = list(options.enclose_titles) + [""] * len(options.enclose)
-    return tuple(Enclosure(enclosure_title(p, t), p)
-                 for p, t in zip(options.enclose, titles, strict=False))
+    titles = dict(zip(options.enclose, options.enclose_titles, strict=False))
+    paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
+    if kind.enclosures is not None:  # the rules alone decide when the résumé goes
+        rules.check_rule_enclosures(list(paths), workspace.profile().resume_path)
+    return tuple(Enclosure(enclosure_title(p, titles.get(p)), p) for p in paths)
 
 
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
@@ -168,19 +167,21 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
         raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
                          f"{', '.join(GOALS)}")
     workspace.profile()
+    enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
     contacts = workspace.contacts(contact_ids)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     today = options.today or dt.date.today()
     check_needs(workspace, kind, contacts, today)
-    enclosures = _enclosures(options, kind, workspace)
     out_root = options.output_dir or workspace.output_dir
     targets = []
     for contact in contacts:
         paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
         write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
         targets.append(Target(contact, paths, write))
-    return Plan(kind, today, options, tuple(targets), enclosures)
+    within = (workspace.root, out_root)
+    writable([p for t in targets for p in t.paths.values()], within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within)
 
 
 # -- render -----------------------------------------------------------------------------
@@ -252,10 +253,8 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
 
     path = target.paths["docx"]
     data = docx.render_with(rendered.document, reference, compact=laid.compact)
-    kind = rendered.request.kind.name
-    return [Planned(path, data)] + [
-        Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())
-        for e in rendered.request.enclosures]
+    return [Planned(path, data), *beside(path, rendered.request.kind.name,
+                                         [e.path for e in rendered.request.enclosures])]
 
 
 def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
@@ -294,7 +293,7 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
             if progress is not None and "docx" in target.write:
                 progress.advance(1)
         report.outcomes += write_all(planned, force=plan.options.force,
-                                     dry_run=plan.options.dry_run)
+                                     dry_run=plan.options.dry_run, within=plan.within)
 
 
 # -- the whole batch --------------------------------------------------------------------
