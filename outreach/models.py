@@ -217,7 +217,8 @@ class HistoryEntry(_Model):
             return value
         if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
             return value.strip()
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        shown = value if isinstance(value, str) else repr(value)  # as it was typed
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
         raise ValueError(f"must be a date written YYYY-MM-DD, not {shown}")
 
 

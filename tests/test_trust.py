@@ -41,15 +41,15 @@ def test_every_command_says_the_folder_is_not_a_workspace(tmp_path: Path,
 
 def test_a_contact_linked_inside_the_workspace_is_written_through(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path)
-    shared = ws / "shared"
+    shared = ws / "kept-elsewhere"
     shared.mkdir()
     link = ws / "profiles" / "contacts" / "maria-lopez.yaml"
     link.rename(shared / "maria.yaml")
-    link.symlink_to("../../shared/maria.yaml")
+    link.symlink_to("../../kept-elsewhere/maria.yaml")
     result = run(ws, "log", "maria-lopez", "--event", "call", "--date", "2026-11-20",
                  "--point", "Ask about internships")
     assert result.code == 0, result.err
-    assert link.is_symlink() and link.readlink() == Path("../../shared/maria.yaml")
+    assert link.is_symlink() and link.readlink() == Path("../../kept-elsewhere/maria.yaml")
     contact, _ = load(Contact, shared / "maria.yaml")
     assert contact.history[-1].points == ["Ask about internships"]
     assert not [p for p in (ws / "profiles" / "contacts").iterdir() if p.name.startswith(".")]
