@@ -102,8 +102,10 @@ def test_a_letter_logged_late_for_an_earlier_day_is_not_the_last_event(ws: Path)
 def test_decline_is_thanked_for_how_it_came(ws: Path) -> None:
     path = ws / "profiles" / "contacts" / "thomas-whitfield.yaml"
     for mode, words_expected in (("phone", "Thank you for taking my call on November 19"),
-                                 ("in-person", "Thank you for speaking with me on November"),
-                                 (None, "Thank you for your reply on November 19")):
+                                 # they said no face to face: never "we could not meet"
+                                 ("in-person", "Thank you for taking a moment to speak with "
+                                               "me on November 19"),
+                                 (None, "Thank you for your reply of November 19")):
         text = path.read_text()
         text = text.replace("    mode: phone\n", "").replace("    mode: in-person\n", "")
         if mode:

@@ -259,7 +259,10 @@ def test_another_enclosure_travels_with_the_letter(ws: Path) -> None:
     assert result.code == 0, result.err
     folder = ws / "output" / "thomas-whitfield"
     assert pdf_pages(folder / "approach-letter.pdf") == 2
-    assert "Enclosure: article.pdf" in pdf_text(folder / "approach-letter.pdf")
+    # named by title, never by file name: this one has none, so its name says it, and
+    # the user is told that --enclose-title says it better
+    assert "Enclosure: Article" in pdf_text(folder / "approach-letter.pdf")
+    assert "article.pdf has no title in its metadata" in result.err
     assert (folder / "approach-letter-enclosure-article.pdf").read_bytes() == article.read_bytes()
 
 

@@ -77,10 +77,14 @@ def test_referral_becomes_a_contact_whose_letter_and_script_name_the_referrer(ws
         "referral", "jim-park", "County GIS")
     assert run(ws, "letter", "ana-ruiz", "--format", "pdf").code == 0
     letter = words(pdf_text(ws / "output" / "ana-ruiz" / "approach-letter.pdf"))
-    assert "Dear Ana Ruiz:" in letter and "Jim Park suggested that I write to you." in letter
+    assert "Dear Ana Ruiz:" in letter
+    assert "Jim Park, Director of Planning at City of Springfield, suggested that I write " \
+        "to you." in letter  # the referrer with his role, from his own file
     assert run(ws, "script", "ana-ruiz", "--format", "pdf").code == 0
     script = words(pdf_text(ws / "output" / "ana-ruiz" / "phone-script.pdf"))
-    assert "Jim Park suggested I call you." in script
+    assert "Hello, is this Ana Ruiz?" in script  # no honorific known: asked, not guessed
+    assert "Jim Park, Director of Planning at City of Springfield, suggested I call you." \
+        in script
     # the same referral again: no second contact
     again = run(ws, "log", "priya-raman", "--event", "call", "--date", "2026-11-20",
                 "--referral", "ana ruiz, County GIS")

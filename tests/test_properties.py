@@ -40,6 +40,7 @@ relationship = st.sampled_from(["friend", "acquaintance", "alumni", "referral", 
 def unspaced(text: str) -> str:
     """Text without white space, bidi marks or hyphens: a line may wrap anywhere in a
     generated word, and pdftotext drops a hyphen that ends a line."""
+    text = text.translate(str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''"))  # set curly
     return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069-]+", "", text)
 
 
