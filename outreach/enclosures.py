@@ -234,8 +234,9 @@ def clean_docx(path: Path) -> bytes:
     dropped = sum(n for n, _ in (c for c in cleaned.values() if c is not None))
     if not dropped:
         return data
-    log.warning("%s links to %d file(s) or address(es) outside it: it is enclosed "
-                "without them, so that nothing is fetched", display_path(path), dropped)
+    what = "one file or address" if dropped == 1 else f"{dropped} files or addresses"
+    log.warning("%s links to %s outside it: it is enclosed without them, so that "
+                "nothing is fetched", display_path(path), what)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

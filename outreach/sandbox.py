@@ -29,6 +29,8 @@ from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
+from .text import with_article
+
 #: The longest text or list a template may make: far more than any document's pages hold.
 MAX_TEXT = 100_000
 #: Steps (calls, filters, operators, range turns, output pieces) in one render.
@@ -69,7 +71,7 @@ def _overtime() -> RunAway:
 def check_size(value: Any) -> Any:
     """``value`` itself, when it is not longer than a template may make."""
     if isinstance(value, _SIZED) and len(value) > MAX_TEXT:
-        raise RunAway(f"it makes a {type(value).__name__} of {len(value):,} items or "
+        raise RunAway(f"it makes {with_article(type(value).__name__)} of {len(value):,} items or "
                       f"characters; a template makes at most {MAX_TEXT:,}")
     return value
 
