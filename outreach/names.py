@@ -26,7 +26,8 @@ _HONORIFIC_WORDS = frozenset({
     "mr", "mrs", "ms", "miss", "mx", "dr", "doctor", "prof", "professor", "rev",
     "reverend", "sir", "dame", "sister", "father", "brother", "rabbi", "imam", "judge",
     "justice", "senator", "governor", "mayor", "ambassador", "captain", "colonel",
-    "general", "lieutenant", "sergeant", "admiral", "commander",
+    "general", "lieutenant", "sergeant", "admiral", "commander", "mme", "mlle", "herr",
+    "frau",
 })
 _INITIAL = re.compile(r"^\w\.?$")
 
@@ -125,6 +126,10 @@ def parse(written: str, *, given: str | None = None, family: str | None = None,
 
 def of(contact: Contact) -> PersonName:
     """A contact's name, with the file's ``given_name``, ``family_name`` and
-    ``honorific`` over what the parser reads."""
+    ``honorific`` over what the parser reads; a ``salutation`` such as ``Mr. Park``
+    gives the honorific when nothing else does (for the inside address)."""
+    honorific = contact.honorific
+    if not honorific and contact.salutation:
+        honorific = parse(contact.salutation).honorific or None
     return parse(contact.name, given=contact.given_name, family=contact.family_name,
-                 honorific=contact.honorific)
+                 honorific=honorific)

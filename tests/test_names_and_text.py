@@ -153,3 +153,12 @@ def test_a_point_said_to_the_reader_is_left_alone() -> None:
     person = contact("Robert Whitcombe")
     assert points.advice("A CSCP matters less than a record of running a P&L",
                          person) is None
+
+
+def test_a_salutation_gives_the_inside_address_its_honorific() -> None:
+    assert names.of(contact("Jim Park", salutation="Mr. Park")).with_honorific == \
+        "Mr. Jim Park"
+    assert names.of(contact("Amélie Côté-Nguyễn", salutation="Mme Côté-Nguyễn")
+                    ).with_honorific == "Mme Amélie Côté-Nguyễn"
+    assert names.of(contact("Maria Lopez", "friend", salutation="Maria")).with_honorific == \
+        "Maria Lopez"
