@@ -7,11 +7,31 @@ unknown keys so that a typo (``titel``) is reported instead of silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _check_lang(value: str) -> str:
+    if not _LANG.match(value):
+        raise ValueError(f"{value!r} is not a language tag; write one such as en, en-GB, "
+                         "fr-CA, ja or zh-Hant")
+    return value
+
+
+#: A language tag (BCP 47): ``en``, ``fr-CA``, ``ja``, ``zh-Hant``.
+Lang = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_lang)]
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
@@ -85,6 +105,8 @@ class Profile(_Model):
     )
     availability: list[Text] = Field(default_factory=list)
     paper: Paper = "letter"
+    #: The language the documents are written in (tagged in the PDF, for screen readers).
+    lang: Lang = "en"
 
     _goals = field_validator("goals")(_check_goals)
 
@@ -129,6 +151,9 @@ class Contact(_Model):
     #: Extension: goals for this contact only, replacing the profile's.
     goals: list[str] | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
+    #: The language of the contact's name, when it is not the documents' (``ja``: the
+    #: name is drawn with Japanese glyph forms and read out as Japanese).
+    lang: Lang | None = None
 
     _goals = field_validator("goals")(_check_goals)
 
