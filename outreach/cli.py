@@ -103,8 +103,12 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
 
 
-def _formats(fmt: str) -> tuple[str, ...]:
-    return ("pdf", "docx") if fmt == "both" else (fmt,)
+def _formats(fmt: tuple[str, ...]) -> tuple[str, ...]:
+    """``--format`` as given (repeatable): ``both`` is PDF and DOCX, the printed pair; an
+    e-mail draft is written only when ``eml`` is named."""
+    chosen = [f for one in fmt or ("both",) for f in (("pdf", "docx") if one == "both"
+                                                       else (one,))]
+    return tuple(dict.fromkeys(chosen))
 
 
 def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
@@ -133,8 +137,9 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
 
 def _output_options(func: F) -> F:
     options = [
-        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]),
-                     default="both", show_default=True, help="Which files to write."),
+        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "eml", "both"]),
+                     multiple=True, help="Which files to write (repeatable): both (the "
+                     "default) is PDF and DOCX; eml is an e-mail draft (letters only)."),
         click.option("--output", "-o", "output_dir",
                      type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Write under DIR instead of the workspace's output/."),
@@ -158,7 +163,7 @@ def _output_options(func: F) -> F:
 @click.pass_context
 @_fail_cleanly
 def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           enclose: tuple[Path, ...], fmt: str, output_dir: Path | None, force: bool,
+           enclose: tuple[Path, ...], fmt: tuple[str, ...], output_dir: Path | None, force: bool,
            dry_run: bool, today: dt.date | None) -> None:
     """Write the approach letter for each contact.
 
@@ -212,7 +217,7 @@ def _explain(report: Any) -> None:
 @click.pass_context
 @_fail_cleanly
 def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
-           explain: bool, fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+           explain: bool, fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
     """Write the phone script asking each contact for a meeting.
 
@@ -243,7 +248,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
 @_fail_cleanly
 def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
               minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
-              fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+              fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
     """Write the question sheet for a meeting with each contact.
 
@@ -281,8 +286,8 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 @click.pass_context
 @_fail_cleanly
 def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
-              mark_sent: bool, explain: bool, fmt: str, output_dir: Path | None, force: bool,
-              dry_run: bool, today: dt.date | None) -> None:
+              mark_sent: bool, explain: bool, fmt: tuple[str, ...], output_dir: Path | None,
+              force: bool, dry_run: bool, today: dt.date | None) -> None:
     """Write the thank-you letter for the last conversation with each contact.
 
     Writes output/<id>/thank-you.pdf and .docx. The résumé is enclosed exactly when the

@@ -50,6 +50,20 @@ def _one_page(_context: Mapping[str, Any]) -> int:
     return 1
 
 
+#: The parts of a letter an e-mail leaves out: the addresses and the date block.
+LETTER_HEAD = frozenset({"sender", "date", "inside-address"})
+
+
+@dataclass(frozen=True)
+class Email:
+    """How a kind goes as an e-mail draft (``--format eml``)."""
+
+    #: The subject line, from the same facts as the document.
+    subject: Callable[[Workspace, Request], str]
+    #: The parts of the document an e-mail leaves out (a letter's addresses and date).
+    omits: frozenset[str] = LETTER_HEAD
+
+
 @dataclass(frozen=True)
 class Kind:
     """One document kind. ``name`` is also the output file's stem
@@ -73,6 +87,8 @@ class Kind:
     needs: tuple[Need, ...] = ()
     #: What the document answers (kept in its metadata), e.g. which conversation.
     subject: Callable[[Request], str] | None = None
+    #: How it goes as an e-mail draft; ``None``: it is never an e-mail.
+    email: Email | None = None
 
     @property
     def template(self) -> str:
@@ -170,6 +186,29 @@ def _resume_file(ws: Workspace, contact: ContactFile, today: dt.date) -> Problem
                    "add resume: <file.pdf or .docx>")
 
 
+def _contact_email(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    email = contact.data.email
+    if email and rules.valid_email(email):
+        return None
+    if email:
+        return Problem(contact.path, line_of(contact.lines, ("email",)), "email",
+                       f"{email!r} is not an e-mail address (name@example.org)")
+    return Problem(contact.path, line_of(contact.lines, ("name",)), "email",
+                   f"is needed: --format eml writes an e-mail to {contact.data.name}; add "
+                   "their address (email: name@example.org), or write a letter instead")
+
+
+def _profile_email(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Problem | None:
+    profile = ws.profile()
+    email = profile.data.email
+    if email and rules.valid_email(email):
+        return None
+    return Problem(profile.path, line_of(profile.lines, ("email",)), "email",
+                   f"{email!r} is not an e-mail address (you@example.org)" if email else
+                   "is needed: an e-mail draft is from you; add email: you@example.org to "
+                   "the profile")
+
+
 HOW_WE_MET = Need("how_we_met", "an approach letter to an acquaintance, an alumnus or "
                   "alumna or a cold contact opens by saying how you learned of them",
                   _how_we_met)
@@ -181,6 +220,12 @@ CONVERSATION = Need("history", "a thank-you answers the last meeting, call or de
                     "logged", _a_conversation)
 RESUME_FILE = Need("resume (profile)", "the résumé file, when the rules enclose it",
                    _resume_file)
+EMAIL_TO = Need("email", "an e-mail draft (--format eml) goes to the contact's address",
+                _contact_email)
+EMAIL_FROM = Need("email (profile)", "an e-mail draft (--format eml) is from the seeker's "
+                  "address", _profile_email)
+#: What every e-mail draft needs, whatever its kind.
+EMAIL_NEEDS = (EMAIL_FROM, EMAIL_TO)
 
 
 # -- what the rules enclose ------------------------------------------------------------
@@ -204,6 +249,20 @@ def _thank_you_subject(request: Request) -> str:
     """Which conversation a thank-you answers, so a later run can tell an older letter."""
     entry = rules.last_conversation(request.contact.data, request.today)
     return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
+
+
+def _approach_email_subject(workspace: Workspace, request: Request) -> str:
+    referrer = workspace.referrer_name(request.contact)
+    if referrer:
+        return f"{referrer} suggested I write to you"
+    return f"Asking your advice on {workspace.profile().data.target.field}"
+
+
+def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
+    entry = contexts.conversation(request.contact, request.today)
+    if entry.event == "declined":
+        return "Thank you for your reply"
+    return f"Thank you for our conversation on {rules.spoken_date(entry.date)}"
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
@@ -256,7 +315,8 @@ APPROACH_LETTER = register(Kind(
         "promise_no_job": "true for a cold contact or an executive: the letter says it is "
                           "not about a job",
     },
-    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY)))
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),
+    email=Email(_approach_email_subject)))
 
 PHONE_SCRIPT = register(Kind(
     name="phone-script", command="script",
@@ -305,4 +365,4 @@ THANK_YOU = register(Kind(
         "enclose_resume": "true when the rules enclose the résumé",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
-    subject=_thank_you_subject))
+    subject=_thank_you_subject, email=Email(_thank_you_email_subject)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +73,12 @@ def parse_since(value: str, today: dt.date) -> dt.date:
 def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
+        if path.suffix == ".eml":
+            from .writers.eml import SUBJECT_HEADER
+
+            with path.open("rb") as handle:
+                return str(BytesParser(policy=default).parse(handle, headersonly=True)
+                           .get(SUBJECT_HEADER, ""))
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 
@@ -119,7 +127,7 @@ def _summary(plan: Plan, report: Report) -> None:
                 f"conversation: add points with outreach log {contact.id} --point \"...\"")
         decision = rules.thank_you_resume(contact.data, entry)
         how = entry.event + (f" ({entry.mode})" if entry.mode else "")
-        shown = target.paths.get("pdf") or target.paths["docx"]
+        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
         report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
                              "Résumé" if decision.enclose else "-", display_path(shown)))
 
