@@ -322,10 +322,12 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
 @cli.command()
 @click.argument("contact_id", metavar="CONTACT_ID")
 @click.option("--event", required=True,
-              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent"]))
+              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent",
+                                 "keep-in-touch-sent"]))
 @click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
               help="When it happened (default: today).")
-@click.option("--mode", type=click.Choice(["in-person", "phone"]), default=None)
+@click.option("--mode", type=click.Choice(["in-person", "phone", "e-mail"]), default=None,
+              help="How it happened: in person or by phone; a letter by e-mail.")
 @click.option("--point", "points", multiple=True, metavar="TEXT",
               help="Something from the conversation that helped (repeatable).")
 @click.option("--referral", "referrals", multiple=True, metavar='"NAME, ORGANIZATION"',
@@ -385,6 +387,61 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool) 
         click.echo(f"wrote {len(items)} calendar events to {ics}")
     if any(item.overdue for item in items):
         sys.exit(3)
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--send", "really", is_flag=True,
+              help="Really send (without it, say what would be sent and send nothing).")
+@click.option("--kind", "kind_names", multiple=True, metavar="KIND",
+              help="Only drafts of this kind (approach-letter, thank-you, ...); repeatable.")
+@click.pass_context
+@_fail_cleanly
+def send(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, really: bool,
+         kind_names: tuple[str, ...]) -> None:
+    """Send the e-mail drafts already written (--format eml) through your SMTP server.
+
+    The server is described in smtp.yaml in the workspace; the password comes from the
+    environment (OUTREACH_SMTP_PASSWORD) or is asked for, and is never stored. A dry run
+    unless --send is given. Each message sent is recorded in the contact's history, and
+    a draft already sent is never sent again.
+    """
+    import os
+
+    from .send import load_config, password_from
+    from .send import send as send_drafts
+
+    workspace = _workspace(ctx)
+    password = None
+    if really:
+        config = load_config(workspace)
+        password = password_from(config, dict(os.environ))
+        if config.user and password is None:
+            password = click.prompt(f"Password for {config.user} at {config.host}",
+                                    hide_input=True, err=True)
+    report = send_drafts(workspace, _ids(contact_ids, all_), really=really,
+                         kind_names=kind_names, password=password)
+    _sent_report(report)
+
+
+def _sent_report(report: Any) -> None:
+    from .errors import display_path
+
+    for outgoing, day in report.already:
+        click.echo(f"already sent  {display_path(outgoing.path)} ({day.isoformat()})")
+    verb = "would send" if report.dry_run else "sent"
+    for outgoing in report.to_send if report.dry_run else report.sent:
+        click.echo(f"{verb:<13} {display_path(outgoing.path)} to {outgoing.to}")
+    if not report.to_send:
+        click.echo("nothing to send")
+    elif report.dry_run:
+        click.echo("(a dry run: nothing was sent; --send sends them)")
+    if report.error:
+        unsent = len(report.to_send) - len(report.sent)
+        click.echo(f"Error: {report.error}; {len(report.sent)} sent and recorded, "
+                   f"{unsent} not sent (their drafts are kept for the next run)", err=True)
+        sys.exit(1)
 
 
 @cli.command()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import contexts, rules
 from .errors import Problem, UsageError
 from .loading import line_of
+from .models import Event
 
 if TYPE_CHECKING:
     from .documents import Enclosure, Request
@@ -60,6 +61,8 @@ class Email:
 
     #: The subject line, from the same facts as the document.
     subject: Callable[[Workspace, Request], str]
+    #: The event ``outreach send`` records in the contact's history (``mode: e-mail``).
+    event: Event = "letter-sent"
     #: The parts of the document an e-mail leaves out (a letter's addresses and date).
     omits: frozenset[str] = LETTER_HEAD
 
@@ -365,4 +368,4 @@ THANK_YOU = register(Kind(
         "enclose_resume": "true when the rules enclose the résumé",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
-    subject=_thank_you_subject, email=Email(_thank_you_email_subject)))
+    subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent")))

@@ -235,7 +235,8 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
             "date": when, "event": event, "mode": mode, "points": points,
             "referrals": [parse_referral(r) for r in referrals], "resume": resume})
     except ValidationError as exc:
-        raise UsageError(f"cannot log that: {exc.errors()[0]['msg']}") from None
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"cannot log that: {message}") from None
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
     added = add_referral_contacts(workspace, contact, list(entry.referrals), today)

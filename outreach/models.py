@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -35,8 +36,12 @@ Lang = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
-Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent"]
-Mode = Literal["in-person", "phone"]
+Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent",
+                "keep-in-touch-sent"]
+#: How something happened: a conversation in person or by phone; a letter by e-mail.
+Mode = Literal["in-person", "phone", "e-mail"]
+#: The events that send something: the only ones that may happen by e-mail.
+SENT_EVENTS = frozenset({"letter-sent", "thank-you-sent", "keep-in-touch-sent"})
 ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
 Paper = Literal["letter", "a4"]
 
@@ -128,6 +133,15 @@ class HistoryEntry(_Model):
     points: list[Text] = Field(default_factory=list)
     referrals: list[Referral] = Field(default_factory=list)
     resume: ResumeOutcome | None = None
+    #: The Message-ID of the e-mail sent (``outreach send``), so it is never sent twice.
+    message_id: Text | None = None
+
+    @model_validator(mode="after")
+    def _email_sends_only(self) -> HistoryEntry:
+        if self.mode == "e-mail" and self.event not in SENT_EVENTS:
+            raise ValueError(f"mode: e-mail is for what was sent ({', '.join(sorted(SENT_EVENTS))})"
+                             f"; a {self.event} happens in person or by phone")
+        return self
 
 
 class Contact(_Model):
