@@ -265,6 +265,33 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
 
 
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
+              help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
+@click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write under DIR instead of the workspace's output/.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.pass_context
+@_fail_cleanly
+def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit: int,
+             output_dir: Path | None, force: bool, dry_run: bool) -> None:
+    """Write the LinkedIn invitation note for each contact.
+
+    Writes output/<id>/linkedin-note.txt, to paste into the invitation: who suggested
+    the contact, who you are, a request for advice (never a job, never the résumé),
+    within --limit characters; an error names what to shorten when it cannot fit.
+    """
+    from .kinds import LINKEDIN_NOTE
+    from .pipeline import Options
+
+    options = Options(formats=("txt",), output_dir=output_dir, force=force,
+                      dry_run=dry_run, limit=limit)
+    _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_), options, "Writing LinkedIn notes")
+
+
 def _table(rows: list[tuple[str, ...]]) -> None:
     if len(rows) < 2:
         return

@@ -232,3 +232,15 @@ def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> 
         "referral_names": _and_list(names),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
     }
+
+
+def linkedin_note(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The approach, as short as a LinkedIn invitation must be."""
+    from .notes import DEFAULT_LIMIT
+
+    return _meeting_context(workspace, request) | {
+        "limit": request.limit or DEFAULT_LIMIT,
+        "greeting_name": rules.address_name(request.contact.data),
+        "sender_first": rules.first_name(workspace.profile().data.name),
+    }

@@ -47,6 +47,10 @@ class Request:
     goals: tuple[str, ...] = ()
     #: How the meeting happens (default: in person when local, else by phone).
     mode: Mode | None = None
+    #: The most characters a note may hold (``--limit``; default the kind's).
+    limit: int | None = None
+    #: Where the seeker landed, ``(role, organization)`` (the keep-in-touch letter).
+    landed: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,11 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     request = replace(request, enclosures=extra + request.enclosures)
     context = kind.context(workspace, request, templates)
     markdown = templates.render(kind.template, context)
+    blocks = parse(markdown)
+    if kind.fit is not None:
+        blocks = kind.fit(blocks, request, context)
     document = Document(kind.name, kind.title.format(name=request.contact.data.name),
-                        profile.data.paper, parse(markdown),
+                        profile.data.paper, blocks,
                         kind.subject(request) if kind.subject
                         else f"{kind.words.capitalize()}: {kind.summary}",
                         profile.data.lang, profile.data.name,

@@ -19,12 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, rules
+from . import contexts, notes, rules
 from .errors import Problem, UsageError
 from .loading import line_of
 from .models import Event
 
 if TYPE_CHECKING:
+    from .document import Block
     from .documents import Enclosure, Request
     from .templating import Templates
     from .workspace import ContactFile, Workspace
@@ -92,6 +93,13 @@ class Kind:
     subject: Callable[[Request], str] | None = None
     #: How it goes as an e-mail draft; ``None``: it is never an e-mail.
     email: Email | None = None
+    #: The formats it is written in (besides ``eml``, when it has an ``email``): pdf and
+    #: docx for a document on pages, ``txt`` for a note to paste somewhere.
+    formats: tuple[str, ...] = ("pdf", "docx")
+    #: Chooses, among the versions the template wrote, the one that fits (a note's
+    #: length), from the parsed blocks, the request and the context; or raises.
+    fit: Callable[[tuple[Block, ...], Request, Mapping[str, Any]], tuple[Block, ...]] | None \
+        = None
 
     @property
     def template(self) -> str:
@@ -369,3 +377,17 @@ THANK_YOU = register(Kind(
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
     subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent")))
+
+LINKEDIN_NOTE = register(Kind(
+    name="linkedin-note", command="linkedin",
+    summary="the approach as a LinkedIn invitation note (200 characters, or --limit): "
+            "who suggested the contact, who you are, a request for advice; never a job",
+    title="LinkedIn note to {name}", context=contexts.linkedin_note,
+    variables=MEETING | {
+        "limit": "the most characters the note may hold (200; --limit 300 for Premium)",
+        "greeting_name": "the name the note greets (a friend's first name, else the "
+                         "salutation's name)",
+        "sender_first": "the seeker's first name, to sign a short note",
+    },
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
+    fit=notes.fit))

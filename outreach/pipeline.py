@@ -36,8 +36,9 @@ from .workspace import ContactFile, Workspace
 FORMATS = ("pdf", "docx")
 #: The formats laid out on pages (by WeasyPrint); the others are text.
 PRINTED = frozenset(FORMATS)
-#: Every format a document can be written in: ``eml`` is an e-mail draft.
-ALL_FORMATS = (*FORMATS, "eml")
+#: Every format a document can be written in: ``eml`` is an e-mail draft, ``txt`` a
+#: note to paste (a kind's ``formats`` say which are its own).
+ALL_FORMATS = (*FORMATS, "eml", "txt")
 #: Documents laid out in one WeasyPrint pass; after each pass its files are written.
 PASS_SIZE = 8
 
@@ -56,6 +57,10 @@ class Options:
     goals: tuple[str, ...] = ()
     mode: Mode | None = None
     explain: bool = False
+    #: The most characters of a note (``--limit``).
+    limit: int | None = None
+    #: Where the seeker landed, ``(role, organization)`` (``--landed``).
+    landed: tuple[str, str] | None = None
 
 
 class Progress(Protocol):
@@ -123,7 +128,7 @@ class Plan:
     def request(self, contact: ContactFile) -> Request:
         o = self.options
         return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
-                       o.mode)
+                       o.mode, o.limit, o.landed)
 
 
 def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
@@ -156,10 +161,11 @@ def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enc
 
 
 def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
-    unknown = [f for f in formats if f not in ALL_FORMATS]
+    allowed = kind.formats + (("eml",) if kind.email else ())
+    unknown = [f for f in formats if f not in (*allowed, "eml")]
     if unknown:
-        raise UsageError(f"no format {', '.join(unknown)}; the formats are: "
-                         f"{', '.join(ALL_FORMATS)}")
+        raise UsageError(f"a {kind.words} is not written as {', '.join(unknown)}; its "
+                         f"formats are: {', '.join(allowed)}")
     if "eml" in formats and kind.email is None:
         mailed = ", ".join(k.name for k in all_kinds() if k.email)
         raise UsageError(f"a {kind.words} is not sent by e-mail, so --format eml does not "
@@ -291,12 +297,16 @@ def _laid(workspace: Workspace, templates: Templates, batch: list[Target],
 
 
 def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> list[Planned]:
-    """The formats that need no pages: the e-mail draft."""
-    if "eml" not in target.write:
-        return []
-    from .drafts import draft
+    """The formats that need no pages: the e-mail draft, the note as text."""
+    files = []
+    if "txt" in target.write:
+        text = rendered.document.text().strip() + "\n"
+        files.append(Planned(target.paths["txt"], text.encode("utf-8")))
+    if "eml" in target.write:
+        from .drafts import draft
 
-    return [Planned(target.paths["eml"], draft(workspace, rendered))]
+        files.append(Planned(target.paths["eml"], draft(workspace, rendered)))
+    return files
 
 
 def write(workspace: Workspace, templates: Templates, plan: Plan,
