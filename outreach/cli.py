@@ -265,6 +265,39 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
 
 
+@cli.command("keep-in-touch")
+@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
+@click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
+              help="Where your search ended.")
+@click.option("--mark-sent", is_flag=True,
+              help="Append keep-in-touch-sent to each contact's history (for letters by "
+                   "post; outreach send records e-mails itself).")
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
+                  mark_sent: bool, fmt: tuple[str, ...], output_dir: Path | None,
+                  force: bool, dry_run: bool, today: dt.date | None) -> None:
+    """Tell the people who helped where you landed, and thank them again.
+
+    Writes output/<id>/keep-in-touch.pdf and .docx (and .eml with --format eml) for
+    the contacts named, or for everyone you had a conversation with who has not been
+    told yet. Each letter names the advice and introductions logged in their history.
+    """
+    from .main import keep_in_touch as write_letters
+    from .main import parse_landed
+    from .pipeline import Options
+
+    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=today, landed=parse_landed(landed))
+    with _progress("Writing keep-in-touch letters") as bar:
+        report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
+                               mark_sent=mark_sent, progress=bar)
+    _report(report)
+    for cid in report.marked:
+        click.echo(f"marked keep-in-touch-sent in the history of {cid}")
+
+
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")

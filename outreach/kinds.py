@@ -391,3 +391,26 @@ LINKEDIN_NOTE = register(Kind(
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
     fit=notes.fit))
+
+
+def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
+    organization = request.landed[1] if request.landed else ""
+    return f"News: I have joined {organization}" if organization else "News from my search"
+
+
+KEEP_IN_TOUCH = register(Kind(
+    name="keep-in-touch", command="keep-in-touch",
+    summary="tells a contact who helped where the seeker landed, and thanks them again "
+            "for the advice and introductions logged in their history",
+    title="Keep-in-touch letter to {name}", context=contexts.keep_in_touch,
+    variables=LETTER | {
+        "field": MEETING["field"],
+        "landed": "where the seeker landed (--landed): role and organization",
+        "points": "up to two points logged in any conversation with the contact",
+        "point_sentence": "the first point as a sentence",
+        "referral_names": "everyone they suggested, as a phrase",
+        "through": "the people they suggested who work where the seeker landed, or empty",
+        "spoke_on": "the day of the last conversation, as said aloud (November 18)",
+    },
+    may_enclose_resume=False, needs=(CONVERSATION,),
+    email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent")))
