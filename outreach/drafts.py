@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from . import rules
 from .document import Block, Document, Paragraph, Part, Span
 from .documents import Rendered
+from .enclosures import clean_copy
 from .errors import InputError, Problem
 from .workspace import Workspace
 from .writers import eml
@@ -52,8 +53,9 @@ def draft(workspace: Workspace, rendered: Rendered) -> bytes:
     kind, contact = request.kind, request.contact
     assert kind.email is not None  # the plan refused --format eml for this kind
     profile = workspace.profile()
-    attachments = tuple(e.path for e in request.enclosures)
-    rules.check_enclosures(kind.may_enclose_resume, list(attachments), profile.resume_path)
+    paths = [e.path for e in request.enclosures]
+    rules.check_enclosures(kind.may_enclose_resume, paths, profile.resume_path)
+    attachments = tuple((path.name, clean_copy(path)) for path in paths)
     sender = _address(profile.data.name, profile.data.email or "", Problem(
         profile.path, profile.lines.get(("email",), 1), "email",
         "is not an e-mail address an e-mail can be sent from (name@example.org)"))

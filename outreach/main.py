@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from . import kinds, rules
 from .errors import OutputError, UsageError, display_path
-from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import HistoryEntry, Referral
-from .output import Planned, write_all
+from .output import Planned, quiet_pdf_reading, write_all
+from .paths import writable
 from .pipeline import (
     Options,
     Plan,
@@ -82,7 +82,8 @@ def written_subject(path: Path) -> str:
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 
-            meta = PdfReader(str(path)).metadata
+            with quiet_pdf_reading():
+                meta = PdfReader(str(path)).metadata
             return str(meta.subject or "") if meta else ""
         import docx
 
@@ -139,7 +140,7 @@ def _print_file(plan: Plan, report: Report, path: Path) -> None:
     parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
     options = plan.options
     report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
-                                 dry_run=options.dry_run)
+                                 dry_run=options.dry_run, within=plan.within)
 
 
 def _mark_sent(plan: Plan, report: Report) -> None:
@@ -189,6 +190,8 @@ def _check_batch(plan: Plan, batch: Path | None) -> None:
     longer hold every letter."""
     fresh = _check_kept_thank_yous(plan)
     options = plan.options
+    if batch is not None and "pdf" in options.formats:
+        writable([batch], plan.within)
     if batch is not None and "pdf" in options.formats and batch.exists() and fresh \
             and not options.force and not options.dry_run:
         raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
@@ -218,17 +221,15 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     """Append one event to a contact's history; turn its referrals into contacts."""
     from pydantic import ValidationError
 
-    from .history import add_referral_contacts, append_entries
+    from .history import append_entries, check_typed
+    from .referrals import add_referral_contacts
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
     when = day or today
     if when > today:
         raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
-    for text in (*points, *referrals):
-        if _FORBIDDEN.search(text):
-            raise UsageError(f"{text!r} contains a control character that no document can "
-                             "hold; type it again without it")
+    check_typed(points, referrals)
     points = [" ".join(p.split()) for p in points]  # one line each, as a letter shows it
     try:
         entry = HistoryEntry.model_validate({
@@ -252,12 +253,14 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     from .due import due_items, to_ics
     from .output import atomic_write
 
+    if ics is not None:
+        writable([ics], (workspace.root, ics.absolute().parent))
     if ics is not None and ics.exists() and not force:
         raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
                           "calendar")
     items = due_items(workspace.contacts(), today)
     if ics is not None:
-        atomic_write(ics, to_ics(items, today))
+        atomic_write(ics, to_ics(items, today), within=(workspace.root, ics.absolute().parent))
     return items
 
 

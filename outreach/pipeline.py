@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import rules
 from .documents import Enclosure, Rendered, Request, build
-from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
+from .enclosures import beside, check_requested
+from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import EMAIL_NEEDS, Kind, all_kinds
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
+from .paths import writable
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
@@ -115,6 +116,8 @@ class Plan:
     targets: tuple[Target, ...]
     #: The files the user asked to enclose (the rules' own are added when rendering).
     enclosures: tuple[Enclosure, ...] = ()
+    #: The folders written files must stay inside (the workspace, the output folder).
+    within: tuple[Path, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -147,17 +150,11 @@ def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
 
 
 def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
-    """The files to enclose, checked before anything else: they exist, they can travel
-    inside a PDF, and the résumé never goes with a kind that may not carry it."""
-    for path in options.enclose:
-        if not path.is_file():
-            raise OutputError(f"cannot enclose {display_path(path)}: no such file")
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            raise OutputError(f"cannot enclose {display_path(path)}: an enclosure "
-                              "travels inside the PDF, so it must be a PDF or DOCX file")
-    rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
-                           workspace.profile().resume_path)
-    return tuple(Enclosure(p.name, p) for p in options.enclose)
+    """The files to enclose, checked before anything else (even for a document that
+    exists and would be kept): they exist, can be read and travel inside a PDF, and the
+    résumé never goes with a kind that may not carry it."""
+    paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
+    return tuple(Enclosure(p.name, p) for p in paths)
 
 
 def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
@@ -179,21 +176,23 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     if unknown:
         raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
                          f"{', '.join(GOALS)}")
+    _check_formats(kind, options.formats)
     workspace.profile()
+    enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
     contacts = workspace.contacts(contact_ids)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     today = options.today or dt.date.today()
-    _check_formats(kind, options.formats)
     check_needs(workspace, kind, contacts, today, options.formats)
-    enclosures = _enclosures(options, kind, workspace)
     out_root = options.output_dir or workspace.output_dir
     targets = []
     for contact in contacts:
         paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
         write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
         targets.append(Target(contact, paths, write))
-    return Plan(kind, today, options, tuple(targets), enclosures)
+    within = (workspace.root, out_root)
+    writable([p for t in targets for p in t.paths.values()], within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within)
 
 
 # -- render -----------------------------------------------------------------------------
@@ -265,10 +264,8 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
 
     path = target.paths["docx"]
     data = docx.render_with(rendered.document, reference, compact=laid.compact)
-    kind = rendered.request.kind.name
-    return [Planned(path, data)] + [
-        Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())
-        for e in rendered.request.enclosures]
+    return [Planned(path, data), *beside(path, rendered.request.kind.name,
+                                         [e.path for e in rendered.request.enclosures])]
 
 
 def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
@@ -330,7 +327,7 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
             if progress is not None and "docx" in target.write:
                 progress.advance(1)
         report.outcomes += write_all(planned, force=plan.options.force,
-                                     dry_run=plan.options.dry_run)
+                                     dry_run=plan.options.dry_run, within=plan.within)
 
 
 # -- the whole batch --------------------------------------------------------------------

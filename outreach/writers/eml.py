@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default
-from pathlib import Path
 
 from ..document import Block, Document, Heading, ListBlock, Paragraph, Part
 from .html import document_html, page_html
@@ -33,7 +32,8 @@ class Draft:
     sender: Address
     to: Address
     subject: str
-    attachments: tuple[Path, ...] = ()
+    #: What travels with it: each file's name and the bytes it travels as.
+    attachments: tuple[tuple[str, bytes], ...] = ()
     #: What the document answers (a thank-you: which conversation), or nothing.
     answers: str = ""
 
@@ -73,8 +73,8 @@ def message_id(draft: Draft, kind: str, text: str) -> str:
     digest = hashlib.sha256()
     for part in (kind, str(draft.to), draft.subject, text):
         digest.update(part.encode("utf-8") + b"\0")
-    for path in draft.attachments:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for _name, data in draft.attachments:
+        digest.update(hashlib.sha256(data).digest())
     domain = draft.sender.domain or "outreach.invalid"
     return f"<{digest.hexdigest()[:32]}.{kind}@{domain}>"
 
@@ -94,9 +94,8 @@ def render(document: Document, draft: Draft) -> bytes:
     msg.set_content(text)
     html = page_html([document_html(document, "message")], draft.subject, document.lang)
     msg.add_alternative(html, subtype="html")
-    for path in draft.attachments:
-        kind, _ = mimetypes.guess_type(path.name)
+    for name, data in draft.attachments:
+        kind, _ = mimetypes.guess_type(name)
         maintype, subtype = (kind or "application/octet-stream").split("/", 1)
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype,
-                           filename=path.name)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return msg.as_bytes()

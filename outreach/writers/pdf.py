@@ -10,7 +10,6 @@ several times faster than one call per document (see ``make bench``).
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,61 +97,22 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     return out
 
 
-def docx_to_pdf(path: Path) -> bytes:
-    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice once per
-    run however many letters enclose it."""
-    stat = path.stat()
-    return _docx_to_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.cache
-def _docx_to_pdf(name: str, _mtime: int, _size: int) -> bytes:
-    path = Path(name)
-    import shutil
-    import subprocess
-    import tempfile
-
-    from ..errors import OutputError, display_path
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise OutputError(
-            f"{display_path(path)} is a DOCX file; to put its pages into the PDF, outreach "
-            "converts it with LibreOffice, which is not installed (Debian: "
-            "libreoffice-writer-nogui). Install it, or point resume: at a PDF export")
-    with tempfile.TemporaryDirectory(prefix="outreach-") as tmp:
-        source = Path(tmp) / "enclosure.docx"
-        shutil.copyfile(path, source)
-        profile = Path(tmp) / "profile"
-        done = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            capture_output=True, text=True, timeout=180, check=False)
-        result = Path(tmp) / "enclosure.pdf"
-        if done.returncode != 0 or not result.is_file():
-            raise OutputError(f"LibreOffice could not convert {display_path(path)} to PDF: "
-                              f"{(done.stderr or done.stdout).strip()[:200]}")
-        return result.read_bytes()
-
-
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
-    """The letter followed by every page of each enclosure, in order (pypdf). PDF files
-    go in as they are; DOCX files are converted with LibreOffice first."""
+    """The letter followed by every page of each enclosure, in order (pypdf): each as
+    its clean copy, a DOCX converted with LibreOffice first (``enclosures.as_pdf``)."""
     import io
 
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    from ..enclosures import as_pdf
     from ..errors import OutputError, display_path
 
     # a clone keeps the letter's catalog (its tags, language) and metadata as the file's
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter)))
     for path in enclosures:
         try:
-            if path.suffix.lower() == ".docx":
-                writer.append(io.BytesIO(docx_to_pdf(path)))
-            else:
-                writer.append(str(path))
+            writer.append(io.BytesIO(as_pdf(path)))
         except (PyPdfError, ValueError, OSError) as exc:
             raise OutputError(f"cannot enclose {display_path(path)}: it is not a PDF that "
                               f"can be read ({exc})") from None
