@@ -113,8 +113,12 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(str(exc)) from None
 
 
-def _formats(fmt: str) -> tuple[str, ...]:
-    return ("pdf", "docx") if fmt == "both" else (fmt,)
+def _formats(fmt: tuple[str, ...]) -> tuple[str, ...]:
+    """``--format`` as given (repeatable): ``both`` is PDF and DOCX, the printed pair; an
+    e-mail draft is written only when ``eml`` is named."""
+    chosen = [f for one in fmt or ("both",) for f in (("pdf", "docx") if one == "both"
+                                                       else (one,))]
+    return tuple(dict.fromkeys(chosen))
 
 
 def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
@@ -143,8 +147,9 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
 
 def _output_options(func: F) -> F:
     options = [
-        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]),
-                     default="both", show_default=True, help="Which files to write."),
+        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "eml", "both"]),
+                     multiple=True, help="Which files to write (repeatable): both (the "
+                     "default) is PDF and DOCX; eml is an e-mail draft (letters only)."),
         click.option("--output", "-o", "output_dir",
                      type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Write under DIR instead of the workspace's output/."),
@@ -180,7 +185,7 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 @click.pass_context
 @_fail_cleanly
 def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           enclose: tuple[Path, ...], enclose_titles: tuple[str, ...], fmt: str,
+           enclose: tuple[Path, ...], enclose_titles: tuple[str, ...], fmt: tuple[str, ...],
            output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
     """Write the approach letter for each contact.
@@ -236,7 +241,7 @@ def _explain(report: Any) -> None:
 @click.pass_context
 @_fail_cleanly
 def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
-           explain: bool, fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+           explain: bool, fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
     """Write the phone script asking each contact for a meeting.
 
@@ -267,7 +272,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
 @_fail_cleanly
 def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
               minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
-              fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+              fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
     """Write the question sheet for a meeting with each contact.
 
@@ -282,6 +287,66 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
                       goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
     _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
+
+
+@cli.command("keep-in-touch")
+@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
+@click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
+              help="Where your search ended.")
+@click.option("--mark-sent", is_flag=True,
+              help="Append keep-in-touch-sent to each contact's history (for letters by "
+                   "post; outreach send records e-mails itself).")
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
+                  mark_sent: bool, fmt: tuple[str, ...], output_dir: Path | None,
+                  force: bool, dry_run: bool, today: dt.date | None) -> None:
+    """Tell the people who helped where you landed, and thank them again.
+
+    Writes output/<id>/keep-in-touch.pdf and .docx (and .eml with --format eml) for
+    the contacts named, or for everyone you had a conversation with who has not been
+    told yet. Each letter names the advice and introductions logged in their history.
+    """
+    from .main import keep_in_touch as write_letters
+    from .main import parse_landed
+    from .pipeline import Options
+
+    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=today, landed=parse_landed(landed))
+    with _progress("Writing keep-in-touch letters") as bar:
+        report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
+                               mark_sent=mark_sent, progress=bar)
+    _report(report)
+    for cid in report.marked:
+        click.echo(f"marked keep-in-touch-sent in the history of {cid}")
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
+              help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
+@click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write under DIR instead of the workspace's output/.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.pass_context
+@_fail_cleanly
+def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit: int,
+             output_dir: Path | None, force: bool, dry_run: bool) -> None:
+    """Write the LinkedIn invitation note for each contact.
+
+    Writes output/<id>/linkedin-note.txt, to paste into the invitation: who suggested
+    the contact, who you are, a request for advice (never a job, never the résumé),
+    within --limit characters; an error names what to shorten when it cannot fit.
+    """
+    from .kinds import LINKEDIN_NOTE
+    from .pipeline import Options
+
+    options = Options(formats=("txt",), output_dir=output_dir, force=force,
+                      dry_run=dry_run, limit=limit)
+    _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_), options, "Writing LinkedIn notes")
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
@@ -308,7 +373,7 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 @_fail_cleanly
 def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
               mark_sent: bool, explain: bool, enclose: tuple[Path, ...],
-              enclose_titles: tuple[str, ...], fmt: str, output_dir: Path | None,
+              enclose_titles: tuple[str, ...], fmt: tuple[str, ...], output_dir: Path | None,
               force: bool, dry_run: bool, today: dt.date | None) -> None:
     """Write the thank-you letter for the last conversation with each contact.
 
@@ -345,10 +410,12 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
 @cli.command()
 @click.argument("contact_id", metavar="CONTACT_ID")
 @click.option("--event", required=True,
-              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent"]))
+              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent",
+                                 "keep-in-touch-sent"]))
 @click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
               help="When it happened (default: today).")
-@click.option("--mode", type=click.Choice(["in-person", "phone"]), default=None)
+@click.option("--mode", type=click.Choice(["in-person", "phone", "e-mail"]), default=None,
+              help="How it happened: in person or by phone; a letter by e-mail.")
 @click.option("--point", "points", multiple=True, metavar="TEXT",
               help="Something from the conversation that helped (repeatable).")
 @click.option("--referral", "referrals", multiple=True, metavar='"NAME, ORGANIZATION"',
@@ -419,6 +486,61 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
         click.echo(f"wrote {len(items)} calendar events to {ics}")
     if any(item.overdue for item in items):
         sys.exit(3)
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--send", "really", is_flag=True,
+              help="Really send (without it, say what would be sent and send nothing).")
+@click.option("--kind", "kind_names", multiple=True, metavar="KIND",
+              help="Only drafts of this kind (approach-letter, thank-you, ...); repeatable.")
+@click.pass_context
+@_fail_cleanly
+def send(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, really: bool,
+         kind_names: tuple[str, ...]) -> None:
+    """Send the e-mail drafts already written (--format eml) through your SMTP server.
+
+    The server is described in smtp.yaml in the workspace; the password comes from the
+    environment (OUTREACH_SMTP_PASSWORD) or is asked for, and is never stored. A dry run
+    unless --send is given. Each message sent is recorded in the contact's history, and
+    a draft already sent is never sent again.
+    """
+    import os
+
+    from .send import load_config, password_from
+    from .send import send as send_drafts
+
+    workspace = _workspace(ctx)
+    password = None
+    if really:
+        config = load_config(workspace)
+        password = password_from(config, dict(os.environ))
+        if config.user and password is None:
+            password = click.prompt(f"Password for {config.user} at {config.host}",
+                                    hide_input=True, err=True)
+    report = send_drafts(workspace, _ids(contact_ids, all_), really=really,
+                         kind_names=kind_names, password=password)
+    _sent_report(report)
+
+
+def _sent_report(report: Any) -> None:
+    from .errors import display_path
+
+    for outgoing, day in report.already:
+        click.echo(f"already sent  {display_path(outgoing.path)} ({day.isoformat()})")
+    verb = "would send" if report.dry_run else "sent"
+    for outgoing in report.to_send if report.dry_run else report.sent:
+        click.echo(f"{verb:<13} {display_path(outgoing.path)} to {outgoing.to}")
+    if not report.to_send:
+        click.echo("nothing to send")
+    elif report.dry_run:
+        click.echo("(a dry run: nothing was sent; --send sends them)")
+    if report.error:
+        unsent = len(report.to_send) - len(report.sent)
+        click.echo(f"Error: {report.error}; {len(report.sent)} sent and recorded, "
+                   f"{unsent} not sent (their drafts are kept for the next run)", err=True)
+        sys.exit(1)
 
 
 @cli.command()

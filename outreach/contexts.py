@@ -348,3 +348,43 @@ def _other_enclosures(workspace: Workspace, request: Request) -> list[str]:
     """What travels with the letter besides the résumé (``--enclose``), by title."""
     resume = workspace.profile().resume_path
     return [e.label for e in request.enclosures if e.path != resume]
+
+
+def linkedin_note(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The approach, as short as a LinkedIn invitation must be."""
+    from .notes import DEFAULT_LIMIT
+
+    return _meeting_context(workspace, request) | {
+        "limit": request.limit or DEFAULT_LIMIT,
+        "greeting_name": rules.address_name(request.contact.data),
+        "sender_first": rules.first_name(workspace.profile().data.name),
+    }
+
+
+def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[Any], Any]:
+    """Every point and referral logged with the contact, and the last conversation."""
+    conversations = [e for e in rules.history_as_of(contact.data, today)
+                     if e.event in rules.CONVERSATIONS]
+    points = [p for e in conversations for p in e.points]
+    referrals = [r for e in conversations for r in e.referrals]
+    return points, referrals, conversations[-1] if conversations else None
+
+
+def keep_in_touch(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The letter that tells a contact where the seeker landed, and thanks them again."""
+    role, organization = request.landed or ("", "")
+    points, referrals, last = _help_given(request.contact, request.today)
+    through = [r.name for r in referrals
+               if r.organization and r.organization.casefold() == organization.casefold()]
+    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in referrals]
+    return letter_context(workspace, request) | {
+        "field": workspace.profile().data.target.field,
+        "landed": {"role": role, "organization": organization},
+        "points": points[:2],
+        "point_sentence": sentence(points[0]) if points else "",
+        "referral_names": and_list(names),
+        "through": and_list(through) if through else "",
+        "spoke_on": rules.spoken_date(last.date) if last else "",
+    }

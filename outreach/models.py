@@ -62,11 +62,27 @@ Line = Annotated[Text, AfterValidator(_one_line)]
 Name = Annotated[Line, AfterValidator(_has_letter)]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _check_lang(value: str) -> str:
+    if not _LANG.match(value):
+        raise ValueError(f"{value!r} is not a language tag; write one such as en, en-GB, "
+                         "fr-CA, ja or zh-Hant")
+    return value
+
+
+#: A language tag (BCP 47): ``en``, ``fr-CA``, ``ja``, ``zh-Hant``.
+Lang = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_lang)]
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
-Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent"]
-Mode = Literal["in-person", "phone"]
+Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent",
+                "keep-in-touch-sent"]
+#: How something happened: a conversation in person or by phone; a letter by e-mail.
+Mode = Literal["in-person", "phone", "e-mail"]
+#: The events that send something: the only ones that may happen by e-mail.
+SENT_EVENTS = frozenset({"letter-sent", "thank-you-sent", "keep-in-touch-sent"})
 ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
 Paper = Literal["letter", "a4"]
 
@@ -178,6 +194,9 @@ class Profile(_Model):
     paper: Paper = Field(default="letter", description='The paper size and date style: letter '
                          '(US, "November 21, 2026") or a4 ("21 November 2026").',
                          examples=["letter"])
+    lang: Lang = Field(default="en", description="The language your documents are written "
+                       "in, a tag such as en, en-GB or fr-CA; PDFs are tagged with it for "
+                       "screen readers.", examples=["en"])
 
     _goals = field_validator("goals")(_check_goals)
 
@@ -198,8 +217,8 @@ class HistoryEntry(_Model):
     date: dt.date = Field(description="When it happened, YYYY-MM-DD.",
                           examples=["2026-11-16"])
     event: Event = Field(description="What happened.", examples=["meeting"])
-    mode: Mode | None = Field(default=None, description="How a meeting or call took place.",
-                              examples=["in-person"])
+    mode: Mode | None = Field(default=None, description="How a meeting or call took place "
+                              "(or e-mail: how a letter was sent).", examples=["in-person"])
     points: list[Text] = Field(default_factory=list, description="What helped, to thank them "
                                "for.", examples=[["The data team hires from internships"]])
     referrals: list[Referral] = Field(default_factory=list, description="People they "
@@ -220,6 +239,17 @@ class HistoryEntry(_Model):
         shown = value if isinstance(value, str) else repr(value)  # as it was typed
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         raise ValueError(f"must be a date written YYYY-MM-DD, not {shown}")
+    message_id: Line | None = Field(default=None, description="The Message-ID of the e-mail "
+                                    "sent (written by outreach send, so it is never sent "
+                                    "twice).", examples=["<0a1b2c.thank-you@example.org>"])
+
+    @model_validator(mode="after")
+    def _email_sends_only(self) -> HistoryEntry:
+        if self.mode == "e-mail" and self.event not in SENT_EVENTS:
+            raise ValueError(f"mode: e-mail is for what was sent "
+                             f"({', '.join(sorted(SENT_EVENTS))}); a {self.event} happens "
+                             "in person or by phone")
+        return self
 
 
 class Contact(_Model):
@@ -278,6 +308,9 @@ class Contact(_Model):
                                         examples=[[{"date": "2026-11-16",
                                                     "event": "letter-sent"}]],
                                         json_schema_extra=_empty_history)
+    lang: Lang | None = Field(default=None, description="The language of their name, when it "
+                              "is not your documents' (ja: a Japanese name is drawn with "
+                              "Japanese glyph forms).", examples=["ja"])
 
     _goals = field_validator("goals")(_check_goals)
 

@@ -29,6 +29,7 @@ _EVENT_WORDS = {
     "meeting": "meeting",
     "declined": "reply",
     "thank-you-sent": "thank-you note",
+    "keep-in-touch-sent": "keep-in-touch letter",
 }
 #: Letters NFKD leaves whole but that have a plain ASCII spelling.
 _ASCII_LETTERS = str.maketrans({

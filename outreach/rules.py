@@ -91,6 +91,12 @@ def is_familiar(contact: Contact) -> bool:
     return contact.relationship == "friend"
 
 
+def first_name(name: str) -> str:
+    """The given name(s) of a name as written (``Mary Ann`` of ``Mary Ann Fox``; the
+    whole name when no given name can be told apart)."""
+    return names.parse(name).familiar
+
+
 def address_name(contact: Contact) -> str:
     """How to address the contact: a friend by given name (or nickname), anyone else by
     the salutation given (``Mr. Park``), else honorific and family name when the
@@ -345,3 +351,17 @@ def resume_claim(text: str) -> str | None:
     """The words in ``text`` that say the résumé is enclosed or attached, if any."""
     match = _RESUME_CLAIM.search(text)
     return match.group(0) if match else None
+
+
+# -- e-mail -------------------------------------------------------------------------------
+
+def valid_email(text: str) -> bool:
+    """Can ``text`` stand in a To or From header as one address (``name@example.org``)?"""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        address = Address(addr_spec=text.strip())
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    return bool(address.username and address.domain and "." in address.domain)

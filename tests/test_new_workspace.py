@@ -240,4 +240,4 @@ def test_templates_mistakes(tmp_path: Path) -> None:
     assert missing.code == 1 and "outreach templates copy document.css" in missing.err
     assert run(ws, "templates", "copy").code == 2
     assert run(ws, "templates", "copy", "--all").code == 0
-    assert len(list((ws / "templates").iterdir())) == 8
+    assert len(list((ws / "templates").iterdir())) == 10  # every built-in template and resource

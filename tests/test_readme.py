@@ -16,6 +16,7 @@ from conftest import REPO, copy_workspace, run
 from outreach.cli import cli
 from outreach.models import Contact, Profile
 from outreach.questions import BankFile
+from outreach.send import SmtpConfig
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```", README, flags=re.S | re.M)
@@ -75,6 +76,8 @@ def test_each_yaml_example_validates(body: str) -> None:
     data = yaml.safe_load(body)
     if "questions" in data:
         BankFile.model_validate(data)
+    elif "host" in data:
+        SmtpConfig.model_validate(data)
     elif "relationship" in data:
         Contact.model_validate(data)
     else:

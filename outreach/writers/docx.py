@@ -143,6 +143,8 @@ def render_with(document: Document, reference: bytes, *, compact: bool = False) 
             section.top_margin = section.bottom_margin = Inches(0.75)
     writer.doc.core_properties.title = document.title[:255]  # the format's limit
     writer.doc.core_properties.subject = document.subject[:255]
+    writer.doc.core_properties.language = document.lang
+    writer.doc.core_properties.author = document.author[:255]
     writer.blocks(document.blocks, DEFAULT_STYLE)
     writer.keep_close_with_body()
     out = io.BytesIO()

@@ -55,6 +55,16 @@ def _fetcher(allowed: list[Path]) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
+def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
+    """An accessible PDF: tagged (PDF/UA-1), with the document's title, author (the
+    seeker), subject and language in ``metadata``; returns the options of ``write_pdf``."""
+    metadata.title = document.title
+    metadata.authors = [document.author] if document.author else []
+    metadata.description = document.subject or None
+    metadata.lang = document.lang
+    return {"pdf_variant": "pdf/ua-1"}
+
+
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
            base_url: Path | None = None, allowed: list[Path] | None = None) -> list[PdfPages]:
     """Lay out all ``documents`` in one pass; return one PDF for each, in order.
@@ -69,7 +79,7 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     page_css = f"@page {{ size: {paper}; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
                 for i, doc in enumerate(documents)]
-    html = page_html(sections, documents[0].title)
+    html = page_html(sections, documents[0].title, documents[0].lang)
     fetcher = _fetcher(allowed or [])
     laid_out = weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
@@ -83,9 +93,7 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     for i, doc in enumerate(documents):
         pages = laid_out.pages[starts[i]:starts[i + 1]]
         part = laid_out.copy(pages)
-        part.metadata.title = doc.title
-        part.metadata.description = doc.subject or None
-        out.append(PdfPages(part.write_pdf(), len(pages)))
+        out.append(PdfPages(part.write_pdf(**pdf_options(doc, part.metadata)), len(pages)))
     return out
 
 
@@ -100,11 +108,8 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     from ..enclosures import as_pdf
     from ..errors import OutputError, display_path
 
-    writer = PdfWriter()
-    writer.append(io.BytesIO(letter))
-    info = PdfReader(io.BytesIO(letter)).metadata
-    if info:  # the letter's title and subject stay the file's
-        writer.add_metadata({key: str(value) for key, value in info.items()})
+    # a clone keeps the letter's catalog (its tags, language) and metadata as the file's
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter)))
     for path in enclosures:
         try:
             writer.append(io.BytesIO(as_pdf(path)))
