@@ -103,8 +103,14 @@ def _parse(written: str) -> HumanName:
 
 def _given(parsed: HumanName) -> str:
     """The given names before the family name, initials left out (``J. Edgar`` ->
-    ``Edgar``; ``Mary Ann`` stays ``Mary Ann``)."""
-    words = [*parsed.first_list, *parsed.middle_list]
+    ``Edgar``; ``Mary Ann`` stays ``Mary Ann``); a hyphenated middle name is taken as the
+    start of a double family name (``Zoë Ægir-Łukasiewicz ...`` -> ``Zoë``)."""
+    middles: list[str] = []
+    for word in parsed.middle_list:
+        if "-" in word:
+            break
+        middles.append(word)
+    words = [*parsed.first_list, *middles]
     kept = [w for w in words if not _INITIAL.match(w)]
     return " ".join(kept or words[:1])
 

@@ -162,3 +162,7 @@ def test_a_salutation_gives_the_inside_address_its_honorific() -> None:
                     ).with_honorific == "Mme Amélie Côté-Nguyễn"
     assert names.of(contact("Maria Lopez", "friend", salutation="Maria")).with_honorific == \
         "Maria Lopez"
+
+
+def test_a_hyphenated_middle_starts_the_family_name() -> None:
+    assert names.parse("Zoë Ægir-Łukasiewicz 山田").given == "Zoë"
