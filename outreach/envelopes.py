@@ -30,8 +30,8 @@ from .workspace import ContactFile, Workspace
 
 
 def _posted(workspace: Workspace, contact_ids: list[str] | None,
-            report: Report) -> list[ContactFile]:
-    """The contacts with a postal address; a warning for each of the others."""
+            report: Report) -> tuple[list[ContactFile], list[ContactFile]]:
+    """The contacts, and those with a postal address; a warning for each of the others."""
     contacts = workspace.contacts(contact_ids)
     posted = [c for c in contacts if c.data.address and c.data.address.strip()]
     for contact in contacts:
@@ -40,9 +40,10 @@ def _posted(workspace: Workspace, contact_ids: list[str] | None,
                                    f"({display_path(contact.path)}), so nothing is printed "
                                    "for them: add address: to print one")
     if not posted:
-        raise WorkspaceError(f"nothing to print: none of the {len(contacts)} contacts has a "
-                             "postal address (address: in profiles/contacts/<id>.yaml)")
-    return posted
+        raise WorkspaceError("nothing to print: no contact named has a postal address; add "
+                             "address: to the contact files of " + ", ".join(
+                                 f"{c.data.name} ({display_path(c.path)})" for c in contacts))
+    return contacts, posted
 
 
 def _cover(workspace: Workspace, title: str, posted: list[ContactFile]) -> Document:
@@ -117,10 +118,14 @@ def _allowed(workspace: Workspace) -> list[Path]:
     return [workspace.templates_dir, workspace.root]
 
 
-def _table(posted: list[ContactFile]) -> list[tuple[str, ...]]:
-    return [("CONTACT", "ADDRESS"), *((c.data.name, ", ".join(
-        ln.strip() for ln in (c.data.address or "").splitlines() if ln.strip()))
-        for c in posted)]
+def _table(contacts: list[ContactFile], posted: list[ContactFile]) -> list[tuple[str, ...]]:
+    """One row per contact: the address printed, or why nothing was."""
+    rows: list[tuple[str, ...]] = [("CONTACT", "ADDRESS")]
+    for contact in contacts:
+        lines = [ln.strip() for ln in (contact.data.address or "").splitlines() if ln.strip()]
+        rows.append((contact.data.name, ", ".join(lines) if contact in posted
+                     else "- (no postal address: not printed)"))
+    return rows
 
 
 def _print(workspace: Workspace, posted: list[ContactFile], today: dt.date,
@@ -152,7 +157,7 @@ def envelopes(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     path = out_root / "batches" / f"{today.isoformat()}-{name}.pdf"
     within = (workspace.root, out_root)
     with collect_warnings(report.warnings):
-        posted = _posted(workspace, contact_ids, report)
+        contacts, posted = _posted(workspace, contact_ids, report)
         check_needs(workspace, kinds.ENVELOPE, posted, today, ("pdf",))
         writable([path], within)
         if not labels and not workspace.profile().data.address:
@@ -162,5 +167,5 @@ def envelopes(workspace: Workspace, contact_ids: list[str] | None, options: Opti
         data = _print(workspace, posted, today, labels)
         report.outcomes += write_all([Planned(path, data)], force=options.force,
                                      dry_run=options.dry_run, within=within)
-    report.table = _table(posted)
+    report.table = _table(contacts, posted)
     return report

@@ -60,6 +60,9 @@ class LabelSheet:
     top: str
     left: str
     gap: str
+    #: The type size that fits the sheet's labels (set here, with the sizes; a rule in
+    #: document.css may change it).
+    font_size: str
 
     @property
     def per_sheet(self) -> int:
@@ -77,17 +80,23 @@ ENVELOPES: dict[Paper, Envelope] = {
 
 SHEETS: dict[Paper, LabelSheet] = {
     "letter": LabelSheet("Avery 5160", "8.5in 11in", 3, 10, "2.625in", "1in",
-                         top="0.5in", left="0.1875in", gap="0.125in"),
+                         top="0.5in", left="0.1875in", gap="0.125in", font_size="9pt"),
     "a4": LabelSheet("Avery L7160", "210mm 297mm", 3, 7, "63.5mm", "38.1mm",
-                     top="15.15mm", left="7.25mm", gap="2.54mm"),
+                     top="15.15mm", left="7.25mm", gap="2.54mm", font_size="10pt"),
 }
+
+
+#: Measured from the paper's edge: without the page's margin, the body's own (8 px by
+#: default) would shift every block. A pass of layout holds one kind, so no other
+#: document shares this body.
+_EDGE = "body { margin: 0; }\n"
 
 
 def envelope_css(paper: Paper) -> str:
     """The envelope's page and its two address blocks."""
     envelope = ENVELOPES[paper]
     return (f"@page envelope {{ size: {envelope.width} {envelope.height}; margin: 0; }}\n"
-            "section.envelope { page: envelope; position: relative; }\n"
+            + _EDGE + "section.envelope { page: envelope; position: relative; }\n"
             + envelope.return_address.css("section.envelope .part.return-address")
             + envelope.delivery_address.css("section.envelope .part.delivery-address"))
 
@@ -95,8 +104,8 @@ def envelope_css(paper: Paper) -> str:
 def labels_css(paper: Paper) -> str:
     """The label sheet: a grid of fixed cells from the sheet's margins, one sheet a page."""
     sheet = SHEETS[paper]
-    return (f"@page address-labels {{ size: {sheet.page}; margin: 0; }}\n"
-            "section.address-labels { page: address-labels; }\n"
+    return (f"@page address-labels {{ size: {sheet.page}; margin: 0; }}\n" + _EDGE
+            + f"section.address-labels {{ page: address-labels; font-size: {sheet.font_size}; }}\n"
             "section.address-labels .part.sheet { display: grid; "
             f"grid-template-columns: repeat({sheet.columns}, {sheet.width}); "
             f"grid-template-rows: repeat({sheet.rows}, {sheet.height}); "
@@ -104,4 +113,5 @@ def labels_css(paper: Paper) -> str:
             f"padding: {sheet.top} 0 0 {sheet.left}; }}\n"
             "section.address-labels .part.sheet + .part.sheet { break-before: page; }\n"
             "section.address-labels .part.label { box-sizing: border-box; "
-            f"height: {sheet.height}; overflow: hidden; }}\n")
+            f"height: {sheet.height}; overflow: hidden; display: flex; "
+            "flex-direction: column; justify-content: center; }\n")

@@ -137,7 +137,7 @@ def _boxes(box: Any) -> list[Any]:
 
 
 def _overflowing(laid_out: Any, role: str) -> list[int]:
-    """The parts of ``role`` whose contents reach below their box (WeasyPrint keeps the
+    """The parts of ``role`` whose contents reach past their box (WeasyPrint keeps the
     laid-out boxes of each page; a part's first box is its own, the rest its contents)."""
     seen: dict[Any, bool] = {}
     for page in laid_out.pages:
@@ -146,8 +146,9 @@ def _overflowing(laid_out: Any, role: str) -> list[int]:
             if element is None or element in seen or element.tag != "div" \
                     or role not in (element.get("class") or "").split():
                 continue
-            bottom = box.content_box_y() + box.height + 0.5
-            seen[element] = any(inner.position_y + inner.margin_height() > bottom
+            top, bottom = box.content_box_y() - 0.5, box.content_box_y() + box.height + 0.5
+            seen[element] = any(inner.position_y < top
+                                or inner.position_y + inner.margin_height() > bottom
                                 for inner in _boxes(box)[1:])
     return [i for i, over in enumerate(seen.values()) if over]
 
