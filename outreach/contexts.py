@@ -359,7 +359,17 @@ def linkedin_note(workspace: Workspace, request: Request,
         "limit": request.limit or DEFAULT_LIMIT,
         "greeting_name": rules.address_name(request.contact.data),
         "sender_first": rules.first_name(workspace.profile().data.name),
+        "referrer_subject": _referrer_subject(workspace, request.contact),
     }
+
+
+def _referrer_subject(workspace: Workspace, contact: ContactFile) -> str | None:
+    """The referrer's name, or the free text as written with its appositive closed, to
+    stand before "suggested" in a note too short for their role."""
+    name = workspace.referrer_name(contact)
+    if name is None or name != contact.data.referred_by:
+        return name
+    return subject(name)
 
 
 def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[Any], Any]:

@@ -420,6 +420,8 @@ LINKEDIN_NOTE = register(Kind(
         "greeting_name": "the name the note greets (a friend's first name, else the "
                          "salutation's name)",
         "sender_first": "the seeker's first name, to sign a short note",
+        "referrer_subject": "who referred the contact, ready to stand before its verb "
+                            "(my former commander, Col. Anne Ruiz,), or nothing",
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
     fit=notes.fit))

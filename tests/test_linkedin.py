@@ -75,3 +75,17 @@ def test_a_note_is_text_only(ws: Path) -> None:
     result = run(ws, "linkedin", "jim-park", "--limit", "400")
     assert result.code == 2
     assert run(ws, "letter", "jim-park", "--format", "pdf").code == 0
+
+
+def test_a_referrer_written_as_an_appositive_keeps_its_commas(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    ws = tmp_path / "logistics"
+    shutil.copytree(REPO / "tests" / "workspaces" / "logistics", ws)
+    result = run(ws, "linkedin", "jose-maria-garcia-perez", "--limit", "300")
+    assert result.code == 0, result.err
+    note = (ws / "output" / "jose-maria-garcia-perez" / "linkedin-note.txt").read_text(
+        encoding="utf-8")
+    assert "my former commander, Col. Anne Ruiz, suggested" in note
