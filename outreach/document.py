@@ -13,6 +13,9 @@ from typing import Literal
 
 Paper = Literal["letter", "a4"]
 
+#: The language documents are written in when the profile does not say.
+DEFAULT_LANGUAGE = "en-US"
+
 
 @dataclass(frozen=True)
 class Span:
@@ -76,6 +79,9 @@ class Document:
     #: What the document answers (a thank-you: which conversation); kept in the PDF's and
     #: the DOCX's metadata, so a later run can tell a letter for an older conversation.
     subject: str = ""
+    #: Who wrote it (the seeker), and its language (a BCP 47 tag), for the metadata.
+    author: str = ""
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def is_letter(self) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .document import Document, text_of
+from .document import DEFAULT_LANGUAGE, Document, text_of
 from .errors import EnclosureRuleError, InputError, Problem, WorkspaceError, display_path
 from .markup import parse
 from .models import GOALS, HistoryEntry, Mode
@@ -367,7 +367,8 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     markdown = templates.render(name, context)
     title = TITLES[request.kind].format(name=request.contact.data.name)
     document = Document(request.kind, title, profile.data.paper, parse(markdown),
-                        subject(request))
+                        subject(request), author=profile.data.name,
+                        lang=getattr(profile.data, "lang", None) or DEFAULT_LANGUAGE)
     check_resume_rule(document, templates.origin(name), workspace, request.contact)
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))
