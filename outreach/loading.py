@@ -106,8 +106,12 @@ def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
         raise InputError([Problem(path, raw[: exc.start].count(b"\n") + 1, None,
                                   "is not UTF-8 text; save it as UTF-8")]) from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)  # parsed once: the nodes give the lines, then the data
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):

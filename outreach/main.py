@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .due import Item
 from . import rules
 from .errors import LayoutError, OutputError, UsageError, display_path
+from .layout import Laid, Setting, lay_out
 from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import GOALS, HistoryEntry, Mode, Referral
 from .output import Outcome, Planned, needs_writing, write_all
@@ -46,6 +47,8 @@ class Options:
     goals: tuple[str, ...] = ()
     mode: Mode | None = None
     explain: bool = False
+    #: Keep each PDF's bytes in the report (the busy week's print file is made of them).
+    keep_pdfs: bool = False
 
 
 @dataclass
@@ -62,6 +65,8 @@ class Report:
     table: list[tuple[str, ...]] = field(default_factory=list)
     #: Contacts whose history got a ``thank-you-sent`` entry.
     marked: list[str] = field(default_factory=list)
+    #: Each PDF written (or that would be), with its bytes, when ``Options.keep_pdfs``.
+    pdfs: dict[Path, bytes] = field(default_factory=dict)
 
 
 class _Collect(logging.Handler):
@@ -100,49 +105,24 @@ def _enclosure_files(path: Path, rendered: Rendered) -> list[Planned]:
                     e.path.read_bytes()) for e in rendered.request.enclosures]
 
 
-#: Documents laid out in one WeasyPrint pass; between passes the progress bar moves.
-PASS_SIZE = 8
-
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class _Laid:
-    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
-
-    data: bytes
-    compact: bool
+def layout_setting(workspace: Workspace, templates: Templates) -> Setting:
+    """The CSS every PDF is laid out with, and the folders its files may come from."""
+    return Setting(templates.resource("document.css").decode("utf-8"), workspace.root,
+                   (workspace.templates_dir, workspace.root))
 
 
-def _layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
-            progress: Progress | None = None) -> list[_Laid]:
-    """Every document laid out as PDF, in passes of several, checked against its page
-    limit. DOCX-only runs need it too: the page count is measured here, and a document
-    that was set tighter is written tighter in Word as well."""
-    from .writers import pdf
-
-    if not rendered:
-        return []
-    css = templates.resource("document.css").decode("utf-8")
-    allowed = [workspace.templates_dir, workspace.root]
-    docs = [r.document for r in rendered]
-    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
-    if progress is not None:
-        progress(len(docs))
-    long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
-    if long:  # set them once more, a little tighter
-        tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
-                             base_url=workspace.root, allowed=allowed)
-        for i, result in zip(long, tighter, strict=True):
-            limit = rendered[i].max_pages
-            if result.pages > limit:
-                who = rendered[i].request.contact
-                raise LayoutError(
-                    f"the {docs[i].kind.replace('-', ' ')} to {who.data.name} runs to "
-                    f"{result.pages} pages, more than {limit}: shorten the profile's summary "
-                    f"or the text in {display_path(who.path)}, or the template")
-            results[i] = result
-    return [_Laid(result.data, i in long) for i, result in enumerate(results)]
+def check_fits(rendered: Rendered, laid: Laid) -> None:
+    """A document still over its page limit when set tighter: say what to shorten."""
+    limit = rendered.max_pages
+    if laid.pages > limit:
+        who = rendered.request.contact
+        raise LayoutError(
+            f"the {rendered.document.kind.replace('-', ' ')} to {who.data.name} runs to "
+            f"{laid.pages} pages, more than {limit}: shorten the profile's summary "
+            f"or the text in {display_path(who.path)}, or the template")
 
 
 def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
@@ -198,27 +178,34 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
         wants_docx = any("docx" in formats for _, formats in todo)
         reference = templates.resource("reference.docx") if wants_docx else b""
         written: list[Outcome] = []
-        for start in range(0, len(todo), PASS_SIZE):  # each pass is written when done,
-            batch = todo[start:start + PASS_SIZE]     # so a killed batch keeps its work
-            laid = dict(zip([c.id for c, _ in batch],
-                            _layout(workspace, templates, [rendered[c.id] for c, _ in batch],
-                                    progress), strict=True))
-            planned = _files(batch, rendered, laid, target, reference, progress)
-            written += write_all(planned, force=options.force, dry_run=options.dry_run)
+        items = [(rendered[c.id].document, rendered[c.id].max_pages) for c, _ in todo]
+        passes = lay_out(items, layout_setting(workspace, templates), progress=progress,
+                         pdf=any("pdf" in formats for _, formats in todo))
+        with contextlib.closing(passes):  # each pass is written when done,
+            for done in passes:            # so a killed batch keeps its work
+                batch = [todo[n] for n, _ in done]
+                laid = {todo[n][0].id: result for n, result in done}
+                for contact, _ in batch:
+                    check_fits(rendered[contact.id], laid[contact.id])
+                planned = _files(batch, rendered, laid, target, reference, progress)
+                if options.keep_pdfs:
+                    report.pdfs.update((p.path, p.data) for p in planned
+                                       if p.path.suffix == ".pdf")
+                written += write_all(planned, force=options.force, dry_run=options.dry_run)
         report.outcomes = kept + written
         report.outcomes.sort(key=lambda o: str(o.path))
     return report
 
 
 def _files(batch: list[tuple[ContactFile, list[str]]], rendered: dict[str, Rendered],
-           laid: dict[str, _Laid], target: Callable[[ContactFile, str], Path],
+           laid: dict[str, Laid], target: Callable[[ContactFile, str], Path],
            reference: bytes, progress: Progress | None) -> list[Planned]:
     """The files of one pass: each PDF with its enclosures' pages, each DOCX with its
     enclosures placed beside it."""
     planned: list[Planned] = []
     for contact, formats in batch:
         if "pdf" in formats:
-            data = laid[contact.id].data
+            data = laid[contact.id].data or b""
             enclosed = [e.path for e in rendered[contact.id].request.enclosures]
             if enclosed:
                 from .writers.pdf import append
@@ -353,7 +340,7 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
             and not options.force and not options.dry_run:
         raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
                           "letter: --force rebuilds it")
-    report = generate(workspace, "thank-you", ids, options, progress)
+    report = generate(workspace, "thank-you", ids, replace(options, keep_pdfs=True), progress)
     report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
     for contact in contacts:
         entry = rules.last_conversation(contact.data, today)
@@ -376,7 +363,7 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
         else:
             from .writers.pdf import concatenate
 
-            data = concatenate(files)
+            data = concatenate([report.pdfs.get(f, f) for f in files])  # kept ones: read
         report.outcomes += write_all([Planned(batch, data)], force=options.force,
                                      dry_run=options.dry_run)
     if mark_sent and not options.dry_run:

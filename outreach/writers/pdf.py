@@ -32,13 +32,14 @@ class PdfPages:
     pages: int
 
 
-def _fetcher(allowed: list[Path]) -> Any:
+def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
     from weasyprint.urls import URLFetcher
 
     roots = [p.resolve() for p in allowed]
 
     class LocalOnly(URLFetcher):  # type: ignore[misc]
-        """Fetches data: URLs and files under the allowed folders; nothing else, ever."""
+        """Fetches data: URLs and files under the allowed folders; nothing else, ever.
+        Every file asked for is noted in ``fetched`` (the layout cache checks them)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
@@ -47,6 +48,8 @@ def _fetcher(allowed: list[Path]) -> Any:
                 from urllib.parse import unquote, urlparse
 
                 path = Path(unquote(urlparse(url).path)).resolve()
+                if fetched is not None:
+                    fetched.append(str(path))
                 if any(path.is_relative_to(root) for root in roots):
                     return super().fetch(url, headers)
             log.warning("not fetched (only files of the workspace and the built-in "
@@ -56,25 +59,33 @@ def _fetcher(allowed: list[Path]) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
+def page_css(paper: str) -> str:
+    """The page size rule put before the document CSS."""
+    return f"@page {{ size: {PAGE_SIZE[paper]}; }}\n"
+
+
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
-           base_url: Path | None = None, allowed: list[Path] | None = None) -> list[PdfPages]:
+           base_url: Path | None = None, allowed: list[Path] | None = None,
+           write: bool = True, fetched: list[str] | None = None) -> list[PdfPages]:
     """Lay out all ``documents`` in one pass; return one PDF for each, in order.
 
     ``compact`` holds the indexes of documents to set tighter (a letter that ran long).
+    Without ``write`` only the pages are counted (``data`` is empty): a DOCX-only run
+    needs to know that a document fits, not its PDF. Files the layout reads are noted in
+    ``fetched``.
     """
     import weasyprint
 
     if not documents:
         return []
-    paper = PAGE_SIZE[documents[0].paper]
-    page_css = f"@page {{ size: {paper}; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
                 for i, doc in enumerate(documents)]
-    html = page_html(sections, documents[0].title)
-    fetcher = _fetcher(allowed or [])
+    html = page_html(sections, documents[0].title, documents[0].lang)
+    fetcher = _fetcher(allowed or [], fetched)
     laid_out = weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
-    ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+    ).render(stylesheets=[weasyprint.CSS(string=page_css(documents[0].paper) + css,
+                                         url_fetcher=fetcher)])
     starts: list[int] = []
     for i in range(len(documents)):
         anchor = f"doc-{i}"
@@ -83,9 +94,14 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     out = []
     for i, doc in enumerate(documents):
         pages = laid_out.pages[starts[i]:starts[i + 1]]
+        if not write:
+            out.append(PdfPages(b"", len(pages)))
+            continue
         part = laid_out.copy(pages)
         part.metadata.title = doc.title
         part.metadata.description = doc.subject or None
+        part.metadata.authors = [doc.author] if doc.author else []
+        part.metadata.lang = doc.lang
         out.append(PdfPages(part.write_pdf(), len(pages)))
     return out
 
@@ -127,6 +143,18 @@ def _docx_to_pdf(name: str, _mtime: int, _size: int) -> bytes:
         return result.read_bytes()
 
 
+def read_once(path: Path) -> bytes:
+    """An enclosure's bytes, read once per run however many letters carry it (a changed
+    file is read again)."""
+    stat = path.stat()
+    return _read(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _read(name: str, _mtime: int, _size: int) -> bytes:
+    return Path(name).read_bytes()
+
+
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
     """The letter followed by every page of each enclosure, in order (pypdf). PDF files
     go in as they are; DOCX files are converted with LibreOffice first."""
@@ -147,7 +175,7 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
             if path.suffix.lower() == ".docx":
                 writer.append(io.BytesIO(docx_to_pdf(path)))
             else:
-                writer.append(str(path))
+                writer.append(io.BytesIO(read_once(path)))
         except (PyPdfError, ValueError, OSError) as exc:
             raise OutputError(f"cannot enclose {display_path(path)}: it is not a PDF that "
                               f"can be read ({exc})") from None
@@ -156,8 +184,9 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     return out.getvalue()
 
 
-def concatenate(files: list[Path]) -> bytes:
-    """One print file: every page of each PDF in order, each file starting on a new page."""
+def concatenate(files: list[Path | bytes]) -> bytes:
+    """One print file: every page of each PDF in order, each file starting on a new page.
+    A PDF just made is given as its bytes; one kept from an earlier run, as its path."""
     import io
 
     from pypdf import PdfWriter
@@ -166,11 +195,12 @@ def concatenate(files: list[Path]) -> bytes:
     from ..errors import OutputError, display_path
 
     writer = PdfWriter()
-    for path in files:
+    for item in files:
         try:
-            writer.append(str(path))
+            writer.append(io.BytesIO(item) if isinstance(item, bytes) else str(item))
         except (PyPdfError, ValueError, OSError) as exc:
-            raise OutputError(f"cannot put {display_path(path)} in the print file: it is not "
+            where = "a letter" if isinstance(item, bytes) else display_path(item)
+            raise OutputError(f"cannot put {where} in the print file: it is not "
                               f"a PDF that can be read ({exc}); --force writes it again"
                               ) from None
     out = io.BytesIO()
