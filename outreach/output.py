@@ -69,8 +69,9 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def _temp_copy(path: Path, data: bytes) -> str:
-    """``data`` written and synced to a temporary file beside ``path``; its name."""
+def _temp_copy(path: Path, data: bytes, sync: bool = True) -> str:
+    """``data`` written (and synced, unless the caller syncs it) to a temporary file
+    beside ``path``; its name."""
     _folder(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
@@ -81,7 +82,8 @@ def _temp_copy(path: Path, data: bytes) -> str:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -134,6 +136,27 @@ def sweep(folder: Path, name: str) -> None:
                 leftover.unlink()
 
 
+def _sync_one(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync(names: list[str]) -> None:
+    """Every staged file on disk before any is moved into place. Synced side by side,
+    the file system commits them together: one wait for a pass, not one for each file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        with ThreadPoolExecutor(max(1, min(16, len(names)))) as pool:
+            list(pool.map(_sync_one, names))
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else Path(names[0])
+        raise OutputError(f"cannot write {display_path(where)}: {exc.strerror}") from None
+
+
 def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list[Outcome]:
     """Write every planned file (or say what would be written), all or nothing.
 
@@ -153,8 +176,9 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list
                                         "would overwrite" if exists else "would write"))
             else:
                 sweep(item.path.parent, item.path.name)
-                staged.append((_temp_copy(item.path, item.data), item.path))
+                staged.append((_temp_copy(item.path, item.data, sync=False), item.path))
                 outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
+        _sync([tmp for tmp, _ in staged])
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:

@@ -49,6 +49,9 @@ ROLE_STYLES = {
 }
 LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
 DEFAULT_STYLE = "Body Text"
+#: What a style is called once the reference was saved by another word processor
+#: (LibreOffice saves its own "Sender" style, which ours becomes, as "Envelope Return").
+ALIASES = {"sender": "envelope return"}
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -234,7 +237,8 @@ class _Body:
         self.closing = style_ids.get("closing", "")
 
     def style(self, name: str) -> str:
-        found = self.style_ids.get(name.lower())
+        found = self.style_ids.get(name.lower()) or self.style_ids.get(
+            ALIASES.get(name.lower(), ""))
         if found is None:
             log.warning("reference.docx has no paragraph style %r; using Normal", name)
             return self.style_ids.get("normal", "")
