@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 #: Documents laid out in one WeasyPrint pass; between passes the progress bar moves and
 #: the finished files are written.
 PASS_SIZE = 8
+#: Passes are smaller when workers share them, so none waits long for the last one (a
+#: pass of 4 costs about the same per document as one of 16: see ``make bench``).
+WORKER_PASS_SIZE = 4
 
 Progress = Callable[[int], None]
 
@@ -173,16 +176,41 @@ def _keep(job: _Job, done: _Done) -> list[Laid]:
     return out
 
 
+class Lookups:
+    """The cache asked about each document of a batch as soon as it is rendered. At the
+    first one it lacks, in a batch large enough for workers, the fork server starts: it
+    imports WeasyPrint on another core while the rest of the batch renders. When the
+    cache holds every document, nothing starts."""
+
+    def __init__(self, setting: Setting, *, pdf: bool, batch: int) -> None:
+        self.setting, self.pdf, self.batch = setting, pdf, batch
+        self.found: dict[int, tuple[Document, Laid | None]] = {}
+
+    def ask(self, document: Document, limit: int) -> None:
+        found = _cached(document, limit, self.setting, self.pdf)
+        self.found[id(document)] = (document, found)
+        if found is None:
+            workers.warm_up(self.batch)
+
+    def get(self, document: Document, limit: int) -> Laid | None:
+        if id(document) in self.found:
+            return self.found[id(document)][1]
+        return _cached(document, limit, self.setting, self.pdf)
+
+
 def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = True,
-            progress: Progress | None = None) -> Generator[list[tuple[int, Laid]], None, None]:
+            progress: Progress | None = None, lookups: Lookups | None = None
+            ) -> Generator[list[tuple[int, Laid]], None, None]:
     """Each document of ``items`` (with the most pages it may take) laid out, yielded a
-    pass at a time as ``(index in items, Laid)``: first those the cache holds, then the
-    passes laid out, in order. A document still over its limit when set tighter is
-    returned so; the caller says what to shorten."""
+    pass at a time as ``(index in items, Laid)``: first those the cache holds (asked
+    already, when ``lookups`` is given), then the passes laid out, in order. A document
+    still over its limit when set tighter is returned so; the caller says what to
+    shorten."""
+    lookups = lookups or Lookups(setting, pdf=pdf, batch=len(items))
     hits: list[tuple[int, Laid]] = []
     missing: list[int] = []
     for n, (document, limit) in enumerate(items):
-        found = _cached(document, limit, setting, pdf)
+        found = lookups.get(document, limit)
         if found is None:
             missing.append(n)
         else:
@@ -191,10 +219,11 @@ def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = 
         if progress is not None:
             progress(len(hits[start:start + PASS_SIZE]))
         yield hits[start:start + PASS_SIZE]
-    passes = [missing[start:start + PASS_SIZE] for start in range(0, len(missing), PASS_SIZE)]
+    processes = workers.count(len(missing))
+    size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
+    passes = [missing[start:start + size] for start in range(0, len(missing), size)]
     jobs = [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p), setting, pdf)
             for p in passes]
-    processes = workers.count(len(missing))
     for n, done in enumerate(workers.ordered(run, jobs, processes)):
         indexes, job = passes[n], jobs[n]
         if processes > 1:  # logged in the worker: said again here, where they are collected

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .due import Item
 from . import rules
 from .errors import LayoutError, OutputError, UsageError, display_path
-from .layout import Laid, Setting, lay_out
+from .layout import Laid, Lookups, Setting, lay_out
 from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import GOALS, HistoryEntry, Mode, Referral
 from .output import Outcome, Planned, needs_writing, write_all
@@ -170,7 +170,12 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
                                                        options.minutes, options.goals,
                                                        options.mode))
 
-        rendered = {c.id: render(c) for c, _ in todo}
+        setting = layout_setting(workspace, templates)
+        lookups = Lookups(setting, pdf=any("pdf" in f for _, f in todo), batch=len(todo))
+        rendered: dict[str, Rendered] = {}
+        for contact, _ in todo:  # the cache is asked at once: a miss starts the workers
+            rendered[contact.id] = render(contact)
+            lookups.ask(rendered[contact.id].document, rendered[contact.id].max_pages)
         report.rendered = rendered
         if options.explain:  # explain every contact's document, written now or kept
             report.explanations = {c.id: (rendered[c.id] if c.id in rendered
@@ -179,8 +184,7 @@ def generate(workspace: Workspace, kind: str, contact_ids: list[str] | None,
         reference = templates.resource("reference.docx") if wants_docx else b""
         written: list[Outcome] = []
         items = [(rendered[c.id].document, rendered[c.id].max_pages) for c, _ in todo]
-        passes = lay_out(items, layout_setting(workspace, templates), progress=progress,
-                         pdf=any("pdf" in formats for _, formats in todo))
+        passes = lay_out(items, setting, progress=progress, pdf=lookups.pdf, lookups=lookups)
         with contextlib.closing(passes):  # each pass is written when done,
             for done in passes:            # so a killed batch keeps its work
                 batch = [todo[n] for n, _ in done]

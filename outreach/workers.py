@@ -47,13 +47,32 @@ def cores() -> int:
 
 def count(documents: int) -> int:
     """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
-    else one for a small batch and one per core for a large one."""
+    else one for a small batch and one per core for a large one. Once the fork server
+    is up (``warm_up``), even one document goes to a worker: it has WeasyPrint already."""
     chosen = os.environ.get("OUTREACH_WORKERS", "").strip()
     if chosen:
         if not chosen.isdigit() or int(chosen) < 1:
             raise UsageError(f"OUTREACH_WORKERS={chosen}: give a number of processes, 1 or more")
         return int(chosen)
+    if documents and _warm:
+        return max(2, cores())
     return 1 if documents < THRESHOLD else cores()
+
+
+_warm: list[bool] = []
+
+
+def warm_up(documents: int) -> None:
+    """Start the fork server for a batch of ``documents`` large enough for workers: it
+    imports WeasyPrint on another core while this process reads and renders the batch.
+    (When the cache then answers every document, that import was the only cost.)"""
+    if count(documents) > 1 and not _warm and \
+            "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        context()
+        forkserver.ensure_running()
+        _warm.append(True)
 
 
 def context() -> BaseContext:
