@@ -9,12 +9,8 @@ model into their format, so both always carry the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Paper = Literal["letter", "a4"]
-
-#: The language documents are written in when the profile does not say.
-DEFAULT_LANGUAGE = "en-US"
+from .models import Paper
 
 
 @dataclass(frozen=True)
@@ -79,9 +75,13 @@ class Document:
     #: What the document answers (a thank-you: which conversation); kept in the PDF's and
     #: the DOCX's metadata, so a later run can tell a letter for an older conversation.
     subject: str = ""
-    #: Who wrote it (the seeker), and its language (a BCP 47 tag), for the metadata.
+    #: The language it is written in (the profile's ``lang``), and who wrote it (the
+    #: seeker): kept in the PDF's metadata, for screen readers and search.
+    lang: str = "en"
     author: str = ""
-    lang: str = DEFAULT_LANGUAGE
+    #: Words in another language than the document's (a contact's name), each with its
+    #: language tag: the PDF marks them, so they are drawn and read in that language.
+    foreign: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_letter(self) -> bool:

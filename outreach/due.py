@@ -18,10 +18,11 @@ from typing import Literal
 
 from icalendar import Calendar, Event
 
-from . import rules
+from . import kinds, rules
 from .models import HistoryEntry
 from .rules import CONVERSATIONS
 from .workspace import ContactFile
+from .workspace import referrer_name as workspace_referrer_name
 
 Action = Literal["follow-up call", "thank-you", "approach referral"]
 
@@ -32,10 +33,9 @@ APPROACHES = CONVERSATIONS | {"letter-sent"}  # a decline is a conversation too
 FOLLOW_UP_DUE = dt.timedelta(days=2)
 #: How long past its due date a follow-up call may slip before it is overdue.
 FOLLOW_UP_GRACE = dt.timedelta(days=3)
-#: A thank-you is listed from the day after the conversation ...
+#: A thank-you is listed from the day after the conversation, and is due as
+#: ``rules.thank_you_due`` says (two days after it).
 THANK_YOU_LISTED = dt.timedelta(days=1)
-#: ... and is due two days after it (the same rule as ``rules.thank_you_due``).
-THANK_YOU_DUE = dt.timedelta(days=2)
 
 _SLUGS: dict[Action, str] = {
     "follow-up call": "follow-up-call",
@@ -91,7 +91,7 @@ def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
         due=due,
         overdue=today > due + FOLLOW_UP_GRACE,
         reason=f"letter sent {letter.isoformat()}, no call or meeting since",
-        command=f"outreach script {contact.id}",
+        command=f"outreach {kinds.PHONE_SCRIPT.command} {contact.id}",
     )
 
 
@@ -108,7 +108,7 @@ def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
     held = conversation.date
     if today < held + THANK_YOU_LISTED:
         return None
-    due = held + THANK_YOU_DUE
+    due = rules.thank_you_due(held)
     return Item(
         contact_id=contact.id,
         name=contact.data.name,
@@ -117,21 +117,15 @@ def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
         overdue=today > due,
         reason=(f"{_CONVERSATION_WORDS[conversation.event]} on {held.isoformat()}, "
                 "no thank-you sent since"),
-        command=f"outreach thank-you {contact.id}",
+        command=f"outreach {kinds.THANK_YOU.command} {contact.id}",
     )
 
 
 def referrer_name(contact: ContactFile, contacts: Iterable[ContactFile]) -> str | None:
-    """Who referred the contact: when ``referred_by`` is the id of another contact in
-    ``contacts``, that contact's name; otherwise the text as written (a name); ``None``
-    when it is not given."""
-    ref = contact.data.referred_by
-    if ref is None:
-        return None
-    for other in contacts:
-        if other.id == ref and other.id != contact.id:
-            return other.data.name
-    return ref
+    """Who referred the contact (``workspace.referrer_name``), looking referrer ids up
+    among ``contacts``."""
+    names = {other.id: other.data.name for other in contacts}
+    return workspace_referrer_name(contact, names.get)
 
 
 def approach_referral(contact: ContactFile, today: dt.date,
@@ -154,7 +148,7 @@ def approach_referral(contact: ContactFile, today: dt.date,
         due=today,
         overdue=False,
         reason=f"{who}, not yet written to or called",
-        command=f"outreach letter {contact.id}",
+        command=f"outreach {kinds.APPROACH_LETTER.command} {contact.id}",
         referrer=referrer,
     )
 

@@ -89,17 +89,27 @@ class _Capture(logging.Handler):
 
 
 @contextlib.contextmanager
-def _capture() -> Iterator[list[str]]:
-    """The warnings WeasyPrint and outreach log meanwhile (they are logged as usual too)."""
+def capture(propagate: bool = True) -> Iterator[list[str]]:
+    """The warnings WeasyPrint, pypdf and outreach log meanwhile, logged as usual too
+    unless ``propagate`` is false (the caller logs them itself, when it uses them)."""
     handler = _Capture()
-    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint")]
+    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
+    kept = [logger.propagate for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
+        logger.propagate = propagate
+    saved = [(h, h.level) for logger in loggers for h in logger.handlers if h is not handler]
+    if not propagate:  # the handlers already there (a report's) hear nothing meanwhile
+        for other, _ in saved:
+            other.setLevel(logging.CRITICAL + 1)
     try:
         yield handler.messages
     finally:
-        for logger in loggers:
+        for other, level in saved:
+            other.setLevel(level)
+        for logger, before in zip(loggers, kept, strict=True):
             logger.removeHandler(handler)
+            logger.propagate = before
 
 
 def run(job: _Job) -> _Done:
@@ -117,7 +127,7 @@ def run(job: _Job) -> _Done:
 
     gc.disable()
     try:
-        with _capture() as warnings:
+        with capture() as warnings:
             first = render(docs, frozenset())
             long = [i for i, r in enumerate(first) if r.pages > job.limits[i]]
             tighter = render([docs[i] for i in long], frozenset(range(len(long))))

@@ -31,33 +31,32 @@ def _parser() -> MarkdownIt:
     return md
 
 
+#: Inline tokens that switch bold or italic on or off.
+_EMPHASIS = {"strong_open": ("bold", True), "strong_close": ("bold", False),
+             "em_open": ("italic", True), "em_close": ("italic", False)}
+
+
+def _inline_text(child: Token, keep_lines: bool) -> str:
+    """The text an inline token stands for (anything unknown is shown as written)."""
+    if child.type == "code_inline":
+        return child.markup + child.content + child.markup
+    if child.type == "softbreak":
+        return "\n" if keep_lines else " "
+    if child.type == "hardbreak":
+        return "\n"
+    return str(child.content)
+
+
 def _inline(token: Token, keep_lines: bool) -> tuple[Span, ...]:
     spans: list[Span] = []
-    bold = italic = False
+    style = {"bold": False, "italic": False}
     for child in token.children or []:
-        kind = child.type
-        if kind == "text":
-            text = child.content
-        elif kind == "code_inline":
-            text = child.markup + child.content + child.markup
-        elif kind == "softbreak":
-            text = "\n" if keep_lines else " "
-        elif kind == "hardbreak":
-            text = "\n"
-        elif kind == "strong_open":
-            bold = True
+        if child.type in _EMPHASIS:
+            which, on = _EMPHASIS[child.type]
+            style[which] = on
             continue
-        elif kind == "strong_close":
-            bold = False
-            continue
-        elif kind == "em_open":
-            italic = True
-            continue
-        elif kind == "em_close":
-            italic = False
-            continue
-        else:  # anything else is shown as it was written
-            text = child.content
+        text = _inline_text(child, keep_lines)
+        bold, italic = style["bold"], style["italic"]
         if spans and spans[-1].bold == bold and spans[-1].italic == italic:
             spans[-1] = Span(spans[-1].text + text, bold, italic)
         else:

@@ -11,7 +11,6 @@ contact's kind, the meeting's mode and its minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +20,7 @@ from pydantic import Field, StringConstraints, field_validator
 from .errors import InputError, Problem
 from .loading import read_yaml, validate
 from .models import ContactKind, Mode, _check_goals, _Model
+from .templating import BUILTIN, inside_folder
 
 Place = Literal["opener", "core", "close"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -42,6 +42,7 @@ class Question(_Model):
     goals: list[str] = Field(min_length=1)
     place: Place
     suits: list[ContactKind] | None = None
+    #: A free note on where the question comes from (a bank of your own may keep one).
     source: str | None = None
 
     _goals = field_validator("goals")(_check_goals)
@@ -87,16 +88,12 @@ def _check_ids(questions: list[Question], path: Path) -> None:
 
 def load_bank(workspace_templates: Path | None) -> Bank:
     """The built-in bank, extended or replaced by the workspace's questions.yaml."""
-    ref = resources.files("outreach") / "templates" / "questions.yaml"
+    ref = BUILTIN / "questions.yaml"
     builtin = BankFile.model_validate(yaml.safe_load(ref.read_text(encoding="utf-8")))
     questions = list(builtin.questions)
-    user_path = workspace_templates / "questions.yaml" if workspace_templates else None
-    if user_path is not None and user_path.is_file():
-        assert workspace_templates is not None
-        if not user_path.resolve().is_relative_to(workspace_templates.resolve()):
-            raise InputError([Problem(user_path, None, None,
-                                      "leads outside the templates folder: the bank is read "
-                                      "only from the templates folder itself")])
+    user_path = inside_folder(workspace_templates, "questions.yaml") \
+        if workspace_templates else None
+    if user_path is not None:
         user = _read(user_path)
         _check_ids(user.questions, user_path)
         if user.replace:
@@ -155,6 +152,69 @@ def _suit_note(question: Question, kind: ContactKind) -> str:
     return f"written for a {' or '.join(question.suits)}, the best left for this goal"
 
 
+def _closes(bank: Bank, mode: Mode) -> list[Choice]:
+    """Feedback on the résumé when meeting in person; always, last, someone else to ask."""
+    closes: list[Choice] = []
+    if mode == "in-person":
+        resume = [q for q in bank.by_place("close") if "resume-feedback" in q.goals]
+        if resume:
+            closes.append(Choice(resume[0], "close: in person, ask for advice on the résumé"))
+    referral = [q for q in bank.by_place("close") if "referrals" in q.goals]
+    if referral:
+        closes.append(Choice(referral[0], "close: always end by asking for someone else "
+                                          "to talk to"))
+    return closes
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """How questions are weighed for one contact: suited to their kind first, then the
+    most direct for the goal, then the bank's order."""
+
+    bank: Bank
+    kind: ContactKind
+
+    def order(self, q: Question) -> int:
+        return self.bank.questions.index(q)
+
+    def rank(self, q: Question, goal: str | None) -> tuple[int, int, int]:
+        directness = q.goals.index(goal) if goal in q.goals else len(q.goals) + 1
+        return (-_suit(q, self.kind), directness, self.order(q))
+
+    def opener(self, goals: list[str]) -> Choice:
+        """The opener that serves a goal of the meeting and suits the contact best."""
+        opener = min(self.bank.by_place("opener"), key=lambda q: (
+            -int(any(g in goals for g in q.goals)), -_suit(q, self.kind), self.order(q)))
+        served = [g for g in opener.goals if g in goals]
+        return Choice(opener, "opener: an easy first question"
+                      + (f" that also serves {', '.join(served)}" if served else "")
+                      + f"; {_suit_note(opener, self.kind)}")
+
+
+def _one_turn(ranking: _Ranking, goals: list[str], turn: int, wanted: int,
+              used: set[str]) -> list[Choice]:
+    """One turn across the goals: for each, the best question not yet used."""
+    chosen: list[Choice] = []
+    for goal in goals:
+        candidates = [q for q in ranking.bank.by_place("core")
+                      if goal in q.goals and q.id not in used]
+        if len(chosen) == wanted or not candidates:
+            continue
+        best = min(candidates, key=lambda q: ranking.rank(q, goal))
+        used.add(best.id)
+        chosen.append(Choice(best, f"goal {goal} (turn {turn}); "
+                                   f"{_suit_note(best, ranking.kind)}"))
+    return chosen
+
+
+def _fillers(ranking: _Ranking, wanted: int, used: set[str]) -> list[Choice]:
+    """When the goals have no more questions: the best of the rest of the bank."""
+    rest = [q for q in ranking.bank.by_place("core") if q.id not in used]
+    return [Choice(q, f"filler: the goals have no more questions; "
+                      f"{_suit_note(q, ranking.kind)}")
+            for q in sorted(rest, key=lambda q: ranking.rank(q, None))[:wanted]]
+
+
 def select(bank: Bank, goals: list[str], kind: ContactKind, mode: Mode,
            minutes: int) -> list[Choice]:
     """The meeting's questions, in the order to ask them.
@@ -165,55 +225,18 @@ def select(bank: Bank, goals: list[str], kind: ContactKind, mode: Mode,
     meeting in person, and always, last, a request for someone else to talk to.
     """
     goals = list(dict.fromkeys(goals or DEFAULT_GOALS))
-    total = question_count(minutes)
-    closes: list[Choice] = []
-    if mode == "in-person":
-        resume = [q for q in bank.by_place("close") if "resume-feedback" in q.goals]
-        if resume:
-            closes.append(Choice(resume[0], "close: in person, ask for advice on the résumé"))
-    referral = [q for q in bank.by_place("close") if "referrals" in q.goals]
-    if referral:
-        closes.append(Choice(referral[0], "close: always end by asking for someone else "
-                                          "to talk to"))
-
-    order = {q.id: n for n, q in enumerate(bank.questions)}
-
-    def rank(q: Question, goal: str | None) -> tuple[int, int, int]:
-        directness = q.goals.index(goal) if goal in q.goals else len(q.goals) + 1
-        return (-_suit(q, kind), directness, order[q.id])
-
-    openers = bank.by_place("opener")
-    opener = min(openers, key=lambda q: (
-        -int(any(g in goals for g in q.goals)), -_suit(q, kind), order[q.id]))
-    served = [g for g in opener.goals if g in goals]
-    chosen = [Choice(opener, "opener: an easy first question"
-                     + (f" that also serves {', '.join(served)}" if served else "")
-                     + f"; {_suit_note(opener, kind)}")]
-
-    used = {opener.id} | {c.question.id for c in closes}
-    core = [q for q in bank.by_place("core")]
-    wanted = total - 1
-    turn = 0
+    ranking = _Ranking(bank, kind)
+    closes = _closes(bank, mode)
+    chosen = [ranking.opener(goals)]
+    used = {chosen[0].question.id} | {c.question.id for c in closes}
+    wanted = question_count(minutes) - 1
+    turn = 1
     while wanted > 0:
-        progress = False
-        for goal in goals:
-            if wanted == 0:
-                break
-            candidates = [q for q in core if goal in q.goals and q.id not in used]
-            if not candidates:
-                continue
-            best = min(candidates, key=lambda q: rank(q, goal))
-            used.add(best.id)
-            chosen.append(Choice(best, f"goal {goal} (turn {turn + 1}); "
-                                       f"{_suit_note(best, kind)}"))
-            wanted -= 1
-            progress = True
-        turn += 1
-        if not progress:  # the goals are exhausted: fill from the rest of the bank
-            rest = [q for q in core if q.id not in used]
-            for q in sorted(rest, key=lambda q: rank(q, None))[:wanted]:
-                used.add(q.id)
-                chosen.append(Choice(q, f"filler: the goals have no more questions; "
-                                        f"{_suit_note(q, kind)}"))
+        found = _one_turn(ranking, goals, turn, wanted, used)
+        if not found:
+            chosen += _fillers(ranking, wanted, used)
             break
+        chosen += found
+        wanted -= len(found)
+        turn += 1
     return chosen + closes

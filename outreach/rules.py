@@ -1,4 +1,4 @@
-"""The domain rules as plain functions over the models (DESIGN.md section 1).
+"""The domain rules as plain functions over the models (docs/rules.md explains them).
 
 Nothing here renders or writes: each function answers one question the documents
 ask (how to greet this person, how formal to be, how many minutes to ask for, may
@@ -185,7 +185,8 @@ class ResumeDecision:
 
 
 def thank_you_resume(contact: Contact, entry: HistoryEntry) -> ResumeDecision:
-    """DESIGN.md's table: who already has the résumé, and who should get it now."""
+    """The enclosure table of docs/rules.md: who already has the résumé, and who should
+    get it now."""
     if entry.event == "declined":
         return ResumeDecision(True, "they declined or put you off: the résumé is enclosed, and "
                                     "the letter restates the purpose, regrets not meeting and "
@@ -205,9 +206,6 @@ def thank_you_resume(contact: Contact, entry: HistoryEntry) -> ResumeDecision:
 
 
 # -- enclosures -------------------------------------------------------------------------
-
-#: Document kinds that may never carry the résumé.
-NO_RESUME_KINDS = frozenset({"approach-letter"})
 
 WHY_NO_RESUME = (
     "an approach letter never encloses the résumé: sent with the first letter it reads "
@@ -233,18 +231,24 @@ def _digest(path: Path) -> str:
 
 
 def is_resume(path: Path, resume: Path | None) -> bool:
-    """Is this file the seeker's résumé: the same file, the same bytes, or so named?"""
+    """Is this file the seeker's résumé: so named, the same file, the same bytes, or the
+    same words (a copy saved again, linearized, converted between PDF and DOCX, or
+    bound into a longer file)?"""
+    from .enclosures import says_the_same
+
     name = unicodedata.normalize("NFC", path.name)
     if _RESUME_NAME.search(name):
         return True
     if resume is None or not resume.is_file() or not path.is_file():
         return False
-    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume)
+    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume) \
+        or says_the_same(path, resume)
 
 
-def check_enclosures(kind: str, enclosures: list[Path], resume: Path | None) -> None:
+def check_enclosures(may_enclose_resume: bool, enclosures: list[Path],
+                     resume: Path | None) -> None:
     """Refuse to let a résumé travel with a document that may never carry one."""
-    if kind not in NO_RESUME_KINDS:
+    if may_enclose_resume:
         return
     for path in enclosures:
         if is_resume(path, resume):
@@ -260,3 +264,17 @@ def resume_claim(text: str) -> str | None:
     """The words in ``text`` that say the résumé is enclosed or attached, if any."""
     match = _RESUME_CLAIM.search(text)
     return match.group(0) if match else None
+
+
+# -- e-mail -------------------------------------------------------------------------------
+
+def valid_email(text: str) -> bool:
+    """Can ``text`` stand in a To or From header as one address (``name@example.org``)?"""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        address = Address(addr_spec=text.strip())
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    return bool(address.username and address.domain and "." in address.domain)

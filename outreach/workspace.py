@@ -3,6 +3,8 @@
 ``profiles/candidate.yaml`` (or ``profiles/<name>.yaml``) is the seeker,
 ``profiles/contacts/<id>.yaml`` one contact each, ``templates/`` the user's overrides,
 ``output/`` what is generated. Files are read when first asked for, then cached.
+Loading checks only what every contact file must hold; what a document needs is
+checked when it is planned.
 """
 
 from __future__ import annotations
@@ -10,14 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .loading import LineMap, line_of, load
+from .loading import LineMap, line_of
 from .models import Contact, Profile
+from .paths import profile_name, readable, within
+from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 #: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
 #: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
@@ -68,6 +77,10 @@ class Workspace:
     _contacts: dict[str, ContactFile] = field(default_factory=dict, repr=False)
     _profile: ProfileFile | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.profile_name is not None:
+            profile_name(self.profile_name)  # a NAME in profiles/, never a path
+
     @property
     def profiles_dir(self) -> Path:
         return self.root / "profiles"
@@ -86,14 +99,22 @@ class Workspace:
 
     # -- the profile -----------------------------------------------------------------
 
-    def profile_path(self) -> Path:
+    def require(self) -> None:
+        """Refuse a folder that is not a workspace (it has no ``profiles/``)."""
         if not self.profiles_dir.is_dir():
+            why = "it has no profiles/ folder" if self.root.is_dir() else "no such folder"
             raise WorkspaceError(
-                f"{display_path(self.root)} is not an outreach workspace: it has no profiles/ "
-                "folder (run in a workspace or pass --workspace DIR)"
-            )
+                f"{display_path(self.root)} is not an outreach workspace: {why} (run in a "
+                "workspace or pass --workspace DIR; `outreach init` makes one)")
+
+    def load(self, model: type[M], path: Path) -> tuple[M, LineMap]:
+        """Read and validate a file of the workspace; a link out of it is refused."""
+        return load(model, readable(path, self.root))
+
+    def profile_path(self) -> Path:
+        self.require()
         if self.profile_name is not None:
-            path = self.profiles_dir / f"{self.profile_name}.yaml"
+            path = self.profiles_dir / f"{profile_name(self.profile_name)}.yaml"
             if not path.is_file():
                 raise WorkspaceError(f"no profile {display_path(path)}")
             return path
@@ -113,9 +134,9 @@ class Workspace:
     def profile(self) -> ProfileFile:
         if self._profile is None:
             path = self.profile_path()
-            data, lines = load(Profile, path)
+            data, lines = self.load(Profile, path)
             loaded = ProfileFile(path, data, lines)
-            _check_resume(loaded)
+            _check_resume(loaded, self.root)
             self._profile = loaded
         return self._profile
 
@@ -144,6 +165,7 @@ class Workspace:
 
     def contact(self, contact_id: str) -> ContactFile:
         if contact_id not in self._contacts:
+            self.require()
             path = self.contact_path(contact_id)
             if not path.exists():
                 known = self.contact_ids()
@@ -155,7 +177,7 @@ class Workspace:
                 raise WorkspaceError(
                     f"no contact '{contact_id}' (no file {display_path(path)}){hint}"
                 )
-            data, lines = load(Contact, path)
+            data, lines = self.load(Contact, path)
             loaded = ContactFile(contact_id, path, data, lines)
             _check_contact(self, loaded)
             self._contacts[contact_id] = loaded
@@ -176,7 +198,7 @@ class Workspace:
             chain.append(ref)
             path = self.contact_path(ref)
             try:
-                data, _ = load(Contact, path)
+                data, _ = self.load(Contact, path)
             except InputError:
                 return  # that file's own problems are reported when it is loaded
             ref = data.referred_by
@@ -186,9 +208,11 @@ class Workspace:
         problems: list[Problem] = []
         loaded: list[ContactFile] = []
         seen: dict[str, str] = {}
+        self.require()
         if ids is None and not self.contact_ids():
             raise WorkspaceError(f"no contacts in {display_path(self.contacts_dir)}: add one "
-                                 "YAML file per person (see README.md)")
+                                 "YAML file per person (`outreach init` writes an example; "
+                                 "`outreach import linkedin|vcard FILE` brings yours in)")
         for cid in self.contact_ids() if ids is None else list(dict.fromkeys(ids)):
             folded = cid.casefold()
             if folded in seen and seen[folded] != cid:  # one output folder for two people
@@ -213,20 +237,32 @@ class Workspace:
 
     def referrer_name(self, contact: ContactFile) -> str | None:
         """Who referred this contact: a contact id's name, or the free text as written."""
-        ref = contact.data.referred_by
-        if ref is None:
-            return None
-        if self.has_contact(ref) and ref != contact.id:
-            return self.contact(ref).data.name
-        return ref
+        return referrer_name(contact, lambda ref: self.contact(ref).data.name
+                             if self.has_contact(ref) else None)
 
 
-def _check_resume(profile: ProfileFile) -> None:
+def referrer_name(contact: ContactFile,
+                  name_of: Callable[[str], str | None]) -> str | None:
+    """Who referred ``contact``: when ``referred_by`` is the id of another contact, that
+    contact's name (``name_of`` looks ids up, ``None`` for no such contact); otherwise
+    the text as written (a name); ``None`` when nobody is named."""
+    ref = contact.data.referred_by
+    if ref is None:
+        return None
+    name = name_of(ref) if ref != contact.id else None
+    return name if name is not None else ref
+
+
+def _check_resume(profile: ProfileFile, root: Path) -> None:
     if profile.data.resume is None:
         return
     path = profile.resume_path
     assert path is not None
     line = line_of(profile.lines, ("resume",))
+    if not within(profile.path.parent / profile.data.resume, [root]):
+        raise InputError([Problem(profile.path, line, "resume",
+                                  f"{path} is outside the workspace: keep the "
+                                  "résumé inside it (beside the profile)")])
     if path.suffix.lower() not in RESUME_SUFFIXES:
         raise InputError([Problem(profile.path, line, "resume",
                                   f"must be a PDF or DOCX file, not {path.name}")])
@@ -248,6 +284,9 @@ def _looks_like_id(value: str) -> bool:
 
 
 def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
+    """What every contact file must hold, whatever is written from it: a history of what
+    has happened, and a referrer that exists when one is named by id. What a document
+    needs (how_we_met for an approach letter) is checked when it is planned."""
     data = contact.data
     today = dt.date.today()
     for index, entry in enumerate(data.history):
@@ -257,11 +296,6 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
                 f"history[{index}].date",
                 f"{entry.date.isoformat()} is in the future: the history records what has "
                 "happened (keep plans in notes)")])
-    if data.relationship == "referral" and not (data.referred_by or data.how_we_met):
-        raise InputError([Problem(
-            contact.path, line_of(contact.lines, ("relationship",)), "referred_by",
-            "a referral needs referred_by (a contact id or a name) so the letter can say who "
-            "suggested the contact")])
     ref = data.referred_by
     if ref is not None and _looks_like_id(ref) and not workspace.has_contact(ref):
         import difflib
@@ -272,10 +306,3 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
             contact.path, line_of(contact.lines, ("referred_by",)), "referred_by",
             f"no contact '{ref}'; {hint}write the id of another contact, or the "
             "referrer's full name")])
-    if data.relationship in {"acquaintance", "alumni", "cold"} and not data.how_we_met:
-        raise InputError([Problem(
-            contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",
-            f"is required for a contact who is {'an' if data.relationship[0] in 'ae' else 'a'} "
-            f"{data.relationship}: the letter must say how you learned of them, in a sentence "
-            "of your own (for example: I read your article on zoning reform in Planning "
-            "magazine)")])

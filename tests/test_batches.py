@@ -164,11 +164,12 @@ def test_a_script_without_a_main_guard_can_use_the_workers(tmp_path: Path) -> No
     root = workspaces.make(tmp_path / "ws", 16)
     script = tmp_path / "batch.py"
     script.write_text(
-        "from pathlib import Path\nfrom outreach.main import Options, generate\n"
+        "from pathlib import Path\nfrom outreach import kinds\n"
+        "from outreach.pipeline import Options, generate\n"
         "from outreach.workspace import Workspace\n"
         "print('started')\n"
-        f"report = generate(Workspace(Path({str(root)!r})), 'approach-letter', None, "
-        "Options(formats=('pdf',)))\n"
+        f"report = generate(Workspace(Path({str(root)!r})), kinds.get('approach-letter'), "
+        "None, Options(formats=('pdf',)))\n"
         "print(len(report.outcomes), 'files')\n")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=300, env={**ENV, "OUTREACH_WORKERS": "2",
@@ -181,7 +182,7 @@ def test_a_bad_worker_count_is_a_usage_error(ws: Path, monkeypatch: pytest.Monke
                                              ) -> None:
     monkeypatch.setenv("OUTREACH_WORKERS", "many")
     result = run(ws, "letter", "--all")
-    assert result.code == 1
+    assert result.code == 2
     assert "OUTREACH_WORKERS=many" in result.err
     assert not (ws / "output").exists()
 

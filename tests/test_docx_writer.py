@@ -25,10 +25,10 @@ from conftest import (
     run,
     words,
 )
-from outreach import rules
+from outreach import kinds, rules
 from outreach.document import Heading, walk
 from outreach.documents import Rendered, Request, build
-from outreach.main import templates_for
+from outreach.pipeline import templates_for
 from outreach.workspace import Workspace
 from outreach.writers.docx import DocxWriter
 
@@ -50,7 +50,7 @@ def _rendered(root: Path) -> list[Rendered]:
                 continue
             if kind == "phone-script" and contact.data.relationship == "friend":
                 continue
-            out.append(build(ws, templates, Request(kind, contact, DAY)))
+            out.append(build(ws, templates, Request(kinds.get(kind), contact, DAY)))
     return out
 
 
@@ -121,14 +121,14 @@ def test_metadata_names_the_seeker_language_and_today(
     for rendered, new, _ in both[:8]:
         props = docx.Document(str(new)).core_properties
         assert props.author == props.last_modified_by == "Dana Kehr"
-        assert props.language == "en-US"
+        assert props.language == "en"  # the profile's lang
         assert props.title == rendered.document.title
         assert props.subject == rendered.document.subject
         now = dt.datetime.now(dt.UTC)
         for stamp in (props.created, props.modified):
             assert abs(stamp.replace(tzinfo=dt.UTC) - now) < dt.timedelta(hours=1)
         styles = docx.Document(str(new)).styles.element
-        assert 'w:val="en-US"' in styles.xml  # what Word checks spelling in
+        assert '<w:lang w:val="en"' in styles.xml  # what Word checks spelling in
 
 
 def _x(pdf: Path, word: str) -> list[float]:
@@ -154,7 +154,7 @@ def test_lists_are_indented_and_spaced_as_in_the_pdf(ws: Path, tmp_path: Path) -
 
 def test_set_tighter_as_the_python_docx_writer_did(ws: Path) -> None:
     ws_ = Workspace(ws)
-    [rendered] = [build(ws_, templates_for(ws_), Request("approach-letter",
+    [rendered] = [build(ws_, templates_for(ws_), Request(kinds.get("approach-letter"),
                                                           ws_.contact("jim-park"), DAY))]
     reference = templates_for(ws_).resource("reference.docx")
     new = docx.Document(io.BytesIO(DocxWriter(reference).render(rendered.document,

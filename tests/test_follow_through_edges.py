@@ -50,7 +50,7 @@ def test_running_the_week_twice_keeps_everything(ws: Path) -> None:
 def test_mark_sent_on_a_day_to_come_is_refused(ws: Path) -> None:
     later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     result = run(ws, "thank-you", "priya-raman", "--date", later, "--mark-sent")
-    assert result.code == 1 and "cannot be marked sent on a day still to come" in result.err
+    assert result.code == 2 and "cannot be marked sent on a day still to come" in result.err
     assert run(ws, "contacts").code == 0
 
 
@@ -68,7 +68,7 @@ def test_due_keeps_an_existing_calendar_file(ws: Path) -> None:
 
 def test_since_far_back_is_an_error_not_a_crash(ws: Path) -> None:
     result = run(ws, "thank-you", "--since", "99999999d")
-    assert result.code == 1 and "before the calendar begins" in result.err
+    assert result.code == 2 and "before the calendar begins" in result.err
 
 
 def test_referral_named_like_a_device_gets_a_safe_id(ws: Path) -> None:

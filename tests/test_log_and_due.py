@@ -92,7 +92,7 @@ def test_log_refuses_a_future_date_and_changes_nothing(ws: Path) -> None:
     before = snapshot(ws / "profiles")
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     result = run(ws, "log", "jim-park", "--event", "call", "--date", tomorrow)
-    assert result.code == 1 and "in the future" in result.err
+    assert result.code == 2 and "in the future" in result.err
     assert snapshot(ws / "profiles") == before
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from outreach import rules
-from outreach.documents import with_article
+from outreach.contexts import with_article
 from outreach.errors import EnclosureRuleError
 from outreach.models import Contact, Profile
 
@@ -94,8 +94,8 @@ def test_approach_letter_never_encloses_resume(tmp_path: Path) -> None:
     resume = tmp_path / "dana.pdf"
     resume.write_bytes(b"%PDF-1.7")
     with pytest.raises(EnclosureRuleError, match="reads as a job application"):
-        rules.check_enclosures("approach-letter", [resume], resume)
-    rules.check_enclosures("thank-you", [resume], resume)  # allowed there
+        rules.check_enclosures(False, [resume], resume)
+    rules.check_enclosures(True, [resume], resume)  # allowed there
 
 
 @pytest.mark.parametrize("text", [

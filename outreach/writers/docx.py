@@ -285,7 +285,8 @@ def _core(document: Document, now: dt.datetime) -> bytes:
     stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = [("dc:title", document.title[:255]),  # the format's limit
               ("dc:subject", document.subject[:255]),
-              ("dc:creator", document.author), ("cp:lastModifiedBy", document.author),
+              ("dc:creator", document.author[:255]),
+              ("cp:lastModifiedBy", document.author[:255]),
               ("dc:language", document.lang), ("cp:revision", "1")]
     body = "".join(f"<{k}>{escape(_NOT_XML.sub('', v))}</{k}>" for k, v in fields)
     dates = "".join(f'<dcterms:{k} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{k}>'

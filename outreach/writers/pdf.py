@@ -10,7 +10,6 @@ several times faster than one call per document (see ``make bench``).
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +63,16 @@ def page_css(paper: str) -> str:
     return f"@page {{ size: {PAGE_SIZE[paper]}; }}\n"
 
 
+def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
+    """An accessible PDF: tagged (PDF/UA-1), with the document's title, author (the
+    seeker), subject and language in ``metadata``; returns the options of ``write_pdf``."""
+    metadata.title = document.title
+    metadata.authors = [document.author] if document.author else []
+    metadata.description = document.subject or None
+    metadata.lang = document.lang
+    return {"pdf_variant": "pdf/ua-1"}
+
+
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
            base_url: Path | None = None, allowed: list[Path] | None = None,
            write: bool = True, fetched: list[str] | None = None) -> list[PdfPages]:
@@ -98,84 +107,26 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
             out.append(PdfPages(b"", len(pages)))
             continue
         part = laid_out.copy(pages)
-        part.metadata.title = doc.title
-        part.metadata.description = doc.subject or None
-        part.metadata.authors = [doc.author] if doc.author else []
-        part.metadata.lang = doc.lang
-        out.append(PdfPages(part.write_pdf(), len(pages)))
+        out.append(PdfPages(part.write_pdf(**pdf_options(doc, part.metadata)), len(pages)))
     return out
 
 
-def docx_to_pdf(path: Path) -> bytes:
-    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice once per
-    run however many letters enclose it."""
-    stat = path.stat()
-    return _docx_to_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.cache
-def _docx_to_pdf(name: str, _mtime: int, _size: int) -> bytes:
-    path = Path(name)
-    import shutil
-    import subprocess
-    import tempfile
-
-    from ..errors import OutputError, display_path
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise OutputError(
-            f"{display_path(path)} is a DOCX file; to put its pages into the PDF, outreach "
-            "converts it with LibreOffice, which is not installed (Debian: "
-            "libreoffice-writer-nogui). Install it, or point resume: at a PDF export")
-    with tempfile.TemporaryDirectory(prefix="outreach-") as tmp:
-        source = Path(tmp) / "enclosure.docx"
-        shutil.copyfile(path, source)
-        profile = Path(tmp) / "profile"
-        done = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            capture_output=True, text=True, timeout=180, check=False)
-        result = Path(tmp) / "enclosure.pdf"
-        if done.returncode != 0 or not result.is_file():
-            raise OutputError(f"LibreOffice could not convert {display_path(path)} to PDF: "
-                              f"{(done.stderr or done.stdout).strip()[:200]}")
-        return result.read_bytes()
-
-
-def read_once(path: Path) -> bytes:
-    """An enclosure's bytes, read once per run however many letters carry it (a changed
-    file is read again)."""
-    stat = path.stat()
-    return _read(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=16)
-def _read(name: str, _mtime: int, _size: int) -> bytes:
-    return Path(name).read_bytes()
-
-
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
-    """The letter followed by every page of each enclosure, in order (pypdf). PDF files
-    go in as they are; DOCX files are converted with LibreOffice first."""
+    """The letter followed by every page of each enclosure, in order (pypdf): each as
+    its clean copy, a DOCX converted with LibreOffice first (``enclosures.as_pdf``)."""
     import io
 
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    from ..enclosures import as_pdf
     from ..errors import OutputError, display_path
 
-    writer = PdfWriter()
-    writer.append(io.BytesIO(letter))
-    info = PdfReader(io.BytesIO(letter)).metadata
-    if info:  # the letter's title and subject stay the file's
-        writer.add_metadata({key: str(value) for key, value in info.items()})
+    # a clone keeps the letter's catalog (its tags, language) and metadata as the file's
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter)))
     for path in enclosures:
         try:
-            if path.suffix.lower() == ".docx":
-                writer.append(io.BytesIO(docx_to_pdf(path)))
-            else:
-                writer.append(io.BytesIO(read_once(path)))
+            writer.append(io.BytesIO(as_pdf(path)))
         except (PyPdfError, ValueError, OSError) as exc:
             raise OutputError(f"cannot enclose {display_path(path)}: it is not a PDF that "
                               f"can be read ({exc})") from None
@@ -184,9 +135,10 @@ def append(letter: bytes, enclosures: list[Path]) -> bytes:
     return out.getvalue()
 
 
-def concatenate(files: list[Path | bytes]) -> bytes:
+def concatenate(files: list[tuple[Path, bytes | None]]) -> bytes:
     """One print file: every page of each PDF in order, each file starting on a new page.
-    A PDF just made is given as its bytes; one kept from an earlier run, as its path."""
+    Each PDF is given as its path and, when it is in memory, its bytes (else it is read
+    from the path)."""
     import io
 
     from pypdf import PdfWriter
@@ -195,12 +147,11 @@ def concatenate(files: list[Path | bytes]) -> bytes:
     from ..errors import OutputError, display_path
 
     writer = PdfWriter()
-    for item in files:
+    for path, data in files:
         try:
-            writer.append(io.BytesIO(item) if isinstance(item, bytes) else str(item))
+            writer.append(io.BytesIO(data) if data is not None else str(path))
         except (PyPdfError, ValueError, OSError) as exc:
-            where = "a letter" if isinstance(item, bytes) else display_path(item)
-            raise OutputError(f"cannot put {where} in the print file: it is not "
+            raise OutputError(f"cannot put {display_path(path)} in the print file: it is not "
                               f"a PDF that can be read ({exc}); --force writes it again"
                               ) from None
     out = io.BytesIO()

@@ -1,0 +1,274 @@
+"""What each template receives: one context builder per document kind.
+
+A builder is a plain function ``(workspace, request, templates) -> dict`` that gathers
+the values a template prints from the models and the rules. The names each kind's
+template receives are listed in its registry entry (``outreach/kinds.py``) and in
+``docs/templates.md``; a test fails when a builder and its entry drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from . import rules
+from .errors import WorkspaceError, display_path
+from .models import GOALS, HistoryEntry, Mode
+from .questions import DEFAULT_GOALS, Choice, load_bank, select
+from .templating import Templates
+from .workspace import ContactFile, ProfileFile, Workspace
+
+if TYPE_CHECKING:
+    from .documents import Request
+
+
+def _lines(text: str | None) -> list[str]:
+    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (or the ``!``/``?`` it has)."""
+    text = text.strip()
+    return text if text[-1:] in ".!?" else text + "."
+
+
+def with_article(phrase: str) -> str:
+    """``recent graduate`` -> ``a recent graduate``; leaves ``the``/``a``/``an`` alone."""
+    first = phrase.split(maxsplit=1)[0] if phrase.split() else ""
+    if first.lower() in {"a", "an", "the"} or first.lower().endswith("'s"):
+        return phrase
+    return ("an " if _vowel_sound(first) else "a ") + phrase
+
+
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+
+
+def _vowel_sound(first: str) -> bool:
+    """Does a word begin with a vowel sound (so takes ``an``)?"""
+    word = first.lower()
+    if first.isupper() and len(first) > 1:  # an acronym is read letter by letter
+        return first[0] in "AEFHILMNORSX"
+    if word.startswith(_CONSONANT_SOUND):  # university, user, European, one-time
+        return False
+    if word.startswith(_SILENT_H):  # honors, hourly
+        return True
+    return word[:1] in "aeiou"
+
+
+def _sender(profile: ProfileFile) -> dict[str, Any]:
+    data = profile.data
+    return {"name": data.name, "address_lines": _lines(data.address),
+            "phone": data.phone, "email": data.email}
+
+
+def _recipient(contact: ContactFile) -> dict[str, Any]:
+    data = contact.data
+    return {"name": data.name, "title": data.title, "organization": data.organization,
+            "address_lines": _lines(data.address)}
+
+
+def introduction(workspace: Workspace, contact: ContactFile) -> str:
+    """The opening sentence: who referred the writer, or how they learned of the contact."""
+    referrer = workspace.referrer_name(contact)
+    how = sentence(contact.data.how_we_met) if contact.data.how_we_met else ""
+    if referrer and referrer.lower() not in how.lower():
+        return f"{referrer} suggested that I write to you. {how}".strip()
+    return how
+
+
+def register(contact: ContactFile) -> str:
+    """``familiar`` for friends; ``formal`` for executives and cold contacts; else ``business``."""
+    data = contact.data
+    if rules.is_familiar(data):
+        return "familiar"
+    if data.relationship == "cold" or rules.contact_kind(data) == "executive":
+        return "formal"
+    return "business"
+
+
+def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
+    """What every template gets: the two people, the date, the register, the minutes."""
+    profile = workspace.profile()
+    contact = request.contact
+    return {
+        "profile": profile.data.model_dump(),
+        "contact": contact.data.model_dump(),
+        "date": rules.letter_date(request.today, profile.data.paper),
+        "register": register(contact),
+        "referrer": workspace.referrer_name(contact),
+        "minutes": rules.meeting_minutes(profile.data),
+    }
+
+
+def letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
+    """What every letter template gets: the common values and the letter frame's parts."""
+    contact = request.contact
+    return common_context(workspace, request) | {
+        "sender": _sender(workspace.profile()),
+        "recipient": _recipient(contact),
+        "salutation": rules.salutation(contact.data),
+        "close": rules.complimentary_close(contact.data),
+        "enclosures": [e.label for e in request.enclosures],
+    }
+
+
+def approach_letter(workspace: Workspace, request: Request,
+                    _templates: Templates) -> dict[str, Any]:
+    data = request.contact.data
+    profile = workspace.profile().data
+    return letter_context(workspace, request) | {
+        "introduction": introduction(workspace, request.contact),
+        "status_phrase": with_article(profile.status),
+        "field": profile.target.field,
+        "promise_no_job": data.relationship == "cold"
+        or rules.contact_kind(data) == "executive",
+    }
+
+
+def _recipient_line(contact: ContactFile) -> str:
+    data = contact.data
+    return ", ".join(x for x in (data.title, data.organization) if x) or data.name
+
+
+def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
+    """The command line's goals, else the contact's own, else the profile's."""
+    return list(request.goals or request.contact.data.goals or workspace.profile().data.goals)
+
+
+def _choices(workspace: Workspace, templates: Templates, request: Request,
+             mode: Mode, minutes: int) -> list[Choice]:
+    bank = templates.memo("questions", lambda: load_bank(templates.folder))
+    return select(bank, meeting_goals(workspace, request),
+                  rules.contact_kind(request.contact.data), mode, minutes)
+
+
+def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
+    """What the phone script and the question sheet share."""
+    profile = workspace.profile().data
+    contact = request.contact
+    mode = rules.meeting_mode(contact.data, request.mode)
+    return common_context(workspace, request) | {
+        "address_name": rules.address_name(contact.data),
+        "recipient_line": _recipient_line(contact),
+        "status_phrase": with_article(profile.status),
+        "field": profile.target.field,
+        "meet_in_person": mode == "in-person",
+        "how_we_met": sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
+    }
+
+
+def phone_script(workspace: Workspace, request: Request,
+                 templates: Templates) -> dict[str, Any]:
+    profile = workspace.profile().data
+    context = _meeting_context(workspace, request)
+    sent = rules.letter_sent(request.contact.data)
+    return context | {
+        "letter_sent": rules.spoken_date(sent) if sent else None,
+        "slots": rules.two_choices(profile.availability),
+        "retry_day": rules.retry_day(request.today),
+        "choices": _choices(workspace, templates, request, "phone",
+                            rules.meeting_minutes(profile)),
+    }
+
+
+def question_sheet(workspace: Workspace, request: Request,
+                   templates: Templates) -> dict[str, Any]:
+    context = _meeting_context(workspace, request)
+    minutes = request.minutes or rules.meeting_minutes(workspace.profile().data)
+    mode = rules.meeting_mode(request.contact.data, request.mode)
+    choices = _choices(workspace, templates, request, mode, minutes)
+    goals = meeting_goals(workspace, request) or list(DEFAULT_GOALS)
+    return context | {
+        "minutes": minutes,
+        "choices": choices,
+        "core": [c for c in choices if c.question.place != "close"],
+        "closes": [c for c in choices if c.question.place == "close"],
+        "goal_names": ", ".join(g for g in goals if g in GOALS),
+        "thank_you_by": rules.letter_date(rules.thank_you_due(request.today),
+                                          workspace.profile().data.paper),
+    }
+
+
+def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
+    """The last conversation a thank-you answers (the plan has checked there is one)."""
+    entry = rules.last_conversation(contact.data, today)
+    if entry is None:
+        raise WorkspaceError(
+            f"no conversation with {contact.data.name} is logged in {display_path(contact.path)}: "
+            f"log it first, e.g. outreach log {contact.id} --event meeting --point \"...\"")
+    return entry
+
+
+def _conversation_facts(contact: ContactFile, entry: HistoryEntry) -> dict[str, Any]:
+    mode = rules.meeting_mode(contact.data, entry.mode)
+    return {
+        "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
+        "declined": entry.event == "declined",
+        # a decline came by telephone, face to face, or in writing
+        "declined_how": {"phone": "taking my call", "in-person": "speaking with me"}.get(
+            entry.mode or "", "your reply"),
+        "by_phone": entry.event == "call" or mode == "phone",
+    }
+
+
+def _and_list(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
+    contact = request.contact
+    entry = conversation(contact, request.today)
+    referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
+    names = [r.name + (f" ({r.organization})" if r.organization else "")
+             for r in entry.referrals]
+    return letter_context(workspace, request) | {
+        "field": workspace.profile().data.target.field,
+        "conversation": _conversation_facts(contact, entry),
+        "points": entry.points[:2],
+        "point_sentence": sentence(entry.points[0]) if entry.points else "",
+        "referrals": referrals,
+        "referral_names": _and_list(names),
+        "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
+    }
+
+
+def linkedin_note(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The approach, as short as a LinkedIn invitation must be."""
+    from .notes import DEFAULT_LIMIT
+
+    return _meeting_context(workspace, request) | {
+        "limit": request.limit or DEFAULT_LIMIT,
+        "greeting_name": rules.address_name(request.contact.data),
+        "sender_first": rules.first_name(workspace.profile().data.name),
+    }
+
+
+def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[Any], Any]:
+    """Every point and referral logged with the contact, and the last conversation."""
+    conversations = [e for e in rules.history_as_of(contact.data, today)
+                     if e.event in rules.CONVERSATIONS]
+    points = [p for e in conversations for p in e.points]
+    referrals = [r for e in conversations for r in e.referrals]
+    return points, referrals, conversations[-1] if conversations else None
+
+
+def keep_in_touch(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The letter that tells a contact where the seeker landed, and thanks them again."""
+    role, organization = request.landed or ("", "")
+    points, referrals, last = _help_given(request.contact, request.today)
+    through = [r.name for r in referrals
+               if r.organization and r.organization.casefold() == organization.casefold()]
+    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in referrals]
+    return letter_context(workspace, request) | {
+        "field": workspace.profile().data.target.field,
+        "landed": {"role": role, "organization": organization},
+        "points": points[:2],
+        "point_sentence": sentence(points[0]) if points else "",
+        "referral_names": _and_list(names),
+        "through": _and_list(through) if through else "",
+        "spoke_on": rules.spoken_date(last.date) if last else "",
+    }

@@ -1,0 +1,416 @@
+"""The registry of document kinds: everything that makes a kind, in one entry.
+
+A kind is data: its template, the builder of its template's context and the names that
+context holds, its title, how many pages it may take, the enclosures its rules add,
+whether it may ever carry the résumé, and what it needs from the contact's file or the
+profile. Commands, ``--explain``, due items and the no-résumé rule read the registry;
+nothing else in the program names a kind's properties. A new kind is one ``Kind``
+passed to ``register``, one template, and its tests.
+
+What a document needs is checked when the document is planned (``Need.check``), never
+when a contact is loaded: a contact that validates can always be listed, be due, and get
+every document that does not need what it lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import contexts, notes, rules
+from .errors import Problem, UsageError
+from .loading import line_of
+from .models import Event
+
+if TYPE_CHECKING:
+    from .document import Block
+    from .documents import Enclosure, Request
+    from .templating import Templates
+    from .workspace import ContactFile, Workspace
+
+ContextBuilder = Callable[["Workspace", "Request", "Templates"], dict[str, Any]]
+RuleEnclosures = Callable[["Workspace", "Request"],
+                          tuple[tuple["Enclosure", ...], tuple[str, ...]]]
+Check = Callable[["Workspace", "ContactFile", dt.date], "Problem | None"]
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something a document needs, checked when the document is planned.
+
+    ``check`` returns the problem (file, line, field, what to write) or ``None``."""
+
+    field: str
+    #: When and why the document needs it, as docs/templates.md says it.
+    why: str
+    check: Check
+
+
+def _one_page(_context: Mapping[str, Any]) -> int:
+    return 1
+
+
+#: The parts of a letter an e-mail leaves out: the addresses and the date block.
+LETTER_HEAD = frozenset({"sender", "date", "inside-address"})
+
+
+@dataclass(frozen=True)
+class Email:
+    """How a kind goes as an e-mail draft (``--format eml``)."""
+
+    #: The subject line, from the same facts as the document.
+    subject: Callable[[Workspace, Request], str]
+    #: The event ``outreach send`` records in the contact's history (``mode: e-mail``).
+    event: Event = "letter-sent"
+    #: The parts of the document an e-mail leaves out (a letter's addresses and date).
+    omits: frozenset[str] = LETTER_HEAD
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One document kind. ``name`` is also the output file's stem
+    (``output/<id>/<name>.pdf``) and the template's (``<name>.md.j2``)."""
+
+    name: str
+    #: The outreach command that writes it (for due items and messages).
+    command: str
+    #: One line: what the document is for.
+    summary: str
+    title: str
+    context: ContextBuilder
+    #: Every name the template receives, with what it holds.
+    variables: Mapping[str, str]
+    #: The most pages the document may take, from its context.
+    pages: Callable[[Mapping[str, Any]], int] = _one_page
+    #: The enclosures the rules add (the thank-you's résumé), and why.
+    enclosures: RuleEnclosures | None = None
+    #: False: the résumé may never travel with it, whatever a template or option says.
+    may_enclose_resume: bool = True
+    needs: tuple[Need, ...] = ()
+    #: What the document answers (kept in its metadata), e.g. which conversation.
+    subject: Callable[[Request], str] | None = None
+    #: How it goes as an e-mail draft; ``None``: it is never an e-mail.
+    email: Email | None = None
+    #: The formats it is written in (besides ``eml``, when it has an ``email``): pdf and
+    #: docx for a document on pages, ``txt`` for a note to paste somewhere.
+    formats: tuple[str, ...] = ("pdf", "docx")
+    #: Chooses, among the versions the template wrote, the one that fits (a note's
+    #: length), from the parsed blocks, the request and the context; or raises.
+    fit: Callable[[tuple[Block, ...], Request, Mapping[str, Any]], tuple[Block, ...]] | None \
+        = None
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.md.j2"
+
+    @property
+    def words(self) -> str:
+        """The kind as a sentence says it: ``approach letter``."""
+        return self.name.replace("-", " ")
+
+
+_REGISTRY: dict[str, Kind] = {}
+
+
+def register(kind: Kind, *, replace: bool = False) -> Kind:
+    """Add a kind to the registry (``replace`` to change an existing one)."""
+    if kind.name in _REGISTRY and not replace:
+        raise ValueError(f"a document kind {kind.name!r} is registered already")
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def get(name: str) -> Kind:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UsageError(f"no document kind {name!r}; the kinds are: "
+                         f"{', '.join(_REGISTRY)}") from None
+
+
+def all_kinds() -> list[Kind]:
+    return list(_REGISTRY.values())
+
+
+# -- what documents need ------------------------------------------------------------
+
+#: How a sentence names a contact by relationship.
+RELATIONSHIP_WORDS = {"friend": "a friend", "acquaintance": "an acquaintance",
+                      "alumni": "a fellow alumnus or alumna", "referral": "a referral",
+                      "cold": "a cold contact"}
+
+
+def _how_we_met(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    data = contact.data
+    if data.relationship not in {"acquaintance", "alumni", "cold"} or data.how_we_met:
+        return None
+    return Problem(contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",
+                   f"is needed: the approach letter to {RELATIONSHIP_WORDS[data.relationship]} "
+                   "opens by saying how you learned of them; add a sentence of your own (for "
+                   "example: I read your article on zoning reform in Planning magazine)")
+
+
+def _referrer(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    data = contact.data
+    if data.relationship != "referral" or data.referred_by or data.how_we_met:
+        return None
+    return Problem(contact.path, line_of(contact.lines, ("relationship",)), "referred_by",
+                   "is needed: the approach letter to a referral says who suggested the "
+                   "contact; add the id of that contact, or their name")
+
+
+def _profile_phone(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Problem | None:
+    profile = ws.profile()
+    if profile.data.phone:
+        return None
+    return Problem(profile.path, 1, "phone", "the phone script gives your number to an "
+                   "assistant and on voicemail: add phone: \"+1 ...\" to the profile")
+
+
+def _a_conversation(_ws: Workspace, contact: ContactFile, today: dt.date) -> Problem | None:
+    if rules.last_conversation(contact.data, today) is not None:
+        return None
+    field = "history" if ("history",) in contact.lines else None
+    return Problem(contact.path, line_of(contact.lines, ("history",)), field,
+                   f"no conversation with {contact.data.name} is logged, so there is nothing "
+                   f"to thank for: log it first, e.g. outreach log {contact.id} --event "
+                   "meeting --point \"...\"")
+
+
+def _resume_file(ws: Workspace, contact: ContactFile, today: dt.date) -> Problem | None:
+    entry = rules.last_conversation(contact.data, today)
+    profile = ws.profile()
+    if entry is None or profile.resume_path is not None:
+        return None
+    decision = rules.thank_you_resume(contact.data, entry)
+    if not decision.enclose:
+        return None
+    return Problem(profile.path, 1, "resume",
+                   f"the thank-you letter to {contact.data.name} encloses the résumé "
+                   f"({decision.rule.split(':')[0]}), but the profile names no résumé file: "
+                   "add resume: <file.pdf or .docx>")
+
+
+def _contact_email(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    email = contact.data.email
+    if email and rules.valid_email(email):
+        return None
+    if email:
+        return Problem(contact.path, line_of(contact.lines, ("email",)), "email",
+                       f"{email!r} is not an e-mail address (name@example.org)")
+    return Problem(contact.path, line_of(contact.lines, ("name",)), "email",
+                   f"is needed: --format eml writes an e-mail to {contact.data.name}; add "
+                   "their address (email: name@example.org), or write a letter instead")
+
+
+def _profile_email(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Problem | None:
+    profile = ws.profile()
+    email = profile.data.email
+    if email and rules.valid_email(email):
+        return None
+    return Problem(profile.path, line_of(profile.lines, ("email",)), "email",
+                   f"{email!r} is not an e-mail address (you@example.org)" if email else
+                   "is needed: an e-mail draft is from you; add email: you@example.org to "
+                   "the profile")
+
+
+HOW_WE_MET = Need("how_we_met", "an approach letter to an acquaintance, an alumnus or "
+                  "alumna or a cold contact opens by saying how you learned of them",
+                  _how_we_met)
+REFERRED_BY = Need("referred_by", "an approach letter to a referral names who suggested "
+                   "the contact (or how_we_met says it)", _referrer)
+PROFILE_PHONE = Need("phone (profile)", "the script gives your number to an assistant and "
+                     "on voicemail", _profile_phone)
+CONVERSATION = Need("history", "a thank-you answers the last meeting, call or decline "
+                    "logged", _a_conversation)
+RESUME_FILE = Need("resume (profile)", "the résumé file, when the rules enclose it",
+                   _resume_file)
+EMAIL_TO = Need("email", "an e-mail draft (--format eml) goes to the contact's address",
+                _contact_email)
+EMAIL_FROM = Need("email (profile)", "an e-mail draft (--format eml) is from the seeker's "
+                  "address", _profile_email)
+#: What every e-mail draft needs, whatever its kind.
+EMAIL_NEEDS = (EMAIL_FROM, EMAIL_TO)
+
+
+# -- what the rules enclose ------------------------------------------------------------
+
+def _thank_you_enclosures(workspace: Workspace, request: Request
+                          ) -> tuple[tuple[Enclosure, ...], tuple[str, ...]]:
+    """The résumé, when the thank-you rules enclose it; and the rule, for --explain."""
+    from .documents import Enclosure
+
+    contact = request.contact
+    decision = rules.thank_you_resume(contact.data,
+                                      contexts.conversation(contact, request.today))
+    why = (f"résumé: {decision.rule}",)
+    resume = workspace.profile().resume_path
+    if not decision.enclose or resume is None:  # the plan has refused a missing file
+        return (), why
+    return (Enclosure("Résumé", resume),), why
+
+
+def _thank_you_subject(request: Request) -> str:
+    """Which conversation a thank-you answers, so a later run can tell an older letter."""
+    entry = rules.last_conversation(request.contact.data, request.today)
+    return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
+
+
+def _approach_email_subject(workspace: Workspace, request: Request) -> str:
+    referrer = workspace.referrer_name(request.contact)
+    if referrer:
+        return f"{referrer} suggested I write to you"
+    return f"Asking your advice on {workspace.profile().data.target.field}"
+
+
+def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
+    entry = contexts.conversation(request.contact, request.today)
+    if entry.event == "declined":
+        return "Thank you for your reply"
+    return f"Thank you for our conversation on {rules.spoken_date(entry.date)}"
+
+
+def _sheet_pages(context: Mapping[str, Any]) -> int:
+    """A sheet for up to 25 minutes fits one page; a longer meeting's takes two."""
+    from .questions import ONE_PAGE_MINUTES
+
+    return 1 if int(context["minutes"]) <= ONE_PAGE_MINUTES else 2
+
+
+# -- the names each template receives ---------------------------------------------------
+
+COMMON = {
+    "profile": "the seeker's profile, every field as in the YAML (profile.name, "
+               "profile.summary, profile.phone ...)",
+    "contact": "the contact's file, every field as in the YAML (contact.name, "
+               "contact.notes, contact.local ...)",
+    "date": "today's date as a letter writes it (November 21, 2026; 21 November 2026 on A4)",
+    "register": "familiar (a friend), formal (an executive or a cold contact) or business",
+    "referrer": "who referred the contact (a name), or nothing",
+    "minutes": "the minutes asked for (the profile's meeting_minutes, at most 30)",
+}
+LETTER = COMMON | {
+    "sender": "the seeker: name, address_lines, phone, email",
+    "recipient": "the contact: name, title, organization, address_lines",
+    "salutation": "the salutation line, punctuation included (Dear Mr. Park:)",
+    "close": "the complimentary close (Sincerely,)",
+    "enclosures": "the labels of what travels with the letter (Résumé, a file's name)",
+}
+MEETING = COMMON | {
+    "address_name": "how to address the contact (a friend's first name, else the "
+                    "salutation's name)",
+    "recipient_line": "the contact's title and organization on one line",
+    "status_phrase": "the profile's status with its article (a recent graduate in ...)",
+    "field": "the field the seeker is exploring (profile.target.field)",
+    "meet_in_person": "true when the meeting is in person, false by phone",
+    "how_we_met": "how_we_met as a sentence, or empty",
+}
+
+
+APPROACH_LETTER = register(Kind(
+    name="approach-letter", command="letter",
+    summary="asks for a short meeting for information and advice; never a job, never "
+            "the résumé",
+    title="Letter to {name}", context=contexts.approach_letter,
+    variables=LETTER | {
+        "introduction": "the opening sentence: who referred you, or how you learned of "
+                        "the contact",
+        "status_phrase": MEETING["status_phrase"],
+        "field": MEETING["field"],
+        "promise_no_job": "true for a cold contact or an executive: the letter says it is "
+                          "not about a job",
+    },
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),
+    email=Email(_approach_email_subject)))
+
+PHONE_SCRIPT = register(Kind(
+    name="phone-script", command="script",
+    summary="the call asking for the meeting, and what to say to an assistant, to "
+            "voicemail, to \"too busy\" and to \"yes, now\"",
+    title="Phone script: {name}", context=contexts.phone_script,
+    variables=MEETING | {
+        "letter_sent": "the day the last letter was sent, as said aloud (November 16), "
+                       "or nothing",
+        "slots": "the two times offered in the close (from profile.availability)",
+        "retry_day": "when voicemail says you will call again (on Tuesday)",
+        "choices": "the questions for a conversation now: each has question.text and "
+                   "reason",
+    },
+    pages=lambda _context: 2, needs=(PROFILE_PHONE,)))
+
+QUESTION_SHEET = register(Kind(
+    name="question-sheet", command="questions",
+    summary="the meeting's agenda, questions chosen for the seeker's goals with room "
+            "to write, the closing asks",
+    title="Questions for {name}", context=contexts.question_sheet,
+    variables=MEETING | {
+        "minutes": "the meeting's minutes (--minutes, else the profile's)",
+        "choices": "every chosen question, in order: question.text, question.place, reason",
+        "core": "the opener and the questions for the goals",
+        "closes": "the closing asks (feedback on the résumé in person; someone else to "
+                  "talk to)",
+        "goal_names": "the goals of this meeting, comma-separated",
+        "thank_you_by": "the day the thank-you letter is due, as a letter writes dates",
+    },
+    pages=_sheet_pages))
+
+THANK_YOU = register(Kind(
+    name="thank-you", command="thank-you",
+    summary="thanks for the last conversation logged, names what helped, encloses the "
+            "résumé when the rules say so",
+    title="Thank-you letter to {name}", context=contexts.thank_you,
+    variables=LETTER | {
+        "field": MEETING["field"],
+        "conversation": "the last conversation: event, date, day (as said aloud), "
+                        "declined, declined_how, by_phone",
+        "points": "up to two points logged for the conversation",
+        "point_sentence": "the first point as a sentence",
+        "referrals": "the people they suggested: each has name and organization",
+        "referral_names": "the referrals as a phrase (Ana Ruiz (County GIS) and Li Wei)",
+        "enclose_resume": "true when the rules enclose the résumé",
+    },
+    enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
+    subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent")))
+
+LINKEDIN_NOTE = register(Kind(
+    name="linkedin-note", command="linkedin",
+    summary="the approach as a LinkedIn invitation note (200 characters, or --limit): "
+            "who suggested the contact, who you are, a request for advice; never a job",
+    title="LinkedIn note to {name}", context=contexts.linkedin_note,
+    variables=MEETING | {
+        "limit": "the most characters the note may hold (200; --limit 300 for Premium)",
+        "greeting_name": "the name the note greets (a friend's first name, else the "
+                         "salutation's name)",
+        "sender_first": "the seeker's first name, to sign a short note",
+    },
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
+    fit=notes.fit))
+
+
+def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
+    organization = request.landed[1] if request.landed else ""
+    return f"News: I have joined {organization}" if organization else "News from my search"
+
+
+KEEP_IN_TOUCH = register(Kind(
+    name="keep-in-touch", command="keep-in-touch",
+    summary="tells a contact who helped where the seeker landed, and thanks them again "
+            "for the advice and introductions logged in their history",
+    title="Keep-in-touch letter to {name}", context=contexts.keep_in_touch,
+    variables=LETTER | {
+        "field": MEETING["field"],
+        "landed": "where the seeker landed (--landed): role and organization",
+        "points": "up to two points logged in any conversation with the contact",
+        "point_sentence": "the first point as a sentence",
+        "referral_names": "everyone they suggested, as a phrase",
+        "through": "the people they suggested who work where the seeker landed, or empty",
+        "spoke_on": "the day of the last conversation, as said aloud (November 18)",
+    },
+    may_enclose_resume=False, needs=(CONVERSATION,),
+    email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent")))

@@ -1,0 +1,391 @@
+"""A batch of documents in four stages: plan -> render -> layout -> write.
+
+- **plan** (``plan``): load and validate what the batch needs, every problem at once
+  (the contacts' files, what each document needs from them, the enclosures and the
+  no-résumé rule), and decide which files are written and which are kept. Nothing is
+  rendered yet; the progress bar, ``--dry-run``, ``--explain`` and the thank-you batch
+  read the plan instead of working it out again.
+- **render** (``render``): each document once, into the neutral document model.
+- **layout** (``layout``): every document laid out as PDF in passes of several, checked
+  against its page limit; one that runs long is set once more, tighter. Laid-out pages
+  come from a cache when nothing that decides them changed, and a large batch is laid
+  out by worker processes on every core (``outreach/layout.py``).
+- **write** (``write``): each pass's files written atomically, all of a pass or none.
+
+Nothing is written until every document has rendered, so an error in the data or a
+template leaves no files behind; a killed batch keeps the passes already written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .documents import Enclosure, Rendered, Request, build
+from .enclosures import beside, check_requested
+from .errors import InputError, LayoutError, Problem, UsageError, display_path
+from .kinds import EMAIL_NEEDS, Kind, all_kinds
+from .layout import Laid, Lookups, Setting, lay_out
+from .models import GOALS, Mode
+from .output import Outcome, Planned, needs_writing, write_all
+from .paths import writable
+from .templating import Templates
+from .workspace import ContactFile, Workspace
+
+FORMATS = ("pdf", "docx")
+#: The formats laid out on pages (by WeasyPrint); the others are text.
+PRINTED = frozenset(FORMATS)
+#: Every format a document can be written in: ``eml`` is an e-mail draft, ``txt`` a
+#: note to paste (a kind's ``formats`` say which are its own).
+ALL_FORMATS = (*FORMATS, "eml", "txt")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose on the command line (or a caller of the library)."""
+
+    formats: tuple[str, ...] = FORMATS
+    output_dir: Path | None = None
+    force: bool = False
+    dry_run: bool = False
+    today: dt.date | None = None
+    enclose: tuple[Path, ...] = ()
+    minutes: int | None = None
+    goals: tuple[str, ...] = ()
+    mode: Mode | None = None
+    explain: bool = False
+    #: The most characters of a note (``--limit``).
+    limit: int | None = None
+    #: Where the seeker landed, ``(role, organization)`` (``--landed``).
+    landed: tuple[str, str] | None = None
+
+
+class Progress(Protocol):
+    """What a progress bar needs: the units of work, then each unit done."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
+
+
+@dataclass
+class Report:
+    """What a command did: one outcome per file, and anything worth a warning."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Per contact id, why each document says what it says (``--explain``).
+    explanations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The documents rendered this time, by contact id.
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: Each PDF written (or, in a dry run, that would be), enclosures included, by id.
+    pdf: dict[str, bytes] = field(default_factory=dict)
+    #: A summary table (header first) for batch commands.
+    table: list[tuple[str, ...]] = field(default_factory=list)
+    #: Contacts whose history got a ``thank-you-sent`` entry.
+    marked: list[str] = field(default_factory=list)
+
+
+# -- plan -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One contact's document in the plan: where each format goes, which are written."""
+
+    contact: ContactFile
+    paths: Mapping[str, Path]
+    #: The formats written this time; the others exist and are kept.
+    write: tuple[str, ...]
+
+    def kept(self) -> list[Outcome]:
+        return [Outcome(path, "kept") for fmt, path in self.paths.items()
+                if fmt not in self.write]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which documents of one kind a command writes, for whom, with what."""
+
+    kind: Kind
+    today: dt.date
+    options: Options
+    targets: tuple[Target, ...]
+    #: The files the user asked to enclose (the rules' own are added when rendering).
+    enclosures: tuple[Enclosure, ...] = ()
+    #: The folders written files must stay inside (the workspace, the output folder).
+    within: tuple[Path, ...] = ()
+
+    @property
+    def to_write(self) -> list[Target]:
+        return [t for t in self.targets if t.write]
+
+    @property
+    def steps(self) -> int:
+        """Progress units: one per document laid out, one per DOCX written."""
+        return sum(bool(PRINTED & set(t.write)) + ("docx" in t.write) for t in self.to_write)
+
+    def request(self, contact: ContactFile) -> Request:
+        o = self.options
+        return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
+                       o.mode, o.limit, o.landed)
+
+
+def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
+                today: dt.date, formats: tuple[str, ...] = FORMATS) -> None:
+    """Everything the documents need from these contacts and the profile (and, for an
+    e-mail draft, the addresses): every missing piece of the batch reported at once."""
+    problems: list[Problem] = []
+    needs = kind.needs + (EMAIL_NEEDS if "eml" in formats else ())
+    for contact in contacts:
+        for need in needs:
+            problem = need.check(workspace, contact, today)
+            if problem is not None and problem not in problems:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
+
+
+def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
+    """The files to enclose, checked before anything else (even for a document that
+    exists and would be kept): they exist, can be read and travel inside a PDF, and the
+    résumé never goes with a kind that may not carry it."""
+    paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
+    return tuple(Enclosure(p.name, p) for p in paths)
+
+
+def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
+    allowed = kind.formats + (("eml",) if kind.email else ())
+    unknown = [f for f in formats if f not in (*allowed, "eml")]
+    if unknown:
+        raise UsageError(f"a {kind.words} is not written as {', '.join(unknown)}; its "
+                         f"formats are: {', '.join(allowed)}")
+    if "eml" in formats and kind.email is None:
+        mailed = ", ".join(k.name for k in all_kinds() if k.email)
+        raise UsageError(f"a {kind.words} is not sent by e-mail, so --format eml does not "
+                         f"apply to it (e-mail drafts are written for: {mailed})")
+
+
+def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+         options: Options) -> Plan:
+    """The plan for one kind of document for the contacts named (all when ``None``)."""
+    unknown = [g for g in options.goals if g not in GOALS]
+    if unknown:
+        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                         f"{', '.join(GOALS)}")
+    _check_formats(kind, options.formats)
+    workspace.profile()
+    enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
+    contacts = workspace.contacts(contact_ids)
+    for contact in contacts:  # a referrer's file must be valid too
+        workspace.referrer_name(contact)
+    today = options.today or dt.date.today()
+    check_needs(workspace, kind, contacts, today, options.formats)
+    out_root = options.output_dir or workspace.output_dir
+    targets = []
+    for contact in contacts:
+        paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
+        write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
+        targets.append(Target(contact, paths, write))
+    within = (workspace.root, out_root)
+    writable([p for t in targets for p in t.paths.values()], within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within)
+
+
+# -- render -----------------------------------------------------------------------------
+
+def templates_for(workspace: Workspace) -> Templates:
+    folder = workspace.templates_dir
+    return Templates(folder if folder.is_dir() else None)
+
+
+def render(workspace: Workspace, templates: Templates, plan: Plan,
+           lookups: Lookups | None = None) -> dict[str, Rendered]:
+    """Every document the plan writes, rendered once (with ``--explain``, the kept ones
+    too, so every contact's explanation is given). Each one laid out on pages is asked
+    of the layout cache at once (``lookups``): the first it lacks starts the workers."""
+    explain = plan.options.explain
+    rendered: dict[str, Rendered] = {}
+    for target in plan.targets:
+        if target.write or explain:
+            one = rendered[target.contact.id] = build(workspace, templates,
+                                                      plan.request(target.contact))
+            if lookups is not None and PRINTED & set(target.write):
+                lookups.ask(one.document, one.max_pages)
+    return rendered
+
+
+# -- layout -----------------------------------------------------------------------------
+
+def layout_setting(workspace: Workspace, templates: Templates) -> Setting:
+    """The CSS every PDF is laid out with, and the folders its files may come from."""
+    return Setting(templates.resource("document.css").decode("utf-8"), workspace.root,
+                   (workspace.templates_dir, workspace.root))
+
+
+def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
+           lookups: Lookups | None = None, progress: Progress | None = None
+           ) -> Generator[list[tuple[Target, Laid]], None, None]:
+    """The documents written as PDF or DOCX laid out (``outreach/layout.py``: from the
+    cache, in passes, by workers for a large batch), a pass at a time, each checked
+    against its page limit. DOCX-only runs need it too: the page count is measured here
+    (no PDF is written), and a document set tighter is written tighter in Word too."""
+    printed = [t for t in plan.to_write if PRINTED & set(t.write)]
+    items = [(rendered[t.contact.id].document, rendered[t.contact.id].max_pages)
+             for t in printed]
+    passes = lay_out(items, setting, pdf=any("pdf" in t.write for t in printed),
+                     progress=progress.advance if progress else None, lookups=lookups)
+    with contextlib.closing(passes):
+        for done in passes:
+            for n, laid in done:
+                _check_fits(rendered[printed[n].contact.id], laid.pages)
+            yield [(printed[n], laid) for n, laid in done]
+
+
+def _check_fits(rendered: Rendered, pages: int) -> None:
+    limit = rendered.max_pages
+    if pages > limit:
+        who = rendered.request.contact
+        raise LayoutError(
+            f"the {rendered.request.kind.words} to {who.data.name} runs to {pages} pages, "
+            f"more than {limit}: shorten the profile's summary or the text in "
+            f"{display_path(who.path)}, or the template")
+
+
+# -- write ------------------------------------------------------------------------------
+
+def _docx_files(target: Target, rendered: Rendered, laid: Laid,
+                reference: bytes) -> list[Planned]:
+    """The DOCX, and its enclosures placed beside it: ``<kind>-enclosure-<name>``."""
+    from .writers import docx
+
+    path = target.paths["docx"]
+    data = docx.render_with(rendered.document, reference, compact=laid.compact)
+    return [Planned(path, data), *beside(path, rendered.request.kind.name,
+                                         [e.path for e in rendered.request.enclosures])]
+
+
+def _files(target: Target, rendered: Rendered, laid: Laid | None,
+           reference: bytes) -> list[Planned]:
+    """One document's files: the PDF with its enclosures' pages, the DOCX beside them."""
+    planned: list[Planned] = []
+    if laid is not None and "pdf" in target.write:
+        data = laid.data or b""
+        enclosed = [e.path for e in rendered.request.enclosures]
+        if enclosed:
+            from .writers.pdf import append
+
+            data = append(data, enclosed)
+        planned.append(Planned(target.paths["pdf"], data))
+    if laid is not None and "docx" in target.write:
+        planned += _docx_files(target, rendered, laid, reference)
+    return planned
+
+
+def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> list[Planned]:
+    """The formats that need no pages: the e-mail draft, the note as text."""
+    files = []
+    if "txt" in target.write:
+        text = rendered.document.text().strip() + "\n"
+        files.append(Planned(target.paths["txt"], text.encode("utf-8")))
+    if "eml" in target.write:
+        from .drafts import draft
+
+        files.append(Planned(target.paths["eml"], draft(workspace, rendered)))
+    return files
+
+
+def _write_pass(workspace: Workspace, plan: Plan, rendered: Mapping[str, Rendered],
+                batch: list[tuple[Target, Laid | None]], reference: bytes, report: Report,
+                progress: Progress | None) -> None:
+    """One pass's files, written all at once."""
+    planned: list[Planned] = []
+    for target, laid in batch:
+        files = _files(target, rendered[target.contact.id], laid, reference)
+        files += _text_files(workspace, target, rendered[target.contact.id])
+        planned += files
+        if "pdf" in target.write:
+            report.pdf[target.contact.id] = files[0].data
+        if progress is not None and "docx" in target.write:
+            progress.advance(1)
+    report.outcomes += write_all(planned, force=plan.options.force,
+                                 dry_run=plan.options.dry_run, within=plan.within)
+
+
+def write(workspace: Workspace, templates: Templates, plan: Plan,
+          rendered: Mapping[str, Rendered], report: Report,
+          progress: Progress | None = None, lookups: Lookups | None = None) -> None:
+    """Lay out and write the plan's documents, a pass at a time; each pass's files are
+    written when it is done, so a killed batch keeps its work."""
+    todo = plan.to_write
+    wants_docx = any("docx" in t.write for t in todo)
+    reference = templates.resource("reference.docx") if wants_docx else b""
+    setting = lookups.setting if lookups else layout_setting(workspace, templates)
+    for done in layout(plan, rendered, setting, lookups, progress):
+        _write_pass(workspace, plan, rendered, list(done), reference, report, progress)
+    texts: list[tuple[Target, Laid | None]] = [(t, None) for t in todo
+                                               if not PRINTED & set(t.write)]
+    if texts:  # e-mail drafts and notes need no pages
+        _write_pass(workspace, plan, rendered, texts, reference, report, progress)
+
+
+# -- the whole batch --------------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.sink:
+            self.sink.append(message)
+
+
+@contextlib.contextmanager
+def collect_warnings(sink: list[str]) -> Iterator[None]:
+    """Warnings logged by outreach or WeasyPrint while rendering go into the report."""
+    handler = _Collect(sink)
+    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def run(workspace: Workspace, plan: Plan, report: Report,
+        progress: Progress | None = None) -> Report:
+    """Render, lay out and write what ``plan`` says, into ``report``."""
+    templates = templates_for(workspace)
+    printed = [t for t in plan.to_write if PRINTED & set(t.write)]
+    lookups = Lookups(layout_setting(workspace, templates), batch=len(printed),
+                      pdf=any("pdf" in t.write for t in printed))
+    rendered = render(workspace, templates, plan, lookups)
+    report.rendered = {cid: r for cid, r in rendered.items()
+                       if cid in {t.contact.id for t in plan.to_write}}
+    if plan.options.explain:
+        report.explanations = {cid: r.explanation for cid, r in rendered.items()}
+    if progress is not None:
+        progress.start(plan.steps)
+    for target in plan.targets:
+        report.outcomes += target.kept()
+    write(workspace, templates, plan, rendered, report, progress, lookups)
+    report.outcomes.sort(key=lambda o: str(o.path))
+    return report
+
+
+def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+             options: Options, progress: Progress | None = None) -> Report:
+    """Write one kind of document for the contacts named (all when ``None``)."""
+    report = Report()
+    with collect_warnings(report.warnings):
+        the_plan = plan(workspace, kind, contact_ids, options)
+        run(workspace, the_plan, report, progress)
+    return report
