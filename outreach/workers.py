@@ -8,8 +8,9 @@ time, so the caller writes each pass when it is done: a batch killed half-way ke
 what it finished, and the workers end with it (they read their work from the main
 process, and stop when it is gone; a worker that dies is an error, not a wait).
 
-One process stays the default where a batch is too small to gain: starting the workers
-costs about as much as laying out ``THRESHOLD`` documents (see ``make bench``).
+One process stays the default where a batch is too small to gain (starting the workers
+costs about as much as laying out ``THRESHOLD`` documents, see ``make bench``) and where
+no core is idle (other programs keep them busy): workers then only take turns.
 ``OUTREACH_WORKERS=N`` sets the number of processes (1: no workers).
 """
 
@@ -56,7 +57,18 @@ def count(documents: int) -> int:
         return int(chosen)
     if documents and _warm:
         return max(2, cores())
-    return 1 if documents < THRESHOLD else cores()
+    return 1 if documents < THRESHOLD else min(cores(), 1 + idle_cores())
+
+
+def idle_cores() -> int:
+    """Cores no other program keeps busy (by the last minute's load): a worker on a core
+    that is not idle only takes turns with what runs there (measured: on this shared
+    2-core machine under a load of 3, two workers took longer than one process)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not known here: count on every core
+        return cores()
+    return max(0, int(cores() - load))
 
 
 _warm: list[bool] = []
