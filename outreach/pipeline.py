@@ -221,10 +221,18 @@ def render(workspace: Workspace, templates: Templates, plan: Plan,
 
 # -- layout -----------------------------------------------------------------------------
 
-def layout_setting(workspace: Workspace, templates: Templates) -> Setting:
-    """The CSS every PDF is laid out with, and the folders its files may come from."""
-    return Setting(templates.resource("document.css").decode("utf-8"), workspace.root,
+def layout_setting(workspace: Workspace, templates: Templates, kind: Kind | None = None
+                   ) -> Setting:
+    """The CSS a kind's PDFs are laid out with (its own page's first, if it has one), and
+    the folders their files may come from."""
+    page = kind.page(workspace.profile().data.paper) if kind and kind.page else ""
+    return Setting(stylesheet(templates, page), workspace.root,
                    (workspace.templates_dir, workspace.root))
+
+
+def stylesheet(templates: Templates, page: str = "") -> str:
+    """``document.css``, after the CSS of a kind's own page (an envelope's), if any."""
+    return page + templates.resource("document.css").decode("utf-8")
 
 
 def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
@@ -324,7 +332,7 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
     todo = plan.to_write
     wants_docx = any("docx" in t.write for t in todo)
     reference = templates.resource("reference.docx") if wants_docx else b""
-    setting = lookups.setting if lookups else layout_setting(workspace, templates)
+    setting = lookups.setting if lookups else layout_setting(workspace, templates, plan.kind)
     for done in layout(plan, rendered, setting, lookups, progress):
         _write_pass(workspace, plan, rendered, list(done), reference, report, progress)
     texts: list[tuple[Target, Laid | None]] = [(t, None) for t in todo
@@ -365,7 +373,7 @@ def run(workspace: Workspace, plan: Plan, report: Report,
     """Render, lay out and write what ``plan`` says, into ``report``."""
     templates = templates_for(workspace)
     printed = [t for t in plan.to_write if PRINTED & set(t.write)]
-    lookups = Lookups(layout_setting(workspace, templates), batch=len(printed),
+    lookups = Lookups(layout_setting(workspace, templates, plan.kind), batch=len(printed),
                       pdf=any("pdf" in t.write for t in printed))
     rendered = render(workspace, templates, plan, lookups)
     report.rendered = {cid: r for cid, r in rendered.items()
