@@ -1,69 +1,289 @@
-"""How long PDF letters take: one layout pass for a batch vs one WeasyPrint call each.
+"""How long batches take, side by side, from one run (`make bench`).
 
-Prints medians of several runs, measured in this one process, and their ratio. Run with
-`make bench`; the machine is shared, so compare figures from the same run only.
+Every figure is a whole `outreach` process, as a user runs it, on workspaces made in a
+temporary folder (bench/workspaces.py): the median wall time of several runs, the CPU
+time of every process it started, and the peak memory of them all together (the sum of
+their proportional set sizes, sampled). LibreOffice converting the same DOCX to PDF is
+timed in the same run. The machine may be shared: compare figures from one run only.
+Set BENCH_ROUNDS to change the number of runs (default 3); BENCH_QUICK=1 skips the
+1,000-letter run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from outreach.documents import Request, build  # noqa: E402
-from outreach.main import PASS_SIZE, templates_for  # noqa: E402
-from outreach.workspace import Workspace  # noqa: E402
-from outreach.writers import pdf  # noqa: E402
+import workspaces  # noqa: E402
 
-ROUNDS = 5
-COPIES = 5  # the six sample contacts, five times over: 30 letters
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+DAY = "2026-11-21"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TARGETS = {"both": 2.5, "docx": 1.2, "rerun": 1.0, "week": 3.0, "thousand": 20.0}
+
+
+@dataclass
+class Measure:
+    wall: float
+    cpu: float
+    memory: float  # MB, every process together
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _tree(root: int) -> list[int]:
+    tree, out, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += tree.get(pid, [])
+    return out
+
+
+def _sample(pid: int) -> tuple[float, float]:
+    """(PSS in MB, CPU seconds) of one process, (0, 0) once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            pss = next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return pss / 1024, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, StopIteration, IndexError, ValueError):
+        return 0.0, 0.0
+
+
+def measure(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measure:
+    """One process tree, watched until it ends."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env={**os.environ, **(env or {})})
+        peak, cpu = _watch(process.pid)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        peak.set()
+        if status != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(args)} failed: {errors.read().decode()[-500:]}")
+    cpu[process.pid] = usage.ru_utime + usage.ru_stime  # exact for the main process
+    return Measure(wall, sum(cpu.values()), peak.value)
+
+
+class _Peak(threading.Event):
+    value = 0.0
+
+
+def _watch(root: int) -> tuple[_Peak, dict[int, float]]:
+    """Samples the tree under ``root`` (memory together, CPU each) until told to stop."""
+    peak, cpu = _Peak(), dict[int, float]()
+
+    def watch() -> None:
+        while not peak.is_set():
+            total = 0.0
+            for pid in _tree(root):
+                pss, seconds = _sample(pid)
+                total += pss
+                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+            peak.value = max(peak.value, total)
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, daemon=True).start()
+    return peak, cpu
+
+
+def median(runs: list[Measure]) -> Measure:
+    return Measure(statistics.median(m.wall for m in runs),
+                   statistics.median(m.cpu for m in runs), max(m.memory for m in runs))
+
+
+def outreach(root: Path, *args: str, env: dict[str, str] | None = None) -> Measure:
+    return measure([sys.executable, "-m", "outreach", *args, "--force"], root, env)
+
+
+def repeat(func: Callable[[], Measure], rounds: int = ROUNDS) -> Measure:
+    return median([func() for _ in range(rounds)])
+
+
+def fresh_cache(tmp: Path) -> dict[str, str]:
+    """A new, empty layout cache: the run lays out every document."""
+    folder = Path(tempfile.mkdtemp(dir=tmp, prefix="cache-"))
+    return {"OUTREACH_CACHE_DIR": str(folder)}
+
+
+def libreoffice(root: Path, tmp: Path) -> Measure:
+    """LibreOffice converting every approach letter's DOCX of ``root`` to PDF."""
+    source = Path(tempfile.mkdtemp(dir=tmp, prefix="lo-"))
+    files = []
+    for n, path in enumerate(sorted((root / "output").glob("*/approach-letter.docx"))):
+        files.append(source / f"{n:04d}.docx")
+        shutil.copyfile(path, files[-1])
+    profile = (source / "profile").as_uri()
+    return measure(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(source / "pdf"),
+                    *map(str, files)], source)
+
+
+def row(name: str, m: Measure, target: float | None = None, note: str = "") -> None:
+    goal = f"≤ {target:.1f} s {'met' if m.wall <= target else 'NOT met'}" if target else ""
+    print(f"  {name:<44} {m.wall:6.2f} s  {m.cpu:6.2f} s  {m.memory:6.0f} MB  {goal} {note}")
+
+
+def rerun(root: Path, tmp: Path) -> Measure:
+    """The batch run once, then again after one contact changed (the cache kept)."""
+    env = fresh_cache(tmp)
+    outreach(root, "letter", "--all", "--date", DAY, env=env)
+    contact = root / "profiles" / "contacts" / "contact-0042.yaml"
+    original = contact.read_text(encoding="utf-8")
+    runs = []
+    for n in range(ROUNDS):
+        contact.write_text(original + f"phone: \"+1 217 555 09{n:02d}\"\n", encoding="utf-8")
+        runs.append(outreach(root, "letter", "--all", "--date", DAY, env=env))
+    contact.write_text(original, encoding="utf-8")
+    return median(runs)
+
+
+class Clock:
+    """Seconds spent per stage, in order."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+
+def stages(root: Path) -> None:
+    """Where the time of 100 letters goes, stage by stage, in this one process."""
+    import gc
+
+    clock = Clock()
+    with clock("import outreach"):
+        from outreach import kinds
+        from outreach.documents import Request, build
+        from outreach.output import Planned, write_all
+        from outreach.pipeline import layout_setting, templates_for
+        from outreach.workspace import Workspace
+        from outreach.writers.docx import DocxWriter
+    with clock("import WeasyPrint"):
+        from outreach.writers import pdf
+    ws = Workspace(root)
+    with clock("load profile and contacts"):
+        ws.profile()
+        contacts = ws.contacts()
+    templates = templates_for(ws)
+    day = dt.date.fromisoformat(DAY)
+    with clock("render templates to documents"):
+        docs = [build(ws, templates, Request(kinds.get("approach-letter"), c, day)).document
+                for c in contacts]
+    setting = layout_setting(ws, templates)
+
+    def passes(write: bool) -> list[bytes]:
+        return [r.data for start in range(0, len(docs), 8)
+                for r in pdf.render(docs[start:start + 8], setting.css,
+                                    base_url=setting.base_url, write=write)]
+
+    with clock("WeasyPrint layout, passes of 8 (one core)"):
+        passes(False)
+    with clock("WeasyPrint layout, the same with gc off"):
+        gc.disable()
+        passes(False)
+        gc.enable()
+    start = time.perf_counter()
+    datas = passes(True)
+    clock.spent["writing the PDFs (beyond the layout)"] = time.perf_counter() - start - \
+        clock.spent["WeasyPrint layout, passes of 8 (one core)"]
+    with clock("DOCX: prepare the reference (once)"):
+        writer = DocxWriter(templates.resource("reference.docx"))
+    with clock("DOCX: 100 documents"):
+        docx = [writer.render(d) for d in docs]
+    out = Path(tempfile.mkdtemp(dir=root, prefix="out-"))
+    planned = [Planned(out / f"{n}.pdf", data) for n, data in enumerate(datas)] + \
+        [Planned(out / f"{n}.docx", data) for n, data in enumerate(docx)]
+    with clock("write 200 files"):
+        write_all(planned, force=True, dry_run=False, within=[root])
+    print("\nwhere the time of 100 letters goes (one process, one core, nothing cached):")
+    for name, seconds in clock.spent.items():
+        print(f"  {name:<44} {seconds:6.2f} s")
+
+
+def threshold(tmp: Path) -> None:
+    """From how many documents two workers gain over one process."""
+    print("\none process or workers (median wall, nothing cached):")
+    for count in (8, 16, 24, 40):
+        root = workspaces.make(tmp / f"threshold-{count}", count)
+        times = {}
+        for workers in ("1", "2"):
+            env = {"OUTREACH_WORKERS": workers}
+            times[workers] = repeat(lambda env=env, root=root: outreach(  # type: ignore[misc]
+                root, "letter", "--all", "--date", DAY, env={**env, **fresh_cache(tmp)}))
+        print(f"  {count:>4} letters: one process {times['1'].wall:5.2f} s, two workers "
+              f"{times['2'].wall:5.2f} s")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(REPO / "profiles", Path(tmp) / "profiles")
-        ws = Workspace(Path(tmp))
-        templates = templates_for(ws)
-        css = templates.resource("document.css").decode()
-        today = dt.date(2026, 11, 21)
-        docs = [build(ws, templates, Request("approach-letter", c, today)).document
-                for c in ws.contacts()] * COPIES
-        pdf.render(docs[:1], css)  # warm up: fonts, imports
+    with tempfile.TemporaryDirectory(prefix="outreach-bench-") as name:
+        tmp = Path(name)
+        hundred = workspaces.make(tmp / "hundred", 100)
+        week = workspaces.make(tmp / "week", 100, meetings=True)
+        print(f"outreach batches on {os.cpu_count()} cores, median of {ROUNDS} runs "
+              "(wall, CPU of every process, peak memory of all together):")
 
-        def batch() -> None:
-            pdf.render(docs, css)
+        def letters(*args: str, root: Path = hundred) -> Measure:
+            return repeat(lambda: outreach(root, "letter", "--all", "--date", DAY, *args,
+                                           env=fresh_cache(tmp)))
 
-        def one_by_one() -> None:
-            for doc in docs:
-                pdf.render([doc], css)
-
-        def passes() -> None:  # what outreach does: written a pass at a time
-            for start in range(0, len(docs), PASS_SIZE):
-                pdf.render(docs[start:start + PASS_SIZE], css)
-
-        results = {}
-        for name, func in (("one layout pass", batch), (f"passes of {PASS_SIZE}", passes),
-                           ("one call per letter", one_by_one)):
-            times = []
-            for _ in range(ROUNDS):
-                start = time.perf_counter()
-                func()
-                times.append(time.perf_counter() - start)
-            results[name] = statistics.median(times)
-        print(f"{len(docs)} approach letters to PDF, median of {ROUNDS} runs:")
-        for name, seconds in results.items():
-            print(f"  {name:<22} {seconds:6.2f} s  ({seconds / len(docs) * 1000:5.0f} ms a letter)")
-        ratio = results["one call per letter"] / results["one layout pass"]
-        print(f"  one call per letter takes {ratio:.2f}x as long as one layout pass")
-        ratio = results[f"passes of {PASS_SIZE}"] / results["one layout pass"]
-        print(f"  passes of {PASS_SIZE} take {ratio:.2f}x as long as one layout pass")
+        both = letters()
+        row("100 approach letters, PDF and DOCX", both, TARGETS["both"])
+        row("100 letters, PDF only", letters("--format", "pdf"))
+        row("100 letters, DOCX only (nothing cached)", letters("--format", "docx"))
+        warm = fresh_cache(tmp)
+        outreach(hundred, "letter", "--all", "--date", DAY, env=warm)
+        row("100 letters, DOCX only (layouts cached)", repeat(lambda: outreach(
+            hundred, "letter", "--all", "--date", DAY, "--format", "docx", env=warm)),
+            TARGETS["docx"])
+        office = repeat(lambda: libreoffice(hundred, tmp))
+        row("LibreOffice converting the same 100 DOCX", office, None,
+            f"= {office.wall / both.wall:.1f}x outreach's time (aim: 3x or more)")
+        row("re-run, one of 100 contacts changed", rerun(hundred, tmp), TARGETS["rerun"])
+        row("busy week: 100 thank-yous (40 résumés) + print", repeat(lambda: outreach(
+            week, "thank-you", "--since", "2026-11-14", "--date", DAY, env=fresh_cache(tmp))),
+            TARGETS["week"])
+        if not os.environ.get("BENCH_QUICK"):
+            thousand = workspaces.make(tmp / "thousand", 1000)
+            row("1,000 letters, PDF and DOCX (one run)", outreach(
+                thousand, "letter", "--all", "--date", DAY, env=fresh_cache(tmp)),
+                TARGETS["thousand"], "(memory: ≤ 400 MB)")
+        stages(hundred)
+        threshold(tmp)
 
 
 IMPORT_ROWS = 5000
@@ -73,6 +293,7 @@ IMPORT_ROUNDS = 3
 def import_linkedin() -> None:
     """`outreach import linkedin` of a 5,000-row Connections.csv into a fresh workspace."""
     from outreach.importing import import_people, read_linkedin
+    from outreach.workspace import Workspace
 
     header = ('Notes:\r\n"When exporting your connection data, some e-mail addresses are '
               'missing."\r\n\r\nFirst Name,Last Name,URL,Email Address,Company,Position,'
@@ -92,10 +313,10 @@ def import_linkedin() -> None:
             done = import_people(Workspace(root), people, "acquaintance", source="bench")
             times.append(time.perf_counter() - start)
             assert len(done.added) == IMPORT_ROWS
-    print(f"import linkedin, {IMPORT_ROWS} rows (one contact file each), median of "
+    print(f"\nimport linkedin, {IMPORT_ROWS} rows (one contact file each), median of "
           f"{IMPORT_ROUNDS} runs: {statistics.median(times):.2f} s")
 
 
 if __name__ == "__main__":
-    import_linkedin()
     main()
+    import_linkedin()

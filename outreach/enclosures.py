@@ -263,10 +263,24 @@ def clean_copy(path: Path) -> bytes:
 
 
 def as_pdf(path: Path) -> bytes:
-    """An enclosure's pages as a clean PDF (a DOCX converted by LibreOffice)."""
-    if path.suffix.lower() == ".docx":
-        return docx_to_pdf(path)
-    return clean_pdf(path)
+    """An enclosure's pages as a clean PDF (a DOCX converted by LibreOffice), read and
+    cleaned once per run however many letters carry it (a changed file is read again);
+    what was said about it is said again each time."""
+    stat = path.stat()
+    data, warnings = _as_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    for message in warnings:
+        log.warning("%s", message)
+    return data
+
+
+@functools.lru_cache(maxsize=16)
+def _as_pdf(name: str, _mtime: int, _size: int) -> tuple[bytes, tuple[str, ...]]:
+    from .layout import capture
+
+    path = Path(name)
+    with capture(propagate=False) as warnings:
+        data = docx_to_pdf(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+    return data, tuple(warnings)
 
 
 def beside(docx: Path, kind: str, paths: list[Path]) -> list[Planned]:

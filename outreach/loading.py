@@ -213,8 +213,12 @@ def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
     """Parse the bytes of a YAML file; ``path`` is where problems are said to be."""
     text = decode_yaml(raw, path)
     with _yaml_problems(text, path):
-        node = _mapping(yaml.compose(text, Loader=_Loader), path)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)  # parsed once: the nodes give the lines, then the data
+        try:
+            node = _mapping(loader.get_single_node(), path)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     lines: LineMap = {}
     problems: list[Problem] = []
     with _yaml_problems(text, path):

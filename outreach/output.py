@@ -74,8 +74,9 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}.{os.getpid()}."
 
 
-def _temp_copy(path: Path, data: bytes) -> str:
-    """``data`` written and synced to a temporary file beside ``path``; its name."""
+def _temp_copy(path: Path, data: bytes, sync: bool = True) -> str:
+    """``data`` written (and synced, unless the caller syncs it) to a temporary file
+    beside ``path``; its name."""
     _folder(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
@@ -86,7 +87,8 @@ def _temp_copy(path: Path, data: bytes) -> str:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -206,6 +208,27 @@ def sweep(folder: Path, name: str) -> None:
                     leftover.unlink()
 
 
+def _sync_one(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync(names: list[str]) -> None:
+    """Every staged file on disk before any is moved into place. Synced side by side,
+    the file system commits them together: one wait for a pass, not one for each file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        with ThreadPoolExecutor(max(1, min(16, len(names)))) as pool:
+            list(pool.map(_sync_one, names))
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else Path(names[0])
+        raise OutputError(f"cannot write {display_path(where)}: {exc.strerror}") from None
+
+
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (the folder itself, so nothing is left
@@ -249,8 +272,9 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool,
             else:
                 real = item.path.resolve()
                 sweep(real.parent, real.name)
-                staged.append((_temp_copy(real, item.data), real))
+                staged.append((_temp_copy(real, item.data, sync=False), real))
                 outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
+        _sync([tmp for tmp, _ in staged])
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:

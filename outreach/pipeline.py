@@ -7,7 +7,9 @@
   read the plan instead of working it out again.
 - **render** (``render``): each document once, into the neutral document model.
 - **layout** (``layout``): every document laid out as PDF in passes of several, checked
-  against its page limit; one that runs long is set once more, tighter.
+  against its page limit; one that runs long is set once more, tighter. Laid-out pages
+  come from a cache when nothing that decides them changed, and a large batch is laid
+  out by worker processes on every core (``outreach/layout.py``).
 - **write** (``write``): each pass's files written atomically, all of a pass or none.
 
 Nothing is written until every document has rendered, so an error in the data or a
@@ -19,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +31,7 @@ from .documents import Enclosure, Rendered, Request, build, enclosure_title
 from .enclosures import beside, check_requested
 from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import EMAIL_NEEDS, Kind, all_kinds
+from .layout import Laid, Lookups, Setting, lay_out
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
 from .paths import writable
@@ -41,8 +44,6 @@ PRINTED = frozenset(FORMATS)
 #: Every format a document can be written in: ``eml`` is an e-mail draft, ``txt`` a
 #: note to paste (a kind's ``formats`` say which are its own).
 ALL_FORMATS = (*FORMATS, "eml", "txt")
-#: Documents laid out in one WeasyPrint pass; after each pass its files are written.
-PASS_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -214,22 +215,31 @@ def templates_for(workspace: Workspace) -> Templates:
     return Templates(folder if folder.is_dir() else None)
 
 
-def render(workspace: Workspace, templates: Templates, plan: Plan) -> dict[str, Rendered]:
+def render(workspace: Workspace, templates: Templates, plan: Plan,
+           lookups: Lookups | None = None) -> dict[str, Rendered]:
     """Every document the plan writes, rendered once (with ``--explain``, the kept ones
-    too, so every contact's explanation is given)."""
+    too, so every contact's explanation is given). Each one laid out on pages is asked
+    of the layout cache at once (``lookups``): the first it lacks starts the workers."""
     explain = plan.options.explain
-    return {t.contact.id: build(workspace, templates, plan.request(t.contact))
-            for t in plan.targets if t.write or explain}
+    rendered: dict[str, Rendered] = {}
+    for target in plan.targets:
+        if target.write or explain:
+            one = rendered[target.contact.id] = build(workspace, templates,
+                                                      plan.request(target.contact))
+            if lookups is not None and PRINTED & set(target.write):
+                lookups.ask(one.document, one.max_pages)
+    return rendered
 
 
 # -- layout -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Laid:
-    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
-
-    data: bytes
-    compact: bool
+def layout_setting(workspace: Workspace, templates: Templates, kind: Kind | None = None
+                   ) -> Setting:
+    """The CSS a kind's PDFs are laid out with (its own page's first, if it has one), and
+    the folders their files may come from."""
+    page = kind.page(workspace.profile().data.paper) if kind and kind.page else ""
+    return Setting(stylesheet(templates, page), workspace.root,
+                   (workspace.templates_dir, workspace.root))
 
 
 def stylesheet(templates: Templates, page: str = "") -> str:
@@ -237,30 +247,23 @@ def stylesheet(templates: Templates, page: str = "") -> str:
     return page + templates.resource("document.css").decode("utf-8")
 
 
-def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
-           progress: Progress | None = None) -> list[Laid]:
-    """Every document laid out as PDF in one pass, checked against its page limit.
-    DOCX-only runs need it too: the page count is measured here, and a document that
-    was set tighter is written tighter in Word as well."""
-    from .writers import pdf
-
-    if not rendered:
-        return []
-    kind, paper = rendered[0].request.kind, rendered[0].document.paper
-    css = stylesheet(templates, kind.page(paper) if kind.page else "")
-    allowed = [workspace.templates_dir, workspace.root]
-    docs = [r.document for r in rendered]
-    results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)
-    if progress is not None:
-        progress.advance(len(docs))
-    long = [i for i, r in enumerate(results) if r.pages > rendered[i].max_pages]
-    if long:  # set them once more, a little tighter
-        tighter = pdf.render([docs[i] for i in long], css, compact=frozenset(range(len(long))),
-                             base_url=workspace.root, allowed=allowed)
-        for i, result in zip(long, tighter, strict=True):
-            _check_fits(rendered[i], result.pages)
-            results[i] = result
-    return [Laid(result.data, i in long) for i, result in enumerate(results)]
+def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
+           lookups: Lookups | None = None, progress: Progress | None = None
+           ) -> Generator[list[tuple[Target, Laid]], None, None]:
+    """The documents written as PDF or DOCX laid out (``outreach/layout.py``: from the
+    cache, in passes, by workers for a large batch), a pass at a time, each checked
+    against its page limit. DOCX-only runs need it too: the page count is measured here
+    (no PDF is written), and a document set tighter is written tighter in Word too."""
+    printed = [t for t in plan.to_write if PRINTED & set(t.write)]
+    items = [(rendered[t.contact.id].document, rendered[t.contact.id].max_pages)
+             for t in printed]
+    passes = lay_out(items, setting, pdf=any("pdf" in t.write for t in printed),
+                     progress=progress.advance if progress else None, lookups=lookups)
+    with contextlib.closing(passes):
+        for done in passes:
+            for n, laid in done:
+                _check_fits(rendered[printed[n].contact.id], laid.pages)
+            yield [(printed[n], laid) for n, laid in done]
 
 
 def _check_fits(rendered: Rendered, pages: int) -> None:
@@ -286,29 +289,21 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
                                          [e.path for e in rendered.request.enclosures])]
 
 
-def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
+def _files(target: Target, rendered: Rendered, laid: Laid | None,
+           reference: bytes) -> list[Planned]:
     """One document's files: the PDF with its enclosures' pages, the DOCX beside them."""
     planned: list[Planned] = []
-    if "pdf" in target.write:
-        data = laid.data
+    if laid is not None and "pdf" in target.write:
+        data = laid.data or b""
         enclosed = [e.path for e in rendered.request.enclosures]
         if enclosed:
             from .writers.pdf import append
 
             data = append(data, enclosed)
         planned.append(Planned(target.paths["pdf"], data))
-    if "docx" in target.write:
+    if laid is not None and "docx" in target.write:
         planned += _docx_files(target, rendered, laid, reference)
     return planned
-
-
-def _laid(workspace: Workspace, templates: Templates, batch: list[Target],
-          rendered: Mapping[str, Rendered], progress: Progress | None) -> list[Laid]:
-    """The pass laid out: only the documents written as PDF or DOCX need pages."""
-    printed = [t for t in batch if PRINTED & set(t.write)]
-    laid = layout(workspace, templates, [rendered[t.contact.id] for t in printed], progress)
-    by_id = {t.contact.id: one for t, one in zip(printed, laid, strict=True)}
-    return [by_id.get(t.contact.id, Laid(b"", False)) for t in batch]
 
 
 def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> list[Planned]:
@@ -324,28 +319,38 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
     return files
 
 
+def _write_pass(workspace: Workspace, plan: Plan, rendered: Mapping[str, Rendered],
+                batch: list[tuple[Target, Laid | None]], reference: bytes, report: Report,
+                progress: Progress | None) -> None:
+    """One pass's files, written all at once."""
+    planned: list[Planned] = []
+    for target, laid in batch:
+        files = _files(target, rendered[target.contact.id], laid, reference)
+        files += _text_files(workspace, target, rendered[target.contact.id])
+        planned += files
+        if "pdf" in target.write:
+            report.pdf[target.contact.id] = files[0].data
+        if progress is not None and "docx" in target.write:
+            progress.advance(1)
+    report.outcomes += write_all(planned, force=plan.options.force,
+                                 dry_run=plan.options.dry_run, within=plan.within)
+
+
 def write(workspace: Workspace, templates: Templates, plan: Plan,
           rendered: Mapping[str, Rendered], report: Report,
-          progress: Progress | None = None) -> None:
+          progress: Progress | None = None, lookups: Lookups | None = None) -> None:
     """Lay out and write the plan's documents, a pass at a time; each pass's files are
     written when it is done, so a killed batch keeps its work."""
     todo = plan.to_write
     wants_docx = any("docx" in t.write for t in todo)
     reference = templates.resource("reference.docx") if wants_docx else b""
-    for start in range(0, len(todo), PASS_SIZE):
-        batch = todo[start:start + PASS_SIZE]
-        laid = _laid(workspace, templates, batch, rendered, progress)
-        planned: list[Planned] = []
-        for target, one in zip(batch, laid, strict=True):
-            files = _files(target, rendered[target.contact.id], one, reference)
-            files += _text_files(workspace, target, rendered[target.contact.id])
-            planned += files
-            if "pdf" in target.write:
-                report.pdf[target.contact.id] = files[0].data
-            if progress is not None and "docx" in target.write:
-                progress.advance(1)
-        report.outcomes += write_all(planned, force=plan.options.force,
-                                     dry_run=plan.options.dry_run, within=plan.within)
+    setting = lookups.setting if lookups else layout_setting(workspace, templates, plan.kind)
+    for done in layout(plan, rendered, setting, lookups, progress):
+        _write_pass(workspace, plan, rendered, list(done), reference, report, progress)
+    texts: list[tuple[Target, Laid | None]] = [(t, None) for t in todo
+                                               if not PRINTED & set(t.write)]
+    if texts:  # e-mail drafts and notes need no pages
+        _write_pass(workspace, plan, rendered, texts, reference, report, progress)
 
 
 # -- the whole batch --------------------------------------------------------------------
@@ -379,7 +384,10 @@ def run(workspace: Workspace, plan: Plan, report: Report,
         progress: Progress | None = None) -> Report:
     """Render, lay out and write what ``plan`` says, into ``report``."""
     templates = templates_for(workspace)
-    rendered = render(workspace, templates, plan)
+    printed = [t for t in plan.to_write if PRINTED & set(t.write)]
+    lookups = Lookups(layout_setting(workspace, templates, plan.kind), batch=len(printed),
+                      pdf=any("pdf" in t.write for t in printed))
+    rendered = render(workspace, templates, plan, lookups)
     report.rendered = {cid: r for cid, r in rendered.items()
                        if cid in {t.contact.id for t in plan.to_write}}
     if plan.options.explain:
@@ -388,7 +396,7 @@ def run(workspace: Workspace, plan: Plan, report: Report,
         progress.start(plan.steps)
     for target in plan.targets:
         report.outcomes += target.kept()
-    write(workspace, templates, plan, rendered, report, progress)
+    write(workspace, templates, plan, rendered, report, progress, lookups)
     report.outcomes.sort(key=lambda o: str(o.path))
     return report
 

@@ -3,9 +3,11 @@ at written files the way a user's software does (poppler, python-docx, LibreOffi
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,15 @@ from outreach.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_IDS = sorted(p.stem for p in (REPO / "profiles" / "contacts").glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def layout_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' layout cache: a folder of their own (commands run as subprocesses
+    inherit it), never the user's."""
+    folder = tmp_path_factory.mktemp("layout-cache")
+    os.environ["OUTREACH_CACHE_DIR"] = str(folder)
+    yield folder
 
 
 def copy_workspace(target: Path) -> Path:

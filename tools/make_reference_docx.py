@@ -23,6 +23,10 @@ SIZE = Pt(11.5)
 #: Chinese and Japanese text; Word without it substitutes its own CJK font.
 EAST_ASIAN = "Noto Serif CJK SC"
 
+#: A list item's text is indented as in the PDF; its marker (• or 12.) sits before it.
+LIST_INDENT = 24
+MARKER_WIDTH = {"Bullet Item": 7, "Numbered Item": 14}
+
 # name: (space before, space after, keep with next, italic)
 SPACING: dict[str, tuple[float, float, bool, bool]] = {
     "Sender": (0, 18, False, False),
@@ -71,7 +75,7 @@ def main() -> None:
     _set_fonts(normal.font)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
-    for name in {*ROLE_STYLES.values(), *LIST_STYLES.values()}:
+    for name in sorted({*ROLE_STYLES.values(), *LIST_STYLES.values()}):
         style = styles[name] if name in [s.name for s in styles] else styles.add_style(
             name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
@@ -83,10 +87,10 @@ def main() -> None:
         fmt.widow_control = True
         style.font.italic = italic or None
         style.font.name = FONT
-        if name in LIST_STYLES.values():
-            fmt.left_indent = Inches(0.3)
-            fmt.first_line_indent = Inches(-0.3)
-            fmt.tab_stops.add_tab_stop(Inches(0.3))
+        if name in LIST_STYLES.values():  # where the PDF puts them: the text 24 pt in,
+            fmt.left_indent = Pt(LIST_INDENT)  # the marker just before it
+            fmt.first_line_indent = Pt(-MARKER_WIDTH[name])
+            fmt.tab_stops.add_tab_stop(Pt(LIST_INDENT))
             fmt.space_after = Pt(4)
         if name in ("Answer Space", "Short Answer Space"):
             _bottom_border(style)

@@ -1,22 +1,29 @@
-"""DOCX through python-docx, styled by a reference document.
+"""DOCX styled by a reference document, which is read and prepared once per run.
 
 The writer starts from ``reference.docx`` (the workspace's ``templates/`` first, the
 built-in one last) and uses its paragraph styles by name, so a user restyles every
-letter by editing that file in Word. Text goes in as plain runs: a field code or
-markup typed in a contact's notes stays text.
+document by editing that file in Word. Reading that file is the expensive part (its
+styles alone are hundreds of kilobytes), so ``DocxWriter`` does it once: every part of
+the reference (styles, theme, fonts, numbering, settings) goes, compressed once, into a
+prepared package, and each document adds only what is its own, ``word/document.xml``
+and the core properties, to a copy of it. Text goes in as plain, escaped runs: a field
+code or markup typed in a contact's notes stays text.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+import functools
 import io
 import logging
-from typing import Any
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
-from docx import Document as open_docx
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
-from docx.oxml.ns import qn
-from docx.shared import Inches, Mm, Pt
+from lxml import etree
 
 from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
 from ..errors import TemplateError
@@ -42,111 +49,382 @@ ROLE_STYLES = {
 }
 LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
 DEFAULT_STYLE = "Body Text"
+#: What a style is called once the reference was saved by another word processor
+#: (LibreOffice saves its own "Sender" style, which ours becomes, as "Envelope Return").
+ALIASES = {"sender": "envelope return"}
 
-PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN_REL = _OFFICE + "/officeDocument"
+_STYLES_REL = _OFFICE + "/styles"
+_CORE_REL = _RELS + "/metadata/core-properties"
+_CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+
+#: Page size in twentieths of a point, and margins (top, right, bottom, left): letters
+#: have the PDF's 1 inch (0.9 at the foot); scripts and sheets 0.75 inch, room to write.
+PAGE = {"letter": (12240, 15840), "a4": (11906, 16838)}
+MARGINS = {True: (1440, 1440, 1296, 1440), False: (1080, 1080, 1080, 1080)}
+#: Space after the last item of a list, as the PDF leaves (0.8 em), in twentieths.
+LIST_END_SPACE = 180
+#: What XML 1.0 cannot hold (the loader refuses control characters; this is the net).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MARKER = "@@outreach-body@@"
 
 
-class _Writer:
-    def __init__(self, reference: bytes) -> None:
-        try:
-            self.doc = open_docx(io.BytesIO(reference))
-        except Exception as exc:  # not a zip, not a Word document, a damaged one
-            raise TemplateError(f"reference.docx is not a Word document that can be used "
-                                f"for styles ({type(exc).__name__}: {exc}); save it again "
-                                "from Word as .docx, or delete it to use the built-in one"
-                                ) from None
-        self.styles = {s.name for s in self.doc.styles}
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag != qn("w:sectPr"):
-                body.remove(child)
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+class _Unusable(Exception):
+    """The reference lacks a part every Word document has."""
+
+
+@dataclass
+class _Para:
+    """One paragraph of document.xml: its style id, runs and direct formatting."""
+
+    style: str
+    runs: str
+    keep_next: bool = False
+    space_after: int | None = None
+
+    def xml(self) -> str:
+        props = f'<w:pStyle w:val="{escape(self.style)}"/>' if self.style else ""
+        if self.keep_next:
+            props += "<w:keepNext/>"
+        if self.space_after is not None:
+            props += f'<w:spacing w:after="{self.space_after}"/>'
+        return f"<w:p><w:pPr>{props}</w:pPr>{self.runs}</w:p>"
+
+
+def _targets(rels: bytes, folder: str) -> dict[str, str]:
+    """Relationship type -> part name, from a ``.rels`` part of a part in ``folder``."""
+    out: dict[str, str] = {}
+    for rel in etree.fromstring(rels).iter(f"{{{_RELS}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        name = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+        out.setdefault(rel.get("Type", ""), name)
+    return out
+
+
+def _read(reference: bytes) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(reference)) as archive:
+            return {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _Unusable(f"{type(exc).__name__}: {exc}") from None
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _with_core(parts: dict[str, bytes]) -> str:
+    """The core-properties part's name; declared in the package when the reference has
+    none, so each document can carry its title, author, language and dates."""
+    core = _targets(parts["_rels/.rels"], "").get(_CORE_REL)
+    if core:
+        return core
+    core = "docProps/core.xml"
+    rels = etree.fromstring(parts["_rels/.rels"])
+    etree.SubElement(rels, f"{{{_RELS}}}Relationship", Id="rIdOutreachCore", Type=_CORE_REL,
+                     Target=core)
+    parts["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                          standalone=True)
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    etree.SubElement(types, f"{{{_TYPES}}}Override", PartName="/" + core,
+                     ContentType=_CORE_TYPE)
+    parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
+                                                  encoding="UTF-8", standalone=True)
+    return core
+
+
+def _paragraph_styles(styles: bytes | None) -> dict[str, str]:
+    """Paragraph style names (lower case, as Word matches them) -> style ids."""
+    if styles is None:
+        return {}
+    out: dict[str, str] = {}
+    for style in etree.fromstring(styles).iter(_w("style")):
+        name = style.find(_w("name"))
+        if style.get(_w("type")) == "paragraph" and name is not None:
+            out.setdefault(str(name.get(_w("val"), "")).lower(), style.get(_w("styleId"), ""))
+    return out
+
+
+def _tighten(root: etree._Element) -> None:
+    """The Word counterpart of the PDF's ``.compact``: smaller type, less space."""
+    for style in root.iter(_w("style")):
+        if style.get(_w("type")) != "paragraph":
+            continue
+        size = style.find(f"{_w('rPr')}/{_w('sz')}")
+        if size is not None and (size.get(_w("val")) or "").isdigit():
+            size.set(_w("val"), str(round(int(size.get(_w("val"))) * 10.5 / 11.5)))
+        spacing = style.find(f"{_w('pPr')}/{_w('spacing')}")
+        for attr in ("before", "after"):
+            value = spacing.get(_w(attr)) if spacing is not None else None
+            if spacing is not None and value is not None and value.isdigit():
+                spacing.set(_w(attr), str(round(int(value) * 0.7)))
+
+
+def _set_language(root: etree._Element, lang: str) -> None:
+    """The language Word checks spelling in: the default run properties' ``w:lang``."""
+    defaults = root.find(_w("docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(_w("docDefaults"))
+        root.insert(0, defaults)
+    run = defaults.find(_w("rPrDefault"))
+    if run is None:
+        run = etree.Element(_w("rPrDefault"))
+        defaults.insert(0, run)
+    props = run.find(_w("rPr"))
+    if props is None:
+        props = etree.SubElement(run, _w("rPr"))
+    language = props.find(_w("lang"))
+    if language is None:
+        language = etree.SubElement(props, _w("lang"))
+    language.set(_w("val"), lang)
+
+
+def _spans(spans: tuple[Span, ...]) -> list[Span]:
+    """Spaces as the PDF shows them: a run of spaces is one, none at a line's ends."""
+    out: list[Span] = []
+    after_space = True
+    for span in spans:
+        text = re.sub(r" *\n *", "\n", re.sub(" {2,}", " ", _NOT_XML.sub("", span.text)))
+        if after_space:
+            text = text.lstrip(" ")
+        if text:
+            out.append(Span(text, span.bold, span.italic))
+            after_space = text[-1] in " \n"
+    if out and out[-1].text.endswith(" "):
+        last = out.pop()
+        if last.text.rstrip(" "):
+            out.append(Span(last.text.rstrip(" "), last.bold, last.italic))
+    return out
+
+
+def _run(text: str, bold: bool, italic: bool) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    pieces = "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' if p else ""
+                             for p in text.split("\t"))
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{pieces}</w:r>"
+
+
+def runs(spans: tuple[Span, ...], prefix: str = "") -> str:
+    """The runs of one paragraph: bold and italic as typed, ``\\n`` a line break."""
+    out = [_run(prefix, False, False)] if prefix else []
+    for span in _spans(spans):
+        for n, line in enumerate(span.text.split("\n")):
+            if n:
+                out.append("<w:r><w:br/></w:r>")
+            if line:
+                out.append(_run(line, span.bold, span.italic))
+    return "".join(out)
+
+
+class _Body:
+    """The paragraphs of one document, in order."""
+
+    def __init__(self, style_ids: dict[str, str]) -> None:
+        self.style_ids = style_ids
+        self.paras: list[_Para] = []
+        self.closing = style_ids.get("closing", "")
 
     def style(self, name: str) -> str:
-        if name in self.styles:
-            return name
-        log.warning("reference.docx has no paragraph style %r; using Normal", name)
-        self.styles.add(name)  # warn once
-        return "Normal"
+        found = self.style_ids.get(name.lower()) or self.style_ids.get(
+            ALIASES.get(name.lower(), ""))
+        if found is None:
+            log.warning("reference.docx has no paragraph style %r; using Normal", name)
+            return self.style_ids.get("normal", "")
+        return found
 
-    def paragraph(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> None:
-        para = self.doc.add_paragraph(style=self.style(style))
-        if prefix:
-            para.add_run(prefix)
-        for span in spans:
-            for n, line in enumerate(span.text.split("\n")):
-                if n:
-                    para.add_run().add_break(WD_BREAK.LINE)
-                if line:
-                    run = para.add_run(line)
-                    run.bold = span.bold or None
-                    run.italic = span.italic or None
+    def add(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> None:
+        para = _Para(self.style(style), runs(spans, prefix))
+        if self.closing and para.style == self.closing and self.paras:
+            self.paras[-1].keep_next = True  # the close stays with the body's last lines
+        self.paras.append(para)
 
     def blocks(self, blocks: tuple[Block, ...], style: str) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self.paragraph(block.spans, style)
-            elif isinstance(block, Heading):
-                style = "Title" if block.level == 1 else f"Heading {block.level - 1}"
-                self.paragraph(block.spans, style)
+                self.add(block.spans, style)
+            elif isinstance(block, Heading):  # a heading's style is its own only
+                self.add(block.spans, "Title" if block.level == 1
+                         else f"Heading {block.level - 1}")
             elif isinstance(block, ListBlock):
-                for n, item in enumerate(block.items, start=block.start):
-                    marker = f"{n}.\t" if block.ordered else "•\t"
-                    first, *rest = item or (Paragraph(()),)
-                    spans = first.spans if isinstance(first, Paragraph) else ()
-                    self.paragraph(spans, LIST_STYLES[block.ordered], prefix=marker)
-                    self.blocks(tuple(rest), style)
+                self.items(block, style)
             elif isinstance(block, Part):
                 inner = ROLE_STYLES.get(block.role, style)
                 if block.blocks:
                     self.blocks(block.blocks, inner)
                 else:  # an empty part is room to write: one empty paragraph
-                    self.paragraph((), inner)
+                    self.add((), inner)
 
-    def keep_close_with_body(self) -> None:
-        """The last body paragraph, the close and the signature stay on one page."""
-        paragraphs = self.doc.paragraphs
-        for index, para in enumerate(paragraphs):
-            if para.style is not None and para.style.name == "Closing" and index:
-                paragraphs[index - 1].paragraph_format.keep_with_next = True
+    def items(self, block: ListBlock, style: str) -> None:
+        for n, item in enumerate(block.items, start=block.start):
+            first, *rest = item or (Paragraph(()),)
+            spans = first.spans if isinstance(first, Paragraph) else ()
+            self.add(spans, LIST_STYLES[block.ordered],
+                     prefix=f"{n}.\t" if block.ordered else "•\t")
+            self.blocks(tuple(rest), style)
+        if block.items:  # the list is set off from what follows, as in the PDF
+            self.paras[-1].space_after = LIST_END_SPACE
+
+    def xml(self) -> str:
+        return "".join(p.xml() for p in self.paras)
 
 
+def _core(document: Document, now: dt.datetime) -> bytes:
+    """Core properties: title, subject, the seeker as author, language, dates of now."""
+    stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fields = [("dc:title", document.title[:255]),  # the format's limit
+              ("dc:subject", document.subject[:255]),
+              ("dc:creator", document.author[:255]),
+              ("cp:lastModifiedBy", document.author[:255]),
+              ("dc:language", document.lang), ("cp:revision", "1")]
+    body = "".join(f"<{k}>{escape(_NOT_XML.sub('', v))}</{k}>" for k, v in fields)
+    dates = "".join(f'<dcterms:{k} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{k}>'
+                    for k in ("created", "modified"))
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<cp:coreProperties "
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"{body}{dates}</cp:coreProperties>").encode()
 
-def _tighten(doc: Any) -> None:
-    """The Word counterpart of the PDF's ``.compact``: smaller type, less space."""
-    for style in doc.styles:
-        if style.type != WD_STYLE_TYPE.PARAGRAPH:
-            continue
-        font = style.font
-        if font.size is not None:
-            font.size = Pt(round(font.size.pt * 10.5 / 11.5 * 2) / 2)
-        fmt = style.paragraph_format
-        for attr in ("space_before", "space_after"):
-            value = getattr(fmt, attr)
-            if value is not None:
-                setattr(fmt, attr, Pt(value.pt * 0.7))
+
+class DocxWriter:
+    """Writes documents as DOCX styled by one reference, read and prepared once.
+
+    ``render`` is cheap: the reference's parts are compressed once per variant (set
+    tighter or not, and the document's language), and each document only adds its own
+    ``document.xml`` and core properties to a copy of that package."""
+
+    def __init__(self, reference: bytes) -> None:
+        try:
+            self.parts = _read(reference)
+            self.main = _targets(self.parts["_rels/.rels"], "")[_MAIN_REL]
+            folder = posixpath.dirname(self.main)
+            self.styles = _targets(self.parts.get(_rels_name(self.main), b"<r/>"),
+                                   folder).get(_STYLES_REL)
+            self.style_ids = _paragraph_styles(self.parts.get(self.styles or ""))
+            self.core = _with_core(self.parts)
+            self.root = _with_w_prefix(etree.fromstring(self.parts[self.main]))
+        except (_Unusable, KeyError, etree.XMLSyntaxError) as exc:
+            raise TemplateError(f"reference.docx is not a Word document that can be used "
+                                f"for styles ({type(exc).__name__}: {exc}); save it again "
+                                "from Word as .docx, or delete it to use the built-in one"
+                                ) from None
+        self._bases: dict[tuple[bool, str], bytes] = {}
+        self._frames: dict[tuple[str, bool], tuple[str, str]] = {}
+
+    def render(self, document: Document, *, compact: bool = False,
+               now: dt.datetime | None = None) -> bytes:
+        """The document as DOCX bytes; ``compact`` sets it tighter (as the PDF was, when
+        it would not otherwise fit its pages)."""
+        body = _Body(self.style_ids)
+        body.blocks(document.blocks, DEFAULT_STYLE)
+        head, tail = self._frame(document.paper, document.is_letter)
+        out = io.BytesIO(self._base(compact, document.lang))
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(self.main, (head + body.xml() + tail).encode("utf-8"))
+            archive.writestr(self.core, _core(document, now or dt.datetime.now(dt.UTC)))
+        return out.getvalue()
+
+    def _base(self, compact: bool, lang: str) -> bytes:
+        """Every part of the reference but the document and its core properties, the
+        styles set tighter when ``compact`` and in the document's language."""
+        key = (compact, lang)
+        if key not in self._bases:
+            parts = dict(self.parts)
+            if self.styles in parts:
+                root = etree.fromstring(parts[self.styles])
+                if compact:
+                    _tighten(root)
+                _set_language(root, lang)
+                parts[self.styles] = etree.tostring(root, xml_declaration=True,
+                                                    encoding="UTF-8", standalone=True)
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, data in parts.items():
+                    if name not in (self.main, self.core):
+                        archive.writestr(name, data)
+            self._bases[key] = out.getvalue()
+        return self._bases[key]
+
+    def _frame(self, paper: str, letter: bool) -> tuple[str, str]:
+        """document.xml around the body's paragraphs: the reference's root element and
+        its section (headers, footers, columns), with this document's page and margins."""
+        key = (paper, letter)
+        if key not in self._frames:
+            root = copy.deepcopy(self.root)
+            body = root.find(_w("body"))
+            if body is None:
+                body = etree.SubElement(root, _w("body"))
+            section = body.find(_w("sectPr"))
+            for child in list(body):
+                body.remove(child)
+            body.text = _MARKER
+            body.append(_page(section, paper, letter))
+            xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                 standalone=True).decode("utf-8")
+            head, _, tail = xml.partition(_MARKER)
+            self._frames[key] = (head, tail)
+        return self._frames[key]
+
+
+def _with_w_prefix(root: etree._Element) -> etree._Element:
+    """The document's root element, with ``w:`` bound as the paragraphs are written."""
+    if root.nsmap.get("w") == W:
+        return root
+    nsmap = {k: v for k, v in root.nsmap.items() if k != "w"} | {"w": W}
+    fresh = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=nsmap)
+    fresh.extend(list(root))
+    return fresh
+
+
+#: What comes before ``w:pgSz`` and ``w:pgMar`` in a section's properties.
+_BEFORE_PAGE = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type")
+
+
+def _child(section: etree._Element, tag: str, before: tuple[str, ...]) -> etree._Element:
+    """``section``'s child ``tag``, made in its place in the schema's order if missing."""
+    found = section.find(_w(tag))
+    if found is None:
+        found = etree.Element(_w(tag))
+        index = sum(1 for c in section if etree.QName(c).localname in before)
+        section.insert(index, found)
+    return found
+
+
+def _page(section: etree._Element | None, paper: str, letter: bool) -> etree._Element:
+    """The reference's section properties with this document's page size and margins."""
+    section = copy.deepcopy(section) if section is not None else etree.Element(_w("sectPr"))
+    size = _child(section, "pgSz", _BEFORE_PAGE)
+    size.attrib.pop(_w("orient"), None)
+    width, height = PAGE[paper]
+    size.set(_w("w"), str(width))
+    size.set(_w("h"), str(height))
+    margins = _child(section, "pgMar", (*_BEFORE_PAGE, "pgSz"))
+    for attr, default in (("header", "720"), ("footer", "720"), ("gutter", "0")):
+        margins.set(_w(attr), margins.get(_w(attr), default))
+    for attr, value in zip(("top", "right", "bottom", "left"), MARGINS[letter], strict=True):
+        margins.set(_w(attr), str(value))
+    return section
+
+
+@functools.lru_cache(maxsize=4)
+def writer_for(reference: bytes) -> DocxWriter:
+    """One prepared writer per reference for the whole run (and the next, in-process)."""
+    return DocxWriter(reference)
 
 
 def render_with(document: Document, reference: bytes, *, compact: bool = False) -> bytes:
-    """The document as DOCX bytes, styled by ``reference``; ``compact`` sets it tighter
-    (as the PDF was, when it would not otherwise fit its pages)."""
-    writer = _Writer(reference)
-    if compact:
-        _tighten(writer.doc)
-    width, height = PAGE[document.paper]
-    for section in writer.doc.sections:
-        section.page_width, section.page_height = width, height
-        if document.is_letter:
-            section.left_margin = section.right_margin = section.top_margin = Inches(1)
-            section.bottom_margin = Inches(0.9)
-        else:  # scripts and sheets: narrower margins, more room to write
-            section.left_margin = section.right_margin = Inches(0.75)
-            section.top_margin = section.bottom_margin = Inches(0.75)
-    writer.doc.core_properties.title = document.title[:255]  # the format's limit
-    writer.doc.core_properties.subject = document.subject[:255]
-    writer.doc.core_properties.language = document.lang
-    writer.doc.core_properties.author = document.author[:255]
-    writer.blocks(document.blocks, DEFAULT_STYLE)
-    writer.keep_close_with_body()
-    out = io.BytesIO()
-    writer.doc.save(out)
-    return out.getvalue()
+    """The document as DOCX bytes, styled by ``reference`` (prepared once per run)."""
+    return writer_for(reference).render(document, compact=compact)

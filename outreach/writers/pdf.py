@@ -31,13 +31,14 @@ class PdfPages:
     pages: int
 
 
-def _fetcher(allowed: list[Path]) -> Any:
+def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
     from weasyprint.urls import URLFetcher
 
     roots = [p.resolve() for p in allowed]
 
     class LocalOnly(URLFetcher):  # type: ignore[misc]
-        """Fetches data: URLs and files under the allowed folders; nothing else, ever."""
+        """Fetches data: URLs and files under the allowed folders; nothing else, ever.
+        Every file asked for is noted in ``fetched`` (the layout cache checks them)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
@@ -46,6 +47,8 @@ def _fetcher(allowed: list[Path]) -> Any:
                 from urllib.parse import unquote, urlparse
 
                 path = Path(unquote(urlparse(url).path)).resolve()
+                if fetched is not None:
+                    fetched.append(str(path))
                 if any(path.is_relative_to(root) for root in roots):
                     return super().fetch(url, headers)
             log.warning("not fetched (only files of the workspace and the built-in "
@@ -53,6 +56,11 @@ def _fetcher(allowed: list[Path]) -> Any:
             raise ValueError(f"outreach fetches nothing from outside: {url}")
 
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
+
+
+def page_css(paper: str) -> str:
+    """The page size rule put before the document CSS."""
+    return f"@page {{ size: {PAGE_SIZE[paper]}; }}\n"
 
 
 def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
@@ -66,19 +74,20 @@ def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
 
 
 def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
-             base_url: Path | None, allowed: list[Path] | None) -> Any:
-    """All ``documents`` laid out in one WeasyPrint pass, each from a new page."""
+             base_url: Path | None, allowed: list[Path] | None,
+             fetched: list[str] | None = None) -> Any:
+    """All ``documents`` laid out in one WeasyPrint pass, each from a new page; the files
+    the layout reads are noted in ``fetched``."""
     import weasyprint
 
-    paper = PAGE_SIZE[documents[0].paper]
-    page_css = f"@page {{ size: {paper}; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
                 for i, doc in enumerate(documents)]
     html = page_html(sections, documents[0].title, documents[0].lang)
-    fetcher = _fetcher(allowed or [])
+    fetcher = _fetcher(allowed or [], fetched)
     return weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
-    ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+    ).render(stylesheets=[weasyprint.CSS(string=page_css(documents[0].paper) + css,
+                                         url_fetcher=fetcher)])
 
 
 def _starts(laid_out: Any, count: int) -> list[int]:
@@ -89,18 +98,25 @@ def _starts(laid_out: Any, count: int) -> list[int]:
 
 
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
-           base_url: Path | None = None, allowed: list[Path] | None = None) -> list[PdfPages]:
+           base_url: Path | None = None, allowed: list[Path] | None = None,
+           write: bool = True, fetched: list[str] | None = None) -> list[PdfPages]:
     """Lay out all ``documents`` in one pass; return one PDF for each, in order.
 
     ``compact`` holds the indexes of documents to set tighter (a letter that ran long).
+    Without ``write`` only the pages are counted (``data`` is empty): a DOCX-only run
+    needs to know that a document fits, not its PDF. Files the layout reads are noted in
+    ``fetched``.
     """
     if not documents:
         return []
-    laid_out = _lay_out(documents, css, compact, base_url, allowed)
+    laid_out = _lay_out(documents, css, compact, base_url, allowed, fetched)
     starts = _starts(laid_out, len(documents))
     out = []
     for i, doc in enumerate(documents):
         pages = laid_out.pages[starts[i]:starts[i + 1]]
+        if not write:
+            out.append(PdfPages(b"", len(pages)))
+            continue
         part = laid_out.copy(pages)
         out.append(PdfPages(part.write_pdf(**pdf_options(doc, part.metadata)), len(pages)))
     return out

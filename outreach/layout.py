@@ -1,0 +1,245 @@
+"""Laying out a batch of documents as PDF: from the cache, in this process or on every core.
+
+``lay_out`` takes each document with the most pages it may take and gives back, a pass
+at a time, its page count, its PDF (unless only the pages are wanted: a DOCX-only run
+needs to know that a document fits, not its PDF) and whether it had to be set tighter to
+fit. Documents laid out before with the same HTML, CSS, fonts and WeasyPrint come from
+the cache (``outreach/cache.py``) without WeasyPrint being imported; the rest are laid
+out in passes of several (one WeasyPrint pass is much faster than one call each), by
+worker processes when the batch is large enough (``outreach/workers.py``).
+
+Warnings logged while laying out (a file the CSS may not fetch, a missing font) are kept
+with each entry and logged again whenever it is used, so a cached run says what a fresh
+one would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache, workers
+from .document import Document
+from .writers.html import document_html
+
+log = logging.getLogger(__name__)
+
+#: Documents laid out in one WeasyPrint pass; between passes the progress bar moves and
+#: the finished files are written.
+PASS_SIZE = 8
+#: Passes are smaller when workers share them, so none waits long for the last one (a
+#: pass of 4 costs about the same per document as one of 16: see ``make bench``).
+WORKER_PASS_SIZE = 4
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every document of a batch is laid out with."""
+
+    css: str
+    base_url: Path | None = None
+    allowed: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Laid:
+    """One document laid out: its pages, its PDF (None if not asked for), and whether it
+    was set tighter to fit."""
+
+    pages: int
+    data: bytes | None
+    compact: bool
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One pass for a worker: documents, their page limits, how to lay them out."""
+
+    documents: tuple[Document, ...]
+    limits: tuple[int, ...]
+    setting: Setting
+    pdf: bool
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A pass laid out: each document as set first, those that ran long set tighter."""
+
+    first: tuple[tuple[int, bytes | None], ...]
+    tighter: dict[int, tuple[int, bytes | None]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def capture(propagate: bool = True) -> Iterator[list[str]]:
+    """The warnings WeasyPrint, pypdf and outreach log meanwhile, logged as usual too
+    unless ``propagate`` is false (the caller logs them itself, when it uses them)."""
+    handler = _Capture()
+    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
+    kept = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = propagate
+    saved = [(h, h.level) for logger in loggers for h in logger.handlers if h is not handler]
+    if not propagate:  # the handlers already there (a report's) hear nothing meanwhile
+        for other, _ in saved:
+            other.setLevel(logging.CRITICAL + 1)
+    try:
+        yield handler.messages
+    finally:
+        for other, level in saved:
+            other.setLevel(level)
+        for logger, before in zip(loggers, kept, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = before
+
+
+def run(job: _Job) -> _Done:
+    """Lay out one pass (in a worker or here); documents over their limit once more,
+    tighter. The garbage collector waits meanwhile: a pass makes many objects and frees
+    them all at its end, so collecting during it only costs time."""
+    from .writers import pdf
+
+    setting, docs = job.setting, list(job.documents)
+    fetched: list[str] = []
+
+    def render(some: list[Document], compact: frozenset[int]) -> list[pdf.PdfPages]:
+        return pdf.render(some, setting.css, compact=compact, base_url=setting.base_url,
+                          allowed=list(setting.allowed), write=job.pdf, fetched=fetched)
+
+    gc.disable()
+    try:
+        with capture() as warnings:
+            first = render(docs, frozenset())
+            long = [i for i, r in enumerate(first) if r.pages > job.limits[i]]
+            tighter = render([docs[i] for i in long], frozenset(range(len(long))))
+    finally:
+        gc.enable()
+
+    def kept(result: pdf.PdfPages) -> tuple[int, bytes | None]:
+        return result.pages, result.data if job.pdf else None
+
+    return _Done(tuple(kept(r) for r in first),
+                 {i: kept(r) for i, r in zip(long, tighter, strict=True)},
+                 tuple(warnings), tuple(sorted(set(fetched))))
+
+
+def _key(document: Document, setting: Setting, compact: bool) -> str:
+    """Everything that decides this document's pages and bytes, but the environment."""
+    return cache.key(document_html(document, "doc", "compact" if compact else ""),
+                     setting.css, document.paper, document.title, document.subject,
+                     document.author, document.lang, str(setting.base_url),
+                     "\n".join(map(str, setting.allowed)))
+
+
+def _replay(warnings: tuple[str, ...]) -> None:
+    for message in warnings:
+        log.warning("%s", message)
+
+
+def _cached(document: Document, limit: int, setting: Setting, pdf: bool) -> Laid | None:
+    """The document from the cache: as first set, or tighter if that ran long."""
+    first = cache.get(_key(document, setting, False), need_pdf=pdf)
+    if first is None:
+        return None
+    if first.pages <= limit:
+        _replay(first.warnings)
+        return Laid(first.pages, first.data, False)
+    tighter = cache.get(_key(document, setting, True), need_pdf=pdf)
+    if tighter is None:
+        return None
+    _replay(first.warnings + tighter.warnings)
+    return Laid(tighter.pages, tighter.data, True)
+
+
+def _keep(job: _Job, done: _Done) -> list[Laid]:
+    """Each document of a finished pass as laid out, its entries put in the cache."""
+    files = tuple(cache.file_state(f) for f in done.files)
+    out = []
+    for i, document in enumerate(job.documents):
+        pages, data = done.first[i]
+        cache.put(_key(document, job.setting, False),
+                  cache.Entry(pages, data, done.warnings, files))
+        if i in done.tighter:
+            pages, data = done.tighter[i]
+            cache.put(_key(document, job.setting, True),
+                      cache.Entry(pages, data, done.warnings, files))
+        out.append(Laid(pages, data, i in done.tighter))
+    return out
+
+
+class Lookups:
+    """The cache asked about each document of a batch as soon as it is rendered. At the
+    first one it lacks, in a batch large enough for workers, the fork server starts: it
+    imports WeasyPrint on another core while the rest of the batch renders. When the
+    cache holds every document, nothing starts."""
+
+    def __init__(self, setting: Setting, *, pdf: bool, batch: int) -> None:
+        self.setting, self.pdf, self.batch = setting, pdf, batch
+        self.found: dict[int, tuple[Document, Laid | None]] = {}
+
+    def ask(self, document: Document, limit: int) -> None:
+        found = _cached(document, limit, self.setting, self.pdf)
+        self.found[id(document)] = (document, found)
+        if found is None:
+            workers.warm_up(self.batch)
+
+    def get(self, document: Document, limit: int) -> Laid | None:
+        if id(document) in self.found:
+            return self.found[id(document)][1]
+        return _cached(document, limit, self.setting, self.pdf)
+
+
+def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = True,
+            progress: Progress | None = None, lookups: Lookups | None = None
+            ) -> Generator[list[tuple[int, Laid]], None, None]:
+    """Each document of ``items`` (with the most pages it may take) laid out, yielded a
+    pass at a time as ``(index in items, Laid)``: first those the cache holds (asked
+    already, when ``lookups`` is given), then the passes laid out, in order. A document
+    still over its limit when set tighter is returned so; the caller says what to
+    shorten."""
+    lookups = lookups or Lookups(setting, pdf=pdf, batch=len(items))
+    hits: list[tuple[int, Laid]] = []
+    missing: list[int] = []
+    for n, (document, limit) in enumerate(items):
+        found = lookups.get(document, limit)
+        if found is None:
+            missing.append(n)
+        else:
+            hits.append((n, found))
+    for start in range(0, len(hits), PASS_SIZE):
+        if progress is not None:
+            progress(len(hits[start:start + PASS_SIZE]))
+        yield hits[start:start + PASS_SIZE]
+    processes = workers.count(len(missing))
+    size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
+    passes = [missing[start:start + size] for start in range(0, len(missing), size)]
+    jobs = [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p), setting, pdf)
+            for p in passes]
+    for n, done in enumerate(workers.ordered(run, jobs, processes)):
+        indexes, job = passes[n], jobs[n]
+        if processes > 1:  # logged in the worker: said again here, where they are collected
+            _replay(done.warnings)
+        if progress is not None:
+            progress(len(indexes))
+        yield list(zip(indexes, _keep(job, done), strict=True))
+    if missing:
+        cache.trim()

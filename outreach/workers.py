@@ -1,0 +1,145 @@
+"""Worker processes, so a batch is laid out on every core.
+
+Workers come from a fork server (or are spawned where there is none): a fresh Python that
+imports WeasyPrint once and forks each worker from there. Nothing of the main process is
+copied into them, whatever it had imported, and the main process itself needs no
+WeasyPrint at all when the workers do the layout. Results come back in order, a pass at a
+time, so the caller writes each pass when it is done: a batch killed half-way keeps
+what it finished, and the workers end with it (they read their work from the main
+process, and stop when it is gone; a worker that dies is an error, not a wait).
+
+One process stays the default where a batch is too small to gain (starting the workers
+costs about as much as laying out ``THRESHOLD`` documents, see ``make bench``) and where
+no core is idle (other programs keep them busy): workers then only take turns.
+``OUTREACH_WORKERS=N`` sets the number of processes (1: no workers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from typing import TypeVar
+
+from .errors import UsageError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fewer documents than this to lay out: done in the main process (measured).
+THRESHOLD = 24
+#: What the fork server imports before forking workers.
+PRELOAD = ["outreach.layout", "weasyprint"]
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def count(documents: int) -> int:
+    """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
+    else one for a small batch and one per core for a large one. Once the fork server
+    is up (``warm_up``), even one document goes to a worker: it has WeasyPrint already."""
+    chosen = os.environ.get("OUTREACH_WORKERS", "").strip()
+    if chosen:
+        if not chosen.isdigit() or int(chosen) < 1:
+            raise UsageError(f"OUTREACH_WORKERS={chosen}: give a number of processes, 1 or more")
+        return int(chosen)
+    if documents and _warm:
+        return max(2, cores())
+    return 1 if documents < THRESHOLD else min(cores(), 1 + idle_cores())
+
+
+def idle_cores() -> int:
+    """Cores no other program keeps busy (by the last minute's load): a worker on a core
+    that is not idle only takes turns with what runs there (measured: on this shared
+    2-core machine under a load of 3, two workers took longer than one process)."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not known here: count on every core
+        return cores()
+    return max(0, int(cores() - load))
+
+
+_warm: list[bool] = []
+
+
+def warm_up(documents: int) -> None:
+    """Start the fork server for a batch of ``documents`` large enough for workers: it
+    imports WeasyPrint on another core while this process reads and renders the batch.
+    (When the cache then answers every document, that import was the only cost.)"""
+    if count(documents) > 1 and not _warm and \
+            "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        context()
+        forkserver.ensure_running()
+        _warm.append(True)
+
+
+def context() -> BaseContext:
+    """The fork server's context (spawn where there is no fork server)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload(PRELOAD)
+        return forkserver
+    return multiprocessing.get_context("spawn")
+
+
+def _end_with_parent() -> None:
+    """In a worker: end it the moment the main process is gone (killed, even with
+    SIGKILL), rather than wait for work that will never come or block sending a result
+    no one reads."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="outreach-parent-watch").start()
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Workers started meanwhile do not import the main script. A new process imports
+    the module its parent ran as ``__main__`` (so that functions defined there can be
+    called); outreach's workers run only outreach's functions, and a script that calls
+    outreach without an ``if __name__ == "__main__"`` guard would otherwise run again in
+    every worker."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Iterator[R]:
+    """``func`` of each job, in order: in this process, or shared among ``processes``
+    workers. Leaving the loop early (an error, a signal) cancels what is left; a worker
+    that dies is an error, never a wait."""
+    todo = list(jobs)
+    if processes <= 1 or len(todo) <= 1:
+        yield from map(func, todo)
+        return
+    executor = ProcessPoolExecutor(min(processes, len(todo)), mp_context=context(),
+                                   initializer=_end_with_parent)
+    try:
+        with _without_main():
+            futures = [executor.submit(func, job) for job in todo]
+        for future in futures:
+            yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,201 @@
+"""Large batches: layout shared among worker processes, the cache of laid-out pages, and
+no wasted work (a DOCX-only run writes no PDF; a cached one needs no WeasyPrint)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, comparable, pdf_pages, pdf_text, run
+from outreach.writers import pdf as pdf_writer
+
+sys.path.insert(0, str(REPO / "bench"))
+import workspaces
+
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of this test's own, used in this process and by the commands it starts."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """Each document WeasyPrint lays out in this process: (title, PDF written)."""
+    seen: list[tuple[str, bool]] = []
+    real = pdf_writer.render
+
+    def spy(documents: list[object], css: str, **kw: object) -> object:
+        seen.extend((d.title, bool(kw.get("write", True))) for d in documents)  # type: ignore[attr-defined]
+        return real(documents, css, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("OUTREACH_WORKERS", "1")
+    monkeypatch.setattr(pdf_writer, "render", spy)
+    yield seen
+
+
+def _letters(ws: Path) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in (ws / "output").glob("*/approach-letter.pdf")}
+
+
+def test_a_rerun_lays_out_only_the_contact_that_changed(
+        ws: Path, cache: Path, laid_out: list[tuple[str, bool]]) -> None:
+    assert run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21").code == 0
+    assert len(laid_out) == 6
+    before = _letters(ws)
+    contact = ws / "profiles" / "contacts" / "priya-raman.yaml"
+    contact.write_text(contact.read_text().replace("Chicago Metropolitan Agency",
+                                                   "Chicago Regional Agency"))
+    laid_out.clear()
+    result = run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21", "--force")
+    assert result.code == 0, result.err
+    assert laid_out == [("Letter to Priya Raman", True)]
+    after = _letters(ws)
+    assert {cid for cid in after if after[cid] != before[cid]} == {"priya-raman"}
+    assert "Chicago Regional Agency" in pdf_text(ws / "output" / "priya-raman" /
+                                                 "approach-letter.pdf")
+    shutil.rmtree(cache)  # safe to delete: laid out again, the same words
+    laid_out.clear()
+    assert run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21",
+               "--force").code == 0
+    assert len(laid_out) == 6
+    for cid in _letters(ws):
+        (ws / "again.pdf").write_bytes(after[cid])
+        assert pdf_text(ws / "output" / cid / "approach-letter.pdf") == \
+            pdf_text(ws / "again.pdf")
+
+
+def test_the_cache_is_never_stale(ws: Path, cache: Path,
+                                  laid_out: list[tuple[str, bool]]) -> None:
+    """A changed CSS, or a changed file the CSS names (an image), lays out again."""
+    (ws / "templates").mkdir()
+    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    mark = ws / "templates" / "mark.svg"
+
+    def draw(word: str) -> None:
+        mark.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+                        f'<text x="5" y="20" font-size="12">Mark {word}</text></svg>')
+
+    draw("Alpha")
+    (ws / "templates" / "document.css").write_text(
+        css + f"\n.part.sender {{ background: url({mark.as_uri()}) no-repeat right top; }}\n")
+
+    def text() -> str:
+        assert run(ws, "letter", "jim-park", "--format", "pdf", "--force").code == 0
+        return pdf_text(ws / "output" / "jim-park" / "approach-letter.pdf")
+
+    assert "Mark Alpha" in text() and len(laid_out) == 1
+    assert "Mark Alpha" in text() and len(laid_out) == 1  # from the cache
+    draw("Beta")
+    assert "Mark Beta" in text() and len(laid_out) == 2
+    (ws / "templates" / "document.css").write_text(css)
+    assert "Mark" not in text() and len(laid_out) == 3
+
+
+def test_a_cached_run_gives_the_same_warnings(ws: Path, cache: Path) -> None:
+    (ws / "templates").mkdir()
+    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    (ws / "templates" / "document.css").write_text(
+        css + "\nhtml { background: url(file:///etc/hostname); }\n")
+    for _ in range(2):
+        result = run(ws, "letter", "jim-park", "--format", "pdf", "--force")
+        assert result.code == 0
+        assert "not fetched" in result.err and "/etc/hostname" in result.err
+
+
+def test_the_cache_stays_within_its_size(ws: Path, cache: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTREACH_CACHE_MB", "0.02")  # about two letters
+    assert run(ws, "letter", "--all", "--format", "pdf").code == 0
+    sizes = [p.stat().st_size for p in cache.iterdir()]
+    assert 0 < len(sizes) < 6 and sum(sizes) <= 0.02 * 1024 * 1024
+
+
+def test_docx_only_writes_no_pdf_and_then_needs_no_weasyprint(
+        ws: Path, cache: Path, laid_out: list[tuple[str, bool]]) -> None:
+    assert run(ws, "letter", "--all", "--format", "docx").code == 0
+    assert len(laid_out) == 6 and not any(written for _, written in laid_out)
+    code = ("import sys\nfrom outreach.cli import cli\n"
+            "try:\n    cli(['letter', '--all', '--format', 'docx', '--force'], "
+            "prog_name='outreach')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n")
+    again = subprocess.run([sys.executable, "-c", code], cwd=ws, capture_output=True,
+                           text=True, env={**ENV, "OUTREACH_CACHE_DIR": str(cache)})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("overwritten") == 6
+    # a PDF run later lays them out again: the page counts alone are no PDF
+    laid_out.clear()
+    assert run(ws, "letter", "--all", "--format", "pdf").code == 0
+    assert len(laid_out) == 6 and all(written for _, written in laid_out)
+
+
+def _batch(root: Path, workers: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "outreach", "letter", "--all", "--date",
+                           "2026-11-21"], cwd=root, capture_output=True, text=True,
+                          env={**ENV, "OUTREACH_WORKERS": workers,
+                               "OUTREACH_CACHE_DIR": str(cache)})
+
+
+def test_workers_write_what_one_process_writes(tmp_path: Path) -> None:
+    one, two = (workspaces.make(tmp_path / name, 30) for name in ("one", "two"))
+    for root, workers in ((one, "1"), (two, "2")):
+        done = _batch(root, workers, tmp_path / f"cache-{workers}")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("written") == 60
+    for pdf in sorted((one / "output").rglob("*.pdf")):
+        twin = two / pdf.relative_to(one)
+        assert pdf_pages(pdf) == pdf_pages(twin) == 1
+        assert comparable(pdf_text(pdf)) == comparable(pdf_text(twin))
+        assert twin.with_suffix(".docx").is_file()
+
+
+def test_a_script_without_a_main_guard_can_use_the_workers(tmp_path: Path) -> None:
+    """Workers never run the caller's script again (it would write the batch twice)."""
+    root = workspaces.make(tmp_path / "ws", 16)
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "from pathlib import Path\nfrom outreach import kinds\n"
+        "from outreach.pipeline import Options, generate\n"
+        "from outreach.workspace import Workspace\n"
+        "print('started')\n"
+        f"report = generate(Workspace(Path({str(root)!r})), kinds.get('approach-letter'), "
+        "None, Options(formats=('pdf',)))\n"
+        "print(len(report.outcomes), 'files')\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, env={**ENV, "OUTREACH_WORKERS": "2",
+                                            "OUTREACH_CACHE": "off"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["started", "16", "files"]
+
+
+def test_a_bad_worker_count_is_a_usage_error(ws: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.setenv("OUTREACH_WORKERS", "many")
+    result = run(ws, "letter", "--all")
+    assert result.code == 2
+    assert "OUTREACH_WORKERS=many" in result.err
+    assert not (ws / "output").exists()
+
+
+def test_print_file_is_made_from_the_letters_just_written(tmp_path: Path) -> None:
+    root = workspaces.make(tmp_path / "week", 12, meetings=True)
+    result = run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21")
+    assert result.code == 0, result.err
+    letters = sorted((root / "output").glob("contact-*/thank-you.pdf"))
+    assert len(letters) == 12
+    batch = root / "output" / "batches" / "2026-11-21-thank-you.pdf"
+    assert pdf_pages(batch) == sum(pdf_pages(p) for p in letters)
+    text = comparable(pdf_text(batch))
+    for letter in letters:
+        assert comparable(pdf_text(letter)) in text
+
