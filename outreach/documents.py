@@ -93,8 +93,10 @@ class Rendered:
 
     request: Request
     document: Document
-    #: The most pages the document may take.
+    #: The pages the document should take (it is set tighter to fit them) ...
     max_pages: int = 1
+    #: ... and the most it may run to when even that does not fit them.
+    most_pages: int = 1
     #: Why the document says what it says (``--explain``), one line each.
     explanation: tuple[str, ...] = ()
 
@@ -171,4 +173,6 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     explanation = (f"greeting: {rules.explain_name(contact)}", rules.kind_reason(contact),
                    *why, *(f"{n}. {c.question.text} -- {c.reason}"
                            for n, c in enumerate(context.get("choices", []), start=1)))
-    return Rendered(request, document, kind.pages(context), explanation)
+    pages = kind.pages(context)
+    return Rendered(request, document, pages, max(pages, kind.most_pages or pages),
+                    explanation)

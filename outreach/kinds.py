@@ -84,6 +84,9 @@ class Kind:
     variables: Mapping[str, str]
     #: The most pages the document may take, from its context.
     pages: Callable[[Mapping[str, Any]], int] = _one_page
+    #: When a document cannot be set on ``pages`` even tighter, the most it may run to
+    #: (the phone script: one page when it can, two when it must). None: ``pages``.
+    most_pages: int | None = None
     #: The enclosures the rules add (the thank-you's résumé), and why.
     enclosures: RuleEnclosures | None = None
     #: False: the résumé may never travel with it, whatever a template or option says.
@@ -369,7 +372,7 @@ PHONE_SCRIPT = register(Kind(
         "choices": "the questions for a conversation now: each has question.text and "
                    "reason",
     },
-    pages=lambda _context: 2, needs=(PROFILE_PHONE,)))
+    most_pages=2, needs=(PROFILE_PHONE,)))
 
 QUESTION_SHEET = register(Kind(
     name="question-sheet", command="questions",

@@ -267,7 +267,7 @@ def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
 
 
 def _check_fits(rendered: Rendered, pages: int) -> None:
-    limit = rendered.max_pages
+    limit = rendered.most_pages
     if pages > limit:
         who = rendered.request.contact
         raise LayoutError(

@@ -10,7 +10,7 @@ import docx
 import pytest
 import yaml
 
-from conftest import copy_workspace, docx_text, pdf_text, run
+from conftest import copy_workspace, docx_text, libreoffice_to_pdf, pdf_pages, pdf_text, run
 
 PEOPLE = {
     "latin": ("Zoë Ångström-Łukasiewicz", "Øresund Byggeri ApS", "Liberation"),
@@ -78,3 +78,16 @@ def test_docx_text_and_font_fallbacks(scripts: Path) -> None:
     assert fonts_element.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     ) == "Noto Serif CJK SC"
+
+
+def test_a_script_fits_one_page_when_it_can_in_pdf_and_in_word(tmp_path: Path) -> None:
+    """Every sample script runs a little past a page as first set: set once more,
+    tighter, it fits on one, and so does its DOCX in LibreOffice."""
+    ws = copy_workspace(tmp_path / "ws")
+    result = run(ws, "script", "--all", "--date", "2026-11-21")
+    assert result.code == 0, result.err
+    pdfs = sorted((ws / "output").glob("*/phone-script.pdf"))
+    assert len(pdfs) == 6
+    assert [pdf_pages(p) for p in pdfs] == [1] * 6
+    converted = libreoffice_to_pdf([p.with_suffix(".docx") for p in pdfs], tmp_path / "lo")
+    assert [pdf_pages(p) for p in converted] == [1] * 6
