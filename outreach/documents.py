@@ -60,6 +60,8 @@ class Rendered:
     max_pages: int = 1
     #: Why the document says what it says (``--explain``), one line each.
     explanation: tuple[str, ...] = ()
+    #: The pages its filling parts fill (``Kind.fill``); 0: it has none.
+    fill_pages: int = 0
 
 
 def _strings(value: Any) -> list[str]:
@@ -107,9 +109,10 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     markdown = templates.render(kind.template, context)
     document = Document(kind.name, kind.title.format(name=request.contact.data.name),
                         profile.data.paper, parse(markdown),
-                        kind.subject(request) if kind.subject else "")
+                        kind.subject(request) if kind.subject else "", folio=kind.folio)
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"
                               for n, c in enumerate(context.get("choices", []), start=1))
-    return Rendered(request, document, kind.pages(context), explanation)
+    return Rendered(request, document, kind.pages(context), explanation,
+                    kind.fill.pages(context) if kind.fill else 0)

@@ -51,6 +51,18 @@ def _one_page(_context: Mapping[str, Any]) -> int:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """Parts that share the room the pages leave (a sheet's answer spaces): the layout
+    stage gives each of them an equal share of what is left on its page, and breaks the
+    pages where the shares come out most equal (``outreach/fill.py``)."""
+
+    #: The roles of the top-level parts (``::: answer``) that fill the pages.
+    roles: frozenset[str]
+    #: How many pages to fill, from the context; more when the text itself needs more.
+    pages: Callable[[Mapping[str, Any]], int] = _one_page
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind. ``name`` is also the output file's stem
     (``output/<id>/<name>.pdf``) and the template's (``<name>.md.j2``)."""
@@ -73,6 +85,10 @@ class Kind:
     needs: tuple[Need, ...] = ()
     #: What the document answers (kept in its metadata), e.g. which conversation.
     subject: Callable[[Request], str] | None = None
+    #: Parts that fill the pages, and how many pages to fill (``None``: no filling).
+    fill: Fill | None = None
+    #: Every page carries the title and "Page N of M" (PDF margin boxes, DOCX footer).
+    folio: bool = False
 
     @property
     def template(self) -> str:
@@ -207,10 +223,15 @@ def _thank_you_subject(request: Request) -> str:
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
-    """A sheet for up to 25 minutes fits one page; a longer meeting's takes two."""
+    """A sheet for up to 25 minutes fills one page; a longer meeting's fills two."""
     from .questions import ONE_PAGE_MINUTES
 
     return 1 if int(context["minutes"]) <= ONE_PAGE_MINUTES else 2
+
+
+def _sheet_most_pages(context: Mapping[str, Any]) -> int:
+    """One page more than the sheet fills, for long notes or many questions of one's own."""
+    return _sheet_pages(context) + 1
 
 
 # -- the names each template receives ---------------------------------------------------
@@ -287,7 +308,8 @@ QUESTION_SHEET = register(Kind(
         "goal_names": "the goals of this meeting, comma-separated",
         "thank_you_by": "the day the thank-you letter is due, as a letter writes dates",
     },
-    pages=_sheet_pages))
+    pages=_sheet_most_pages, folio=True,
+    fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages)))
 
 THANK_YOU = register(Kind(
     name="thank-you", command="thank-you",

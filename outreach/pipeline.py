@@ -22,9 +22,10 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import rules
+from .document import Document
 from .documents import Enclosure, Rendered, Request, build
 from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
 from .kinds import Kind
@@ -32,6 +33,9 @@ from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
 from .templating import Templates
 from .workspace import ContactFile, Workspace
+
+if TYPE_CHECKING:
+    from .writers.pdf import PdfPages
 
 FORMATS = ("pdf", "docx")
 #: Documents laid out in one WeasyPrint pass; after each pass its files are written.
@@ -192,10 +196,12 @@ def render(workspace: Workspace, templates: Templates, plan: Plan) -> dict[str, 
 
 @dataclass(frozen=True)
 class Laid:
-    """A document laid out as PDF: its bytes, and whether it had to be set tighter."""
+    """A document laid out as PDF: its bytes, whether it had to be set tighter, and the
+    document as laid out (with the page breaks and heights a filling pass set)."""
 
     data: bytes
     compact: bool
+    document: Document
 
 
 def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
@@ -220,7 +226,26 @@ def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
         for i, result in zip(long, tighter, strict=True):
             _check_fits(rendered[i], result.pages)
             results[i] = result
-    return [Laid(result.data, i in long) for i, result in enumerate(results)]
+    laid = [Laid(result.data, i in long, docs[i]) for i, result in enumerate(results)]
+    _fill(rendered, results, laid, css, (workspace.root, allowed))
+    return laid
+
+
+def _fill(rendered: list[Rendered], results: list[PdfPages], laid: list[Laid], css: str,
+          where: tuple[Path, list[Path]]) -> None:
+    """Documents whose kind fills its pages (``Kind.fill``), laid out again to fill them:
+    at least the pages the kind asks for, more when their first layout took more."""
+    from .fill import Job, lay_out
+
+    which, jobs = [], []
+    for i, one in enumerate(rendered):
+        fill = one.request.kind.fill
+        if fill is not None and one.fill_pages:
+            which.append(i)
+            jobs.append(Job(laid[i].document, results[i], fill.roles,
+                            max(one.fill_pages, results[i].pages), laid[i].compact))
+    for i, (document, pdf) in zip(which, lay_out(jobs, css, *where), strict=True):
+        laid[i] = Laid(pdf.data, laid[i].compact, document)
 
 
 def _check_fits(rendered: Rendered, pages: int) -> None:
@@ -241,7 +266,7 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
     from .writers import docx
 
     path = target.paths["docx"]
-    data = docx.render_with(rendered.document, reference, compact=laid.compact)
+    data = docx.render_with(laid.document, reference, compact=laid.compact)
     kind = rendered.request.kind.name
     return [Planned(path, data)] + [
         Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())

@@ -14,11 +14,12 @@ from typing import Any
 
 from docx import Document as open_docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 
-from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
 from ..errors import TemplateError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,10 @@ LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
 DEFAULT_STYLE = "Body Text"
 
 PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+#: A part the layout sized (a sheet's answer space) is this share of its PDF height in
+#: Word: Word's lines run a little taller than the PDF's, and its pages must hold what
+#: the PDF's hold (the same page breaks, the same page count).
+SIZED_SHARE = 0.9
 
 
 class _Writer:
@@ -56,6 +61,8 @@ class _Writer:
                                 "from Word as .docx, or delete it to use the built-in one"
                                 ) from None
         self.styles = {s.name for s in self.doc.styles}
+        #: The next paragraph starts a page (the layout placed a page break before it).
+        self.break_next = False
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -68,8 +75,11 @@ class _Writer:
         self.styles.add(name)  # warn once
         return "Normal"
 
-    def paragraph(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> None:
+    def paragraph(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> Any:
         para = self.doc.add_paragraph(style=self.style(style))
+        if self.break_next:
+            para.paragraph_format.page_break_before = True
+            self.break_next = False
         if prefix:
             para.add_run(prefix)
         for span in spans:
@@ -80,6 +90,7 @@ class _Writer:
                     run = para.add_run(line)
                     run.bold = span.bold or None
                     run.italic = span.italic or None
+        return para
 
     def blocks(self, blocks: tuple[Block, ...], style: str) -> None:
         for block in blocks:
@@ -100,7 +111,9 @@ class _Writer:
                 if block.blocks:
                     self.blocks(block.blocks, inner)
                 else:  # an empty part is room to write: one empty paragraph
-                    self.paragraph((), inner)
+                    _sized(self.paragraph((), inner), block.height)
+            elif isinstance(block, PageBreak):
+                self.break_next = True
 
     def keep_close_with_body(self) -> None:
         """The last body paragraph, the close and the signature stay on one page."""
@@ -109,6 +122,53 @@ class _Writer:
             if para.style is not None and para.style.name == "Closing" and index:
                 paragraphs[index - 1].paragraph_format.keep_with_next = True
 
+
+
+def _sized(para: Any, height: float | None) -> None:
+    """Room to write as tall as the layout made it: one line of that exact height, the
+    style's border below it."""
+    if height is None:
+        return
+    fmt = para.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(max(12.0, round(height * SIZED_SHARE, 1)))
+
+
+def _field(para: Any, code: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``) that the reader's software fills in."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    run = OxmlElement("w:r")
+    props, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "18")  # 9 pt, as the rest of the footer
+    props.append(size)
+    run.append(props)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+
+
+def _folio(doc: Any, title: str, styles: set[str]) -> None:
+    """Every page's footer: the title at the left, "Page N of M" at the right."""
+    section = doc.sections[0]
+    section.footer_distance = Inches(0.4)
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    if "Footer" in styles:
+        para.style = doc.styles["Footer"]
+    tabs = para.paragraph_format.tab_stops
+    for stop in para.style.paragraph_format.tab_stops:  # the style's own tabs, cleared
+        tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    width = section.page_width - section.left_margin - section.right_margin
+    tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    para.add_run(f"{title}\tPage ").font.size = Pt(9)
+    _field(para, "PAGE")
+    para.add_run(" of ").font.size = Pt(9)
+    _field(para, "NUMPAGES")
 
 
 def _tighten(doc: Any) -> None:
@@ -141,6 +201,8 @@ def render_with(document: Document, reference: bytes, *, compact: bool = False) 
         else:  # scripts and sheets: narrower margins, more room to write
             section.left_margin = section.right_margin = Inches(0.75)
             section.top_margin = section.bottom_margin = Inches(0.75)
+    if document.folio:
+        _folio(writer.doc, document.title, writer.styles)
     writer.doc.core_properties.title = document.title[:255]  # the format's limit
     writer.doc.core_properties.subject = document.subject[:255]
     writer.blocks(document.blocks, DEFAULT_STYLE)

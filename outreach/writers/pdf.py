@@ -56,25 +56,30 @@ def _fetcher(allowed: list[Path]) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
+def _laid_out(sections: list[str], title: str, page_css: str, css: str,
+              base_url: Path | None, allowed: list[Path] | None) -> Any:
+    """The sections laid out as one WeasyPrint document (not yet written)."""
+    import weasyprint
+
+    html = page_html(sections, title)
+    fetcher = _fetcher(allowed or [])
+    return weasyprint.HTML(
+        string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
+    ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+
+
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
            base_url: Path | None = None, allowed: list[Path] | None = None) -> list[PdfPages]:
     """Lay out all ``documents`` in one pass; return one PDF for each, in order.
 
     ``compact`` holds the indexes of documents to set tighter (a letter that ran long).
     """
-    import weasyprint
-
     if not documents:
         return []
-    paper = PAGE_SIZE[documents[0].paper]
-    page_css = f"@page {{ size: {paper}; }}\n"
+    page_css = f"@page {{ size: {PAGE_SIZE[documents[0].paper]}; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
                 for i, doc in enumerate(documents)]
-    html = page_html(sections, documents[0].title)
-    fetcher = _fetcher(allowed or [])
-    laid_out = weasyprint.HTML(
-        string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
-    ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+    laid_out = _laid_out(sections, documents[0].title, page_css, css, base_url, allowed)
     starts: list[int] = []
     for i in range(len(documents)):
         anchor = f"doc-{i}"
@@ -87,6 +92,69 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
         part.metadata.title = doc.title
         part.metadata.description = doc.subject or None
         out.append(PdfPages(part.write_pdf(), len(pages)))
+    return out
+
+
+#: The paper's size in CSS pixels (96 to the inch), as WeasyPrint measures.
+PAPER_PX = {"letter": (8.5 * 96, 11 * 96), "a4": (210 / 25.4 * 96, 297 / 25.4 * 96)}
+#: The height of the one long page a measuring pass lays each document on.
+TALL_PX = 400 * 96
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where one top-level block lies (CSS pixels, border box) and its content height."""
+
+    top: float
+    bottom: float
+    margin_top: float
+    margin_bottom: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A document laid out on one long page: its blocks by index, where the content
+    starts, and the height a real page gives the content."""
+
+    blocks: tuple[Extent, ...]
+    start: float
+    page_height: float
+
+
+def _extents(page: Any, count: int) -> tuple[Extent, ...]:
+    found: dict[int, Extent] = {}
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        mark = element.get("data-block") if element is not None else None
+        if mark is None or int(mark) in found or not hasattr(box, "border_height"):
+            continue
+        top = box.position_y + box.margin_top
+        found[int(mark)] = Extent(top, top + box.border_height(), box.margin_top,
+                                  box.margin_bottom, box.height)
+    if len(found) != count:  # a block that made no box of its own: nothing to plan on
+        return ()
+    return tuple(found[n] for n in range(count))
+
+
+def measure(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
+            base_url: Path | None = None, allowed: list[Path] | None = None) -> list[Measure]:
+    """Lay each document out on one very long page, and measure its top-level blocks:
+    the layout stage places page breaks and sizes the parts that fill the room left."""
+    if not documents:
+        return []
+    width, height = PAPER_PX[documents[0].paper]
+    page_css = f"@page {{ size: {width}px {TALL_PX}px; }}\n"
+    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=True)
+                for i, doc in enumerate(documents)]
+    laid_out = _laid_out(sections, documents[0].title, page_css, css, base_url, allowed)
+    out = []
+    for i, doc in enumerate(documents):
+        page = next(p for p in laid_out.pages if f"doc-{i}" in p.anchors)
+        box = page._page_box
+        real = height - box.margin_top - box.margin_bottom - box.padding_top \
+            - box.padding_bottom - box.border_top_width - box.border_bottom_width
+        out.append(Measure(_extents(page, len(doc.blocks)), box.content_box_y(), real))
     return out
 
 
