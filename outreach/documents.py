@@ -47,6 +47,9 @@ class Request:
     goals: tuple[str, ...] = ()
     #: How the meeting happens (default: in person when local, else by phone).
     mode: Mode | None = None
+    #: The date given on the command line (``--date``), if one was: for a question
+    #: sheet, the meeting's day (a sheet is often printed the day before).
+    given_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

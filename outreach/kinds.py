@@ -301,12 +301,19 @@ QUESTION_SHEET = register(Kind(
     title="Questions for {name}", context=contexts.question_sheet,
     variables=MEETING | {
         "minutes": "the meeting's minutes (--minutes, else the profile's)",
-        "choices": "every chosen question, in order: question.text, question.place, reason",
-        "core": "the opener and the questions for the goals",
+        "choices": "every chosen question, in order: question.text, question.place, "
+                   "question.source (\"contact\" for the contact file's own questions), reason",
+        "core": "the contact file's own questions, the opener and the questions for the goals",
         "closes": "the closing asks (feedback on the résumé in person; someone else to "
                   "talk to)",
-        "goal_names": "the goals of this meeting, comma-separated",
-        "thank_you_by": "the day the thank-you letter is due, as a letter writes dates",
+        "goal_names": "the goals of this meeting, comma-separated (their codes)",
+        "goal_words": "the goals of this meeting in words (whether the field or role "
+                      "suits you), from the question bank's goals",
+        "meeting_date": "the meeting's day with its weekday (--date, or a meeting logged "
+                        "for today), or empty when unknown",
+        "thank_you_by": "the day the thank-you letter is due, two days after the meeting "
+                        "(with its weekday), or empty when the meeting's day is unknown",
+        "notes_lead": "the first sentence or clause of the research notes, or empty",
     },
     pages=_sheet_most_pages, folio=True,
     fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages)))

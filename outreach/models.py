@@ -128,6 +128,9 @@ class Contact(_Model):
     kind: ContactKind | None = None
     #: Extension: goals for this contact only, replacing the profile's.
     goals: list[str] | None = None
+    #: Extension: the seeker's own questions for this contact (from research: their
+    #: article, their organization's news); the question sheet asks them first.
+    questions: list[Text] | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
     _goals = field_validator("goals")(_check_goals)

@@ -123,7 +123,7 @@ class Plan:
     def request(self, contact: ContactFile) -> Request:
         o = self.options
         return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
-                       o.mode)
+                       o.mode, o.today)
 
 
 def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
