@@ -66,5 +66,36 @@ def main() -> None:
         print(f"  passes of {PASS_SIZE} take {ratio:.2f}x as long as one layout pass")
 
 
+IMPORT_ROWS = 5000
+IMPORT_ROUNDS = 3
+
+
+def import_linkedin() -> None:
+    """`outreach import linkedin` of a 5,000-row Connections.csv into a fresh workspace."""
+    from outreach.importing import import_people, read_linkedin
+
+    header = ('Notes:\r\n"When exporting your connection data, some e-mail addresses are '
+              'missing."\r\n\r\nFirst Name,Last Name,URL,Email Address,Company,Position,'
+              'Connected On\r\n')
+    rows = "".join(f'Person{i},Surname{i % 97},https://www.linkedin.com/in/p{i},'
+                   f'{"" if i % 5 else f"p{i}@example.org"},"Company {i % 300}, Inc.",'
+                   f'Analyst,{1 + i % 28} Mar 2024\r\n' for i in range(IMPORT_ROWS))
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "Connections.csv"
+        export.write_bytes(b"\xef\xbb\xbf" + (header + rows).encode("utf-8"))
+        for round_ in range(IMPORT_ROUNDS):
+            root = Path(tmp) / f"ws{round_}"
+            shutil.copytree(REPO / "profiles", root / "profiles")
+            start = time.perf_counter()
+            people, _ = read_linkedin(export)
+            done = import_people(Workspace(root), people, "acquaintance", source="bench")
+            times.append(time.perf_counter() - start)
+            assert len(done.added) == IMPORT_ROWS
+    print(f"import linkedin, {IMPORT_ROWS} rows (one contact file each), median of "
+          f"{IMPORT_ROUNDS} runs: {statistics.median(times):.2f} s")
+
+
 if __name__ == "__main__":
+    import_linkedin()
     main()

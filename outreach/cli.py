@@ -37,8 +37,11 @@ def _fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class _Command(click.Command):
-    """A command whose line in ``outreach --help`` is its help's whole first sentence."""
+class _WholeSentence:
+    """A command whose line in ``outreach --help`` is its help's whole first sentence
+    (Click would cut it to fit 45 characters)."""
+
+    help: str | None
 
     def get_short_help_str(self, limit: int = 45) -> str:
         text = " ".join((self.help or "").split())
@@ -46,8 +49,13 @@ class _Command(click.Command):
         return match.group(1) if match else text
 
 
-class _Group(click.Group):
+class _Command(_WholeSentence, click.Command):
+    pass
+
+
+class _Group(_WholeSentence, click.Group):
     command_class = _Command
+    group_class = type  # subgroups (outreach templates, outreach import) are _Groups too
 
 
 class _Bar:
@@ -97,14 +105,20 @@ def _report(report: Any) -> None:
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from .dates import parse_day
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
-def _formats(fmt: str) -> tuple[str, ...]:
-    return ("pdf", "docx") if fmt == "both" else (fmt,)
+def _formats(fmt: tuple[str, ...]) -> tuple[str, ...]:
+    """``--format`` as given (repeatable): ``both`` is PDF and DOCX, the printed pair; an
+    e-mail draft is written only when ``eml`` is named."""
+    chosen = [f for one in fmt or ("both",) for f in (("pdf", "docx") if one == "both"
+                                                       else (one,))]
+    return tuple(dict.fromkeys(chosen))
 
 
 def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
@@ -133,8 +147,9 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
 
 def _output_options(func: F) -> F:
     options = [
-        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "both"]),
-                     default="both", show_default=True, help="Which files to write."),
+        click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "eml", "both"]),
+                     multiple=True, help="Which files to write (repeatable): both (the "
+                     "default) is PDF and DOCX; eml is an e-mail draft (letters only)."),
         click.option("--output", "-o", "output_dir",
                      type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Write under DIR instead of the workspace's output/."),
@@ -158,7 +173,7 @@ def _output_options(func: F) -> F:
 @click.pass_context
 @_fail_cleanly
 def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           enclose: tuple[Path, ...], fmt: str, output_dir: Path | None, force: bool,
+           enclose: tuple[Path, ...], fmt: tuple[str, ...], output_dir: Path | None, force: bool,
            dry_run: bool, today: dt.date | None) -> None:
     """Write the approach letter for each contact.
 
@@ -212,7 +227,7 @@ def _explain(report: Any) -> None:
 @click.pass_context
 @_fail_cleanly
 def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
-           explain: bool, fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+           explain: bool, fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
     """Write the phone script asking each contact for a meeting.
 
@@ -243,7 +258,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
 @_fail_cleanly
 def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
               minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
-              fmt: str, output_dir: Path | None, force: bool, dry_run: bool,
+              fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
     """Write the question sheet for a meeting with each contact.
 
@@ -258,6 +273,66 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
                       goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
     _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
+
+
+@cli.command("keep-in-touch")
+@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
+@click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
+              help="Where your search ended.")
+@click.option("--mark-sent", is_flag=True,
+              help="Append keep-in-touch-sent to each contact's history (for letters by "
+                   "post; outreach send records e-mails itself).")
+@_output_options
+@click.pass_context
+@_fail_cleanly
+def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
+                  mark_sent: bool, fmt: tuple[str, ...], output_dir: Path | None,
+                  force: bool, dry_run: bool, today: dt.date | None) -> None:
+    """Tell the people who helped where you landed, and thank them again.
+
+    Writes output/<id>/keep-in-touch.pdf and .docx (and .eml with --format eml) for
+    the contacts named, or for everyone you had a conversation with who has not been
+    told yet. Each letter names the advice and introductions logged in their history.
+    """
+    from .main import keep_in_touch as write_letters
+    from .main import parse_landed
+    from .pipeline import Options
+
+    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=today, landed=parse_landed(landed))
+    with _progress("Writing keep-in-touch letters") as bar:
+        report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
+                               mark_sent=mark_sent, progress=bar)
+    _report(report)
+    for cid in report.marked:
+        click.echo(f"marked keep-in-touch-sent in the history of {cid}")
+
+
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
+              help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
+@click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write under DIR instead of the workspace's output/.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.pass_context
+@_fail_cleanly
+def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit: int,
+             output_dir: Path | None, force: bool, dry_run: bool) -> None:
+    """Write the LinkedIn invitation note for each contact.
+
+    Writes output/<id>/linkedin-note.txt, to paste into the invitation: who suggested
+    the contact, who you are, a request for advice (never a job, never the résumé),
+    within --limit characters; an error names what to shorten when it cannot fit.
+    """
+    from .kinds import LINKEDIN_NOTE
+    from .pipeline import Options
+
+    options = Options(formats=("txt",), output_dir=output_dir, force=force,
+                      dry_run=dry_run, limit=limit)
+    _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_), options, "Writing LinkedIn notes")
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
@@ -281,8 +356,8 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 @click.pass_context
 @_fail_cleanly
 def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | None,
-              mark_sent: bool, explain: bool, fmt: str, output_dir: Path | None, force: bool,
-              dry_run: bool, today: dt.date | None) -> None:
+              mark_sent: bool, explain: bool, fmt: tuple[str, ...], output_dir: Path | None,
+              force: bool, dry_run: bool, today: dt.date | None) -> None:
     """Write the thank-you letter for the last conversation with each contact.
 
     Writes output/<id>/thank-you.pdf and .docx. The résumé is enclosed exactly when the
@@ -317,10 +392,12 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
 @cli.command()
 @click.argument("contact_id", metavar="CONTACT_ID")
 @click.option("--event", required=True,
-              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent"]))
+              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent",
+                                 "keep-in-touch-sent"]))
 @click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
               help="When it happened (default: today).")
-@click.option("--mode", type=click.Choice(["in-person", "phone"]), default=None)
+@click.option("--mode", type=click.Choice(["in-person", "phone", "e-mail"]), default=None,
+              help="How it happened: in person or by phone; a letter by e-mail.")
 @click.option("--point", "points", multiple=True, metavar="TEXT",
               help="Something from the conversation that helped (repeatable).")
 @click.option("--referral", "referrals", multiple=True, metavar='"NAME, ORGANIZATION"',
@@ -357,18 +434,27 @@ def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also write the items as calendar events.")
 @click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
+@click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Every client's workspace in DIR (one folder per client).")
 @click.pass_context
 @_fail_cleanly
-def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool) -> None:
+def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
+        caseload: Path | None) -> None:
     """List what needs doing.
 
     Follow-up calls, thank-you letters owed, referrals to write. Exits with status 3
     when something is overdue, so it can run from cron.
     """
     from .main import what_is_due
+    from .placeholders import placeholders_allowed
 
     today = day or dt.date.today()
-    items = what_is_due(_workspace(ctx), today, ics, force)
+    if caseload is not None:
+        if ics is not None:
+            raise click.UsageError("--ics is for one workspace, not with --caseload")
+        return _caseload_due(caseload, today)
+    with placeholders_allowed():
+        items = what_is_due(_workspace(ctx), today, ics, force)
     if not items:
         click.echo("nothing is due")
     rows: list[tuple[str, ...]] = [("DUE", "", "CONTACT", "TO DO", "WHY", "COMMAND")]
@@ -383,13 +469,75 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool) 
 
 
 @cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--send", "really", is_flag=True,
+              help="Really send (without it, say what would be sent and send nothing).")
+@click.option("--kind", "kind_names", multiple=True, metavar="KIND",
+              help="Only drafts of this kind (approach-letter, thank-you, ...); repeatable.")
 @click.pass_context
 @_fail_cleanly
-def contacts(ctx: click.Context) -> None:
+def send(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, really: bool,
+         kind_names: tuple[str, ...]) -> None:
+    """Send the e-mail drafts already written (--format eml) through your SMTP server.
+
+    The server is described in smtp.yaml in the workspace; the password comes from the
+    environment (OUTREACH_SMTP_PASSWORD) or is asked for, and is never stored. A dry run
+    unless --send is given. Each message sent is recorded in the contact's history, and
+    a draft already sent is never sent again.
+    """
+    import os
+
+    from .send import load_config, password_from
+    from .send import send as send_drafts
+
+    workspace = _workspace(ctx)
+    password = None
+    if really:
+        config = load_config(workspace)
+        password = password_from(config, dict(os.environ))
+        if config.user and password is None:
+            password = click.prompt(f"Password for {config.user} at {config.host}",
+                                    hide_input=True, err=True)
+    report = send_drafts(workspace, _ids(contact_ids, all_), really=really,
+                         kind_names=kind_names, password=password)
+    _sent_report(report)
+
+
+def _sent_report(report: Any) -> None:
+    from .errors import display_path
+
+    for outgoing, day in report.already:
+        click.echo(f"already sent  {display_path(outgoing.path)} ({day.isoformat()})")
+    verb = "would send" if report.dry_run else "sent"
+    for outgoing in report.to_send if report.dry_run else report.sent:
+        click.echo(f"{verb:<13} {display_path(outgoing.path)} to {outgoing.to}")
+    if not report.to_send:
+        click.echo("nothing to send")
+    elif report.dry_run:
+        click.echo("(a dry run: nothing was sent; --send sends them)")
+    if report.error:
+        unsent = len(report.to_send) - len(report.sent)
+        click.echo(f"Error: {report.error}; {len(report.sent)} sent and recorded, "
+                   f"{unsent} not sent (their drafts are kept for the next run)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Count each client's contacts and conversations, for "
+              "every client's workspace in DIR.")
+@click.pass_context
+@_fail_cleanly
+def contacts(ctx: click.Context, caseload: Path | None) -> None:
     """List the contacts with their relationship and last event."""
     from .main import list_contacts
+    from .placeholders import placeholders_allowed
 
-    rows = list_contacts(_workspace(ctx))
+    if caseload is not None:
+        return _caseload_contacts(caseload)
+    with placeholders_allowed():
+        rows = list_contacts(_workspace(ctx))
     if not rows:
         click.echo("no contacts yet: add one file per person in profiles/contacts/")
         return
@@ -397,6 +545,214 @@ def contacts(ctx: click.Context) -> None:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     for row in (headers, *rows):
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+# -- a new user's first hour: init, templates, schema, import, a caseload -----------------
+
+
+@cli.command("init")
+@click.argument("directory", metavar="[DIR]", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@_fail_cleanly
+def init_command(ctx: click.Context, directory: Path | None) -> None:
+    """Make DIR (default: the workspace folder) a new workspace to fill in.
+
+    Writes a commented profile skeleton, an example contact, templates/ with a note on
+    overriding, a .gitignore for output/ and the schemas an editor checks the YAML with.
+    Nothing that exists is overwritten.
+    """
+    from .errors import display_path
+    from .init import init
+
+    root = directory.resolve() if directory is not None else _workspace(ctx).root
+    done = init(root)
+    if not done.written:
+        click.echo(f"nothing changed: {display_path(root)} already holds every file "
+                   "`outreach init` writes, and init never overwrites a file")
+        return
+    for path in done.written:
+        click.echo(f"written  {display_path(path)}")
+    for path in done.kept:
+        click.echo(f"kept     {display_path(path)} (it exists)")
+    click.echo("\nNext: replace each <<...>> in profiles/candidate.yaml and in the example "
+               "contact (or import yours: outreach import linkedin Connections.csv), then "
+               "run: outreach letter --all")
+
+
+@cli.group("templates", invoke_without_command=True)
+@click.pass_context
+@_fail_cleanly
+def templates_group(ctx: click.Context) -> None:
+    """List the built-in templates and your versions of them in templates/.
+
+    `outreach templates copy NAME` copies one to edit; `outreach templates diff NAME`
+    shows how yours differs from the built-in.
+    """
+    from .overrides import listing
+
+    if ctx.invoked_subcommand is not None:
+        return
+    rows: list[tuple[str, ...]] = [("TEMPLATE", "IN templates/", "WHAT IT IS")]
+    rows += [(t.name, t.state, t.description) for t in listing(_workspace(ctx).templates_dir)]
+    _table(rows)
+
+
+@templates_group.command("copy")
+@click.argument("names", nargs=-1, metavar="NAME...")
+@click.option("--all", "all_", is_flag=True, help="Copy every built-in template.")
+@click.pass_context
+@_fail_cleanly
+def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> None:
+    """Copy built-in templates into templates/ to edit (never over a file there)."""
+    from .errors import display_path
+    from .overrides import copy
+
+    if all_ == bool(names):
+        raise click.UsageError("name the templates to copy, or --all (not both)")
+    for path, copied in copy(None if all_ else list(names), _workspace(ctx).templates_dir):
+        click.echo(f"copied   {display_path(path)}" if copied else
+                   f"kept     {display_path(path)} (yours is there; it is never replaced)")
+
+
+@templates_group.command("diff")
+@click.argument("names", nargs=-1, metavar="[NAME...]")
+@click.pass_context
+@_fail_cleanly
+def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Show how your templates differ from the built-in ones (a unified diff)."""
+    from .overrides import diff, overridden
+
+    folder = _workspace(ctx).templates_dir
+    chosen = list(names) or overridden(folder)
+    if not chosen:
+        click.echo("templates/ holds no version of a built-in template")
+    for name in chosen:
+        click.echo(diff(name, folder) or f"{name}: the same as the built-in\n", nl=False)
+
+
+@cli.command("schema")
+@click.option("--profile", "which", flag_value="profile", help="The profile's schema, to "
+              "standard output.")
+@click.option("--contact", "which", flag_value="contact", help="A contact's schema, to "
+              "standard output.")
+@click.option("--output", "-o", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Write profile.schema.json and contact.schema.json into DIR.")
+@click.option("--force", is_flag=True, help="Overwrite schema files that exist in DIR.")
+@_fail_cleanly
+def schema_command(which: str | None, folder: Path | None, force: bool) -> None:
+    """JSON Schema of the profile and a contact, for an editor's YAML language server.
+
+    `outreach init` writes both into schema/ and points each YAML file at them.
+    """
+    from .schema import schema_text, write_schemas
+
+    if (which is None) == (folder is None):
+        raise click.UsageError("choose --profile or --contact (to standard output), or "
+                               "--output DIR (both files)")
+    if which is not None:
+        click.echo(schema_text(which), nl=False)  # type: ignore[arg-type]
+        return
+    assert folder is not None
+    for outcome in write_schemas(folder, force=force):
+        click.echo(str(outcome))
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Make contact files from a LinkedIn export or an address book (vCard)."""
+
+
+def _import_options(func: F) -> F:
+    options: list[Callable[[Any], Any]] = [
+        click.argument("file", type=click.Path(dir_okay=False, path_type=Path, exists=True)),
+        click.option("--relationship", default="acquaintance", show_default=True,
+                     type=click.Choice(["friend", "acquaintance", "alumni", "referral",
+                                        "cold"]),
+                     help="The relationship every imported contact gets."),
+        click.option("--dry-run", is_flag=True, help="Say what would be imported; write "
+                     "nothing."),
+        click.pass_context,
+        _fail_cleanly,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _imported(done: Any) -> None:
+    from .errors import display_path
+
+    verb = "would add" if done.dry_run else "added"
+    for _cid, path, name, _todo in done.added:
+        click.echo(f"{verb:<9} {display_path(path)}  {name}")
+    for line in done.existing + done.skipped:
+        click.echo(f"not added {line}")
+    click.echo(f"\n{len(done.added)} {verb}, {len(done.existing)} already contacts, "
+               f"{len(done.skipped)} without a name")
+    todo = [(path, fields) for _cid, path, _name, fields in done.added if fields]
+    if todo:
+        click.echo("Before writing to them, replace each <<...>> (or delete an optional "
+                   "line) in:")
+        for path, fields in todo:
+            click.echo(f"  {display_path(path)}: {', '.join(fields)}")
+
+
+@import_group.command("linkedin")
+@_import_options
+def import_linkedin(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
+    """From LinkedIn's Connections.csv (Settings, Data privacy, Get a copy of your data)."""
+    from .importing import import_people, read_linkedin
+
+    people, skipped = read_linkedin(file)
+    done = import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
+                         source=f"LinkedIn, {file.name}", dry_run=dry_run)
+    done.skipped += skipped
+    _imported(done)
+
+
+@import_group.command("vcard")
+@_import_options
+def import_vcard(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
+    """From a vCard file (3.0 or 4.0) exported by an address book."""
+    from .importing import import_people, read_vcard
+
+    people, skipped = read_vcard(file)
+    done = import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
+                         source=f"vCard, {file.name}", dry_run=dry_run)
+    done.skipped += skipped
+    _imported(done)
+
+
+def _caseload_due(folder: Path, today: dt.date) -> None:
+    from .caseload import due as caseload_due
+
+    found = caseload_due(folder, today)
+    rows: list[tuple[str, ...]] = [("CLIENT", "DUE", "", "CONTACT", "TO DO", "WHY")]
+    rows += [(client, item.due.isoformat(), "OVERDUE" if item.overdue else "", item.name,
+              item.action, item.reason) for client, item in found.due]
+    if not found.due:
+        click.echo("nothing is due")
+    _table(rows)
+    for line in found.problems:
+        click.echo(f"Error: {line}", err=True)
+    if found.problems:
+        sys.exit(1)
+    if any(item.overdue for _, item in found.due):
+        sys.exit(3)
+
+
+def _caseload_contacts(folder: Path) -> None:
+    from .caseload import counts
+
+    found = counts(folder)
+    _table([("CLIENT", "CONTACTS", "CONVERSATIONS", "LAST CONVERSATION"),
+            *[(c, str(n), str(t), last) for c, n, t, last in found.counts]])
+    for line in found.problems:
+        click.echo(f"Error: {line}", err=True)
+    if found.problems:
+        sys.exit(1)
 
 
 def _stop(signum: int, _frame: object) -> None:

@@ -264,3 +264,43 @@ def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> 
         "referral_names": _and_list(names),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
     }
+
+
+def linkedin_note(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The approach, as short as a LinkedIn invitation must be."""
+    from .notes import DEFAULT_LIMIT
+
+    return _meeting_context(workspace, request) | {
+        "limit": request.limit or DEFAULT_LIMIT,
+        "greeting_name": rules.address_name(request.contact.data),
+        "sender_first": rules.first_name(workspace.profile().data.name),
+    }
+
+
+def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[Any], Any]:
+    """Every point and referral logged with the contact, and the last conversation."""
+    conversations = [e for e in rules.history_as_of(contact.data, today)
+                     if e.event in rules.CONVERSATIONS]
+    points = [p for e in conversations for p in e.points]
+    referrals = [r for e in conversations for r in e.referrals]
+    return points, referrals, conversations[-1] if conversations else None
+
+
+def keep_in_touch(workspace: Workspace, request: Request,
+                  _templates: Templates) -> dict[str, Any]:
+    """The letter that tells a contact where the seeker landed, and thanks them again."""
+    role, organization = request.landed or ("", "")
+    points, referrals, last = _help_given(request.contact, request.today)
+    through = [r.name for r in referrals
+               if r.organization and r.organization.casefold() == organization.casefold()]
+    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in referrals]
+    return letter_context(workspace, request) | {
+        "field": workspace.profile().data.target.field,
+        "landed": {"role": role, "organization": organization},
+        "points": points[:2],
+        "point_sentence": sentence(points[0]) if points else "",
+        "referral_names": _and_list(names),
+        "through": _and_list(through) if through else "",
+        "spoke_on": rules.spoken_date(last.date) if last else "",
+    }

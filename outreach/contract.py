@@ -20,9 +20,12 @@ def _kind_section(kind: kinds.Kind) -> list[str]:
                   "template or the command line says.")
     elif kind.enclosures is not None:
         resume = " Its rules decide whether the résumé travels with it."
+    first, *more = kind.formats
+    files = f"`output/<id>/{kind.name}.{first}`" + "".join(f" and `.{f}`" for f in more)
+    email = "; with `--format eml`, `.eml`, an e-mail draft" if kind.email else ""
     lines = [f"### `{kind.template}`: {kind.words}", "",
              f"{kind.summary[0].upper()}{kind.summary[1:]}. Written by `outreach "
-             f"{kind.command}` to `output/<id>/{kind.name}.pdf` and `.docx`.{resume}", ""]
+             f"{kind.command}` to {files}{email}.{resume}", ""]
     if kind.needs:
         lines += ["It needs:", ""]
         lines += [f"- `{need.field}`: {need.why}" for need in kind.needs]

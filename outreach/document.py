@@ -83,6 +83,13 @@ class Document:
     #: What the document answers (a thank-you: which conversation); kept in the PDF's and
     #: the DOCX's metadata, so a later run can tell a letter for an older conversation.
     subject: str = ""
+    #: The language it is written in (the profile's ``lang``), and who wrote it (the
+    #: seeker): kept in the PDF's metadata, for screen readers and search.
+    lang: str = "en"
+    author: str = ""
+    #: Words in another language than the document's (a contact's name), each with its
+    #: language tag: the PDF marks them, so they are drawn and read in that language.
+    foreign: tuple[tuple[str, str], ...] = ()
     #: Every page carries the title and "Page N of M" (a running footer).
     folio: bool = False
     #: The pages the layout stage settled on, when it knows them (for "of M").

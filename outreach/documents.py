@@ -47,6 +47,10 @@ class Request:
     goals: tuple[str, ...] = ()
     #: How the meeting happens (default: in person when local, else by phone).
     mode: Mode | None = None
+    #: The most characters a note may hold (``--limit``; default the kind's).
+    limit: int | None = None
+    #: Where the seeker landed, ``(role, organization)`` (the keep-in-touch letter).
+    landed: tuple[str, str] | None = None
     #: The date given on the command line (``--date``), if one was: for a question
     #: sheet, the meeting's day (a sheet is often printed the day before).
     given_date: dt.date | None = None
@@ -100,6 +104,20 @@ def check_resume_rule(document: Document, kind: Kind, template: str, workspace: 
                              f"(“{claim}”): {rules.WHY_NO_RESUME}")
 
 
+def foreign_names(contact: ContactFile, lang: str) -> tuple[tuple[str, str], ...]:
+    """The contact's name and salutation with the contact's language, when it differs
+    from the document's; and their title, organization and address lines written in a
+    script other than Latin (a Japanese address takes Japanese glyph forms too)."""
+    data = contact.data
+    if data.lang is None or data.lang.lower() == lang.lower():
+        return ()
+    names = [data.name, data.salutation, rules.address_name(data)]
+    names += [text for text in (data.title, data.organization,
+                                *(data.address or "").splitlines())
+              if text and any(ord(c) >= 0x370 for c in text)]
+    return tuple((name.strip(), data.lang) for name in dict.fromkeys(n for n in names if n))
+
+
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
     """Render one document for one contact and check it against the rules."""
     kind = request.kind
@@ -110,9 +128,15 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     request = replace(request, enclosures=extra + request.enclosures)
     context = kind.context(workspace, request, templates)
     markdown = templates.render(kind.template, context)
+    blocks = parse(markdown)
+    if kind.fit is not None:
+        blocks = kind.fit(blocks, request, context)
     document = Document(kind.name, kind.title.format(name=request.contact.data.name),
-                        profile.data.paper, parse(markdown),
-                        kind.subject(request) if kind.subject else "", folio=kind.folio)
+                        profile.data.paper, blocks,
+                        kind.subject(request) if kind.subject
+                        else f"{kind.words.capitalize()}: {kind.summary}",
+                        profile.data.lang, profile.data.name,
+                        foreign_names(request.contact, profile.data.lang), folio=kind.folio)
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)
     explanation = why + tuple(f"{n}. {c.question.text} -- {c.reason}"

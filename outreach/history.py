@@ -1,49 +1,33 @@
 """Appending to a contact's ``history`` without disturbing what the user wrote.
 
-The file is never dumped as a whole: it is composed (and scanned) with PyYAML only to
-find where the ``history`` value stands, and the new entry's text is inserted there.
-Every original line is kept, in order, with its comments, quoting and layout; the only
-change is the lines added (and, for ``history: []`` or ``history: null``, the ``[]`` or
-``null`` that gives way to the first item).
+The file is never dumped as a whole: it is composed (and scanned) with ``loading``'s
+parser only to find where the ``history`` value stands, and the new entry's text is
+inserted there. Every original line is kept, in order, with its comments, quoting and
+layout; the only change is the lines added (and, for ``history: []`` or
+``history: null``, the ``[]`` or ``null`` that gives way to the first item).
 
-Also here: creating a contact file for someone a contact referred the seeker to.
+The read-modify-write runs under a lock on the contact's folder, so two ``outreach log``
+commands at once both keep their entry; and the file is read again just before it is
+replaced, so an edit saved meanwhile is never overwritten.
 """
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import re
-import unicodedata
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import InputError, OutreachError, Problem, display_path
-from .loading import _Loader, parse_yaml, read_yaml, validate
+from .errors import InputError, OutreachError, Problem, UsageError, display_path
+from .loading import character_problem, compose_yaml, decode_yaml, parse_yaml, read_bytes, validate
 from .models import Contact, HistoryEntry, Referral
-from .output import atomic_write, create_new
-from .workspace import CONTACT_ID, ContactFile, Workspace, valid_contact_id
+from .output import atomic_write, locked
+from .workspace import ContactFile
 
 #: Characters PyYAML reads as line breaks.
 _BREAKS = "\r\n\x85\u2028\u2029"
-#: What the comment of a new referral contact calls each event.
-_EVENT_WORDS = {
-    "letter-sent": "letter",
-    "call": "call",
-    "meeting": "meeting",
-    "declined": "reply",
-    "thank-you-sent": "thank-you note",
-}
-#: Letters NFKD leaves whole but that have a plain ASCII spelling.
-_ASCII_LETTERS = str.maketrans({
-    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
-    "\u0131": "i",  # dotless i
-})
-
-
 class _Dumper(yaml.SafeDumper):
     """SafeDumper that never writes anchors and keeps every scalar on one line."""
 
@@ -61,7 +45,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _dump(data: object, *, flow: bool) -> str:
+def dump_yaml(data: object, *, flow: bool) -> str:
+    """``data`` as YAML text: no anchors, every text on one line, keys in their order."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=flow, width=10**6)
 
@@ -90,15 +75,16 @@ def entry_data(entry: HistoryEntry) -> dict[str, object]:
 
 def _block_lines(entry: HistoryEntry, column: int) -> list[str]:
     """The entry as a block sequence item whose ``-`` stands at ``column``."""
-    text = _dump([entry_data(entry)], flow=False)
+    text = dump_yaml([entry_data(entry)], flow=False)
     return [" " * column + line if line else line for line in text.splitlines()]
 
 
 def _flow_text(entry: HistoryEntry) -> str:
     """The entry as one flow mapping: ``{date: 2026-11-21, event: call}``."""
-    return _dump(entry_data(entry), flow=True).strip()
+    return dump_yaml(entry_data(entry), flow=True).strip()
 
 
+# -- where things stand in the text ---------------------------------------------------
 # -- where things stand in the text ---------------------------------------------------
 
 
@@ -128,16 +114,51 @@ def _insert_lines(text: str, index: int, lines: list[str], nl: str) -> str:
     return text[:at] + block + text[at:]
 
 
-def _content_end(tokens: list[yaml.Token], start: int, end: int) -> int:
-    """Where the last real token in ``[start, end)`` ends: the end of a node's last
-    content, not the comments and blank lines a block collection's end mark runs past."""
-    last = start
+def _last_token(tokens: list[yaml.Token], start: int, end: int) -> yaml.Token | None:
+    """The last real token in ``[start, end)``: that of a node's last content, not the
+    comments and blank lines a block collection's end mark runs past."""
+    last: yaml.Token | None = None
     for token in tokens:
         if isinstance(token, yaml.BlockEndToken | yaml.StreamEndToken):
             continue
-        if start <= token.start_mark.index < end:
-            last = max(last, token.end_mark.index)
+        if start <= token.start_mark.index < end and (
+                last is None or token.end_mark.index > last.end_mark.index):
+            last = token
     return last
+
+
+_BLOCK_HEADER = re.compile(r"[|>]([1-9][+-]?|[+-][1-9]?)?")
+
+
+def _keeps_breaks(text: str, token: yaml.Token) -> bool:
+    """Is ``token`` a block scalar with the keep indicator (``|+``, ``>+``, ``|2+``), whose
+    value holds the blank lines after it?"""
+    if not isinstance(token, yaml.ScalarToken) or token.style not in ("|", ">"):
+        return False
+    header = _BLOCK_HEADER.match(text, token.start_mark.index)
+    return header is not None and "+" in header.group(0)
+
+
+def _block_end(text: str, tokens: list[yaml.Token], node: yaml.Node) -> int:
+    """An index on the last line of a block collection's content: new lines go after it.
+    A block scalar that keeps its trailing blank lines keeps them: the lines go after."""
+    start = node.start_mark.index
+    token = _last_token(tokens, start, node.end_mark.index)
+    last = (token.end_mark.index if token is not None else start) - 1
+    if token is not None and _keeps_breaks(text, token):
+        return last
+    while last > start and text[last] in " \t" + _BREAKS:
+        last -= 1  # the line breaks a block scalar (| or >) runs on to
+    return last
+
+
+def _document_end(text: str, tokens: list[yaml.Token]) -> int:
+    """Where the document's text ends: the start of its ``...`` line, or the file's end."""
+    for token in tokens:
+        if isinstance(token, yaml.DocumentEndToken):
+            start: int = token.start_mark.index - token.start_mark.column
+            return start
+    return len(text)
 
 
 def _flow_insert(text: str, tokens: list[yaml.Token], node: yaml.Node, item: str) -> str:
@@ -158,26 +179,44 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _parse(text: str, path: Path) -> tuple[yaml.MappingNode, list[yaml.Token]]:
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        tokens = list(yaml.scan(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(path, line, None,
-                                  f"YAML syntax error: {exc.problem or 'invalid YAML'}")]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(path, None, None, f"YAML error: {exc}")]) from None
-    if node is None:
-        raise InputError([Problem(path, 1, None, "the file is empty")])
-    if not isinstance(node, yaml.MappingNode):
-        raise InputError([Problem(path, node.start_mark.line + 1, None,
-                                  "must be a mapping of fields (name: ..., ...)")])
-    return node, tokens
-
-
 # -- appending --------------------------------------------------------------------------
+
+
+def _history_node(root: yaml.MappingNode,
+                  path: Path) -> tuple[yaml.ScalarNode, yaml.Node] | None:
+    found = [(k, v) for k, v in root.value
+             if isinstance(k, yaml.ScalarNode) and k.value == "history"]
+    if len(found) > 1:
+        raise InputError([Problem(path, found[1][0].start_mark.line + 1, "history",
+                                  "duplicate key; history is set twice")])
+    return found[0] if found else None
+
+
+def _new_history(text: str, tokens: list[yaml.Token], root: yaml.MappingNode,
+                 entry: HistoryEntry) -> str:
+    """A ``history`` key with ``entry``, added as the mapping's last key."""
+    if root.flow_style:
+        return _flow_insert(text, tokens, root, f"history: [{_flow_text(entry)}]")
+    nl = _newline(text)
+    column = root.value[0][0].start_mark.column
+    at = _document_end(text, tokens)  # before a "..." line, never after it
+    head = text[:at]
+    if head and head[-1] not in _BREAKS:
+        head += nl
+    lines = [" " * column + "history:", *_block_lines(entry, column + 2)]
+    return head + "".join(line + nl for line in lines) + text[at:]
+
+
+def _fill_empty(text: str, key: yaml.Node, value: yaml.Node, flow_root: bool,
+                entry: HistoryEntry) -> str:
+    """``history:``, ``history: ~`` or ``history: []`` given its first item."""
+    start, end = value.start_mark.index, value.end_mark.index
+    if flow_root and _is_null(value):
+        item = f"[{_flow_text(entry)}]"
+        return text[:start] + (item if end > start else " " + item) + text[end:]
+    text = text[:start] + text[end:]
+    return _insert_lines(text, start, _block_lines(entry, key.start_mark.column + 2),
+                         _newline(text))
 
 
 def appended_text(text: str, entry: HistoryEntry, path: Path) -> str:
@@ -188,95 +227,78 @@ def appended_text(text: str, entry: HistoryEntry, path: Path) -> str:
     ``path`` is only for the messages of the InputError raised when the text is not a
     YAML mapping or its ``history`` is not a list.
     """
-    root, tokens = _parse(text, path)
-    nl = _newline(text)
-    found = [(k, v) for k, v in root.value
-             if isinstance(k, yaml.ScalarNode) and k.value == "history"]
-    if len(found) > 1:
-        raise InputError([Problem(path, found[1][0].start_mark.line + 1, "history",
-                                  "duplicate key; history is set twice")])
+    root, tokens = compose_yaml(text, path)
+    found = _history_node(root, path)
+    if found is None:
+        return _new_history(text, tokens, root, entry)
+    key, value = found
     flow_root = bool(root.flow_style)
-
-    if not found:  # a) no history yet
-        if flow_root:
-            return _flow_insert(text, tokens, root, f"history: [{_flow_text(entry)}]")
-        column = root.value[0][0].start_mark.column
-        if text and text[-1] not in _BREAKS:
-            text += nl
-        lines = [" " * column + "history:", *_block_lines(entry, column + 2)]
-        return text + "".join(line + nl for line in lines)
-
-    key, value = found[0]
-    if _is_null(value):  # d) history: (or ~, null)
-        start, end = value.start_mark.index, value.end_mark.index
-        if flow_root:
-            item = f"[{_flow_text(entry)}]"
-            return text[:start] + (item if end > start else " " + item) + text[end:]
-        text = text[:start] + text[end:]
-        return _insert_lines(text, start, _block_lines(entry, key.start_mark.column + 2), nl)
-
+    if _is_null(value) or (isinstance(value, yaml.SequenceNode) and value.flow_style
+                           and not value.value and not flow_root):
+        return _fill_empty(text, key, value, flow_root, entry)
     if not isinstance(value, yaml.SequenceNode):
         raise InputError([Problem(path, value.start_mark.line + 1, "history",
                                   "must be a list ([a, b] or '- item' lines) to add to it")])
-
-    if value.flow_style:  # c) history: [...]
-        if value.value or flow_root:
-            return _flow_insert(text, tokens, value, _flow_text(entry))
-        start, end = value.start_mark.index, value.end_mark.index
-        text = text[:start] + text[end:]
-        return _insert_lines(text, start, _block_lines(entry, key.start_mark.column + 2), nl)
-
-    # b) a block sequence: after the last item's last content, with the items' indent
+    if value.flow_style:
+        return _flow_insert(text, tokens, value, _flow_text(entry))
     dash = next(t for t in tokens if isinstance(t, yaml.BlockEntryToken)
                 and t.start_mark.index >= value.start_mark.index)
-    last = _content_end(tokens, value.start_mark.index, value.end_mark.index) - 1
-    while last > value.start_mark.index and text[last] in " \t" + _BREAKS:
-        last -= 1  # the line breaks a block scalar (| or >) runs on to
-    return _insert_lines(text, last, _block_lines(entry, dash.start_mark.column), nl)
+    return _insert_lines(text, _block_end(text, tokens, value),
+                         _block_lines(entry, dash.start_mark.column), _newline(text))
 
 
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(path, None, None,
-                                  f"cannot be read: {exc.strerror}")]) from None
-    try:
-        return raw.decode("utf-8")  # a byte-order mark stays, as U+FEFF, and is kept
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(path, raw[: exc.start].count(b"\n") + 1, None,
-                                  "is not UTF-8 text; save it as UTF-8")]) from None
-
-
-def _validated(text: str, path: Path) -> tuple[dict[str, Any], Contact]:
+def validated(text: str, path: Path) -> tuple[dict[str, Any], Contact]:
     """``text`` read and validated exactly as a contact file at ``path`` would be."""
     data, lines = parse_yaml(text.encode("utf-8"), path)
     return data, validate(Contact, data, path, lines)
 
 
-def append_entries(contact: ContactFile, entries: list[HistoryEntry]) -> None:
-    """Add ``entries`` (oldest first) to the end of the contact file's history.
-
-    The new text is validated as a contact before anything is written, and written
-    atomically; if it would not validate, InputError is raised and the file is untouched.
-    """
-    if not entries:
-        return
-    path = contact.path
-    original = _read_text(path)
+def _with_entries(raw: bytes, entries: list[HistoryEntry], path: Path) -> bytes:
+    """The bytes of the contact file ``raw`` with ``entries`` appended, checked."""
+    original = decode_yaml(raw, path)
     text = original
     for entry in entries:
         text = appended_text(text, entry, path)
-    data, result = _validated(text, path)
+    data, result = validated(text, path)
     _check_kept(original, data, result, entries, path)
-    atomic_write(path, text.encode("utf-8"))
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    return bom + text.encode("utf-8")
+
+
+#: How often an edit saved while outreach adds to the file is read again before giving up.
+ATTEMPTS = 3
+
+
+def append_entries(contact: ContactFile, entries: list[HistoryEntry], *,
+                   within: tuple[Path, ...] = ()) -> None:
+    """Add ``entries`` (oldest first) to the end of the contact file's history.
+
+    The new text is validated as a contact before anything is written, and written
+    atomically (through a link, to the file it points to; ``within``, default the
+    contact's folder, is where that may be); if it would not validate, InputError is
+    raised and the file is untouched. The whole read-modify-write holds the folder's
+    lock, and the file is read once more before it is replaced: if it changed (an editor
+    saved it), the entries are added to the new text instead.
+    """
+    if not entries:
+        return
+    real = contact.path.resolve()
+    with locked(real.parent):
+        for _ in range(ATTEMPTS):
+            raw = read_bytes(real)
+            data = _with_entries(raw, entries, contact.path)
+            if read_bytes(real) == raw:
+                atomic_write(real, data, within=within or (real.parent,))
+                return
+    raise OutreachError(f"{display_path(contact.path)} kept changing while outreach added to "
+                        "its history, so it was left as it is: save it, then log again")
 
 
 def _check_kept(original: str, data: dict[str, Any], result: Contact,
                 entries: list[HistoryEntry], path: Path) -> None:
     """Refuse a result that reads as anything but the original plus ``entries``."""
-    before = yaml.load(original, Loader=_Loader)
-    old = before.get("history") or []
+    before, _ = parse_yaml(original.encode("utf-8"), path)
+    old = before["history"] if isinstance(before.get("history"), list) else []  # or ~, null
     new = data.get("history") or []
     same_fields = ({k: v for k, v in before.items() if k != "history"}
                    == {k: v for k, v in data.items() if k != "history"})
@@ -287,104 +309,24 @@ def _check_kept(original: str, data: dict[str, Any], result: Contact,
             "back as before plus the new entries, so it was left as it is")
 
 
-# -- contacts for referrals ---------------------------------------------------------------
+#: The longest point or referral ``outreach log`` takes: a point is a sentence the
+#: thank-you letter quotes, not the notes of the meeting.
+MAX_TYPED = 300
 
 
-def slug(name: str) -> str:
-    """A contact id for ``name``: ``Amélie Côté-Nguyễn`` -> ``amelie-cote-nguyen``."""
-    plain = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS))
-    ascii_text = plain.encode("ascii", "ignore").decode("ascii").lower()
-    result = re.sub(r"[^a-z0-9]+", "-", ascii_text)[:60].strip("-")
-    result = result or "contact"
-    if not valid_contact_id(result):  # a name Windows reserves: con, nul, com1 ...
-        result = f"{result}-contact"
-    assert CONTACT_ID.match(result)
-    return result
+def check_typed(points: list[str], referrals: list[str]) -> None:
+    """Refuse a ``--point`` or ``--referral`` no letter can hold, naming the option."""
+    for option, values in (("--point", points), ("--referral", referrals)):
+        for text in values:
+            problem = character_problem(text)
+            if problem is not None:
+                raise UsageError(f"{option} {_shown(text)} {problem}")
+            if len(text) > MAX_TYPED:
+                raise UsageError(
+                    f"{option} {_shown(text)} is {len(text)} characters long; it takes one "
+                    f"sentence of at most {MAX_TYPED} characters (keep longer notes in the "
+                    "contact's notes)")
 
 
-def _name_key(name: str) -> str:
-    """A name as compared: no accents, no case, white space folded."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_ASCII_LETTERS))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _known_names(workspace: Workspace) -> dict[str, tuple[str, Path]]:
-    """Every contact's name key -> (id, path); a file that cannot be read is skipped."""
-    known: dict[str, tuple[str, Path]] = {}
-    for cid in workspace.contact_ids():
-        path = workspace.contacts_dir / f"{cid}.yaml"
-        try:
-            data, _ = read_yaml(path)
-        except OutreachError:
-            continue
-        name = data.get("name")
-        if isinstance(name, str) and name.strip():
-            known.setdefault(_name_key(name), (cid, path))
-    return known
-
-
-def _source(referrer: ContactFile, referral: Referral) -> str:
-    """``Jim Park's meeting of 2026-11-19``: where the referral came from."""
-    who = _one_line(referrer.data.name)
-    history = referrer.data.history
-    with contextlib.suppress(OutreachError):
-        data, lines = read_yaml(referrer.path)
-        history = validate(Contact, data, referrer.path, lines).history
-    key = _name_key(referral.name)
-    for entry in reversed(history):
-        if any(_name_key(r.name) == key for r in entry.referrals):
-            return f"{who}'s {_EVENT_WORDS[entry.event]} of {entry.date.isoformat()}"
-    return f"a referral by {who}"
-
-
-def _contact_text(referral: Referral, referrer: ContactFile, today: date) -> str:
-    data: dict[str, object] = {"name": referral.name}
-    if referral.title is not None:
-        data["title"] = referral.title
-    if referral.organization is not None:
-        data["organization"] = referral.organization
-    data["relationship"] = "referral"
-    data["referred_by"] = referrer.id
-    return (f"# Added by `outreach log` on {today.isoformat()} from "
-            f"{_source(referrer, referral)}.\n"
-            + _dump(data, flow=False)
-            + "# local: false  # if they are far away\n")
-
-
-def add_referral_contacts(workspace: Workspace, referrer: ContactFile,
-                          referrals: list[Referral],
-                          today: date) -> list[tuple[str, Path, bool]]:
-    """A contact file for each referral not already a contact (matched by name).
-
-    Returns ``(id, path, created)`` per referral: the existing contact's id and path with
-    False, or the new file's with True. New files are validated before they are written
-    and never replace an existing file.
-    """
-    known = _known_names(workspace)
-    results: list[tuple[str, Path, bool]] = []
-    for referral in referrals:
-        key = _name_key(referral.name)
-        if key in known:
-            results.append((*known[key], False))
-            continue
-        text = _contact_text(referral, referrer, today)
-        base = slug(referral.name)
-        _validated(text, workspace.contacts_dir / f"{base}.yaml")
-        taken = {cid.casefold() for cid in workspace.contact_ids()}
-        number = 1
-        while True:
-            cid = base if number == 1 else f"{base}-{number}"
-            path = workspace.contacts_dir / f"{cid}.yaml"
-            number += 1
-            if cid.casefold() in taken:  # Ana-Ruiz.yaml would clash with ana-ruiz.yaml
-                continue
-            if not path.exists() and create_new(path, text.encode("utf-8")):
-                break
-        known[key] = (cid, path)
-        results.append((cid, path, True))
-    return results
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."

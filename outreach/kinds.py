@@ -19,11 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, rules
+from . import contexts, notes, rules
 from .errors import Problem, UsageError
 from .loading import line_of
+from .models import Event
 
 if TYPE_CHECKING:
+    from .document import Block
     from .documents import Enclosure, Request
     from .templating import Templates
     from .workspace import ContactFile, Workspace
@@ -48,6 +50,22 @@ class Need:
 
 def _one_page(_context: Mapping[str, Any]) -> int:
     return 1
+
+
+#: The parts of a letter an e-mail leaves out: the addresses and the date block.
+LETTER_HEAD = frozenset({"sender", "date", "inside-address"})
+
+
+@dataclass(frozen=True)
+class Email:
+    """How a kind goes as an e-mail draft (``--format eml``)."""
+
+    #: The subject line, from the same facts as the document.
+    subject: Callable[[Workspace, Request], str]
+    #: The event ``outreach send`` records in the contact's history (``mode: e-mail``).
+    event: Event = "letter-sent"
+    #: The parts of the document an e-mail leaves out (a letter's addresses and date).
+    omits: frozenset[str] = LETTER_HEAD
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,15 @@ class Kind:
     fill: Fill | None = None
     #: Every page carries the title and "Page N of M" (PDF margin boxes, DOCX footer).
     folio: bool = False
+    #: How it goes as an e-mail draft; ``None``: it is never an e-mail.
+    email: Email | None = None
+    #: The formats it is written in (besides ``eml``, when it has an ``email``): pdf and
+    #: docx for a document on pages, ``txt`` for a note to paste somewhere.
+    formats: tuple[str, ...] = ("pdf", "docx")
+    #: Chooses, among the versions the template wrote, the one that fits (a note's
+    #: length), from the parsed blocks, the request and the context; or raises.
+    fit: Callable[[tuple[Block, ...], Request, Mapping[str, Any]], tuple[Block, ...]] | None \
+        = None
 
     @property
     def template(self) -> str:
@@ -186,6 +213,29 @@ def _resume_file(ws: Workspace, contact: ContactFile, today: dt.date) -> Problem
                    "add resume: <file.pdf or .docx>")
 
 
+def _contact_email(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    email = contact.data.email
+    if email and rules.valid_email(email):
+        return None
+    if email:
+        return Problem(contact.path, line_of(contact.lines, ("email",)), "email",
+                       f"{email!r} is not an e-mail address (name@example.org)")
+    return Problem(contact.path, line_of(contact.lines, ("name",)), "email",
+                   f"is needed: --format eml writes an e-mail to {contact.data.name}; add "
+                   "their address (email: name@example.org), or write a letter instead")
+
+
+def _profile_email(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Problem | None:
+    profile = ws.profile()
+    email = profile.data.email
+    if email and rules.valid_email(email):
+        return None
+    return Problem(profile.path, line_of(profile.lines, ("email",)), "email",
+                   f"{email!r} is not an e-mail address (you@example.org)" if email else
+                   "is needed: an e-mail draft is from you; add email: you@example.org to "
+                   "the profile")
+
+
 HOW_WE_MET = Need("how_we_met", "an approach letter to an acquaintance, an alumnus or "
                   "alumna or a cold contact opens by saying how you learned of them",
                   _how_we_met)
@@ -197,6 +247,12 @@ CONVERSATION = Need("history", "a thank-you answers the last meeting, call or de
                     "logged", _a_conversation)
 RESUME_FILE = Need("resume (profile)", "the résumé file, when the rules enclose it",
                    _resume_file)
+EMAIL_TO = Need("email", "an e-mail draft (--format eml) goes to the contact's address",
+                _contact_email)
+EMAIL_FROM = Need("email (profile)", "an e-mail draft (--format eml) is from the seeker's "
+                  "address", _profile_email)
+#: What every e-mail draft needs, whatever its kind.
+EMAIL_NEEDS = (EMAIL_FROM, EMAIL_TO)
 
 
 # -- what the rules enclose ------------------------------------------------------------
@@ -220,6 +276,20 @@ def _thank_you_subject(request: Request) -> str:
     """Which conversation a thank-you answers, so a later run can tell an older letter."""
     entry = rules.last_conversation(request.contact.data, request.today)
     return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
+
+
+def _approach_email_subject(workspace: Workspace, request: Request) -> str:
+    referrer = workspace.referrer_name(request.contact)
+    if referrer:
+        return f"{referrer} suggested I write to you"
+    return f"Asking your advice on {workspace.profile().data.target.field}"
+
+
+def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
+    entry = contexts.conversation(request.contact, request.today)
+    if entry.event == "declined":
+        return "Thank you for your reply"
+    return f"Thank you for our conversation on {rules.spoken_date(entry.date)}"
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
@@ -277,7 +347,8 @@ APPROACH_LETTER = register(Kind(
         "promise_no_job": "true for a cold contact or an executive: the letter says it is "
                           "not about a job",
     },
-    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY)))
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),
+    email=Email(_approach_email_subject)))
 
 PHONE_SCRIPT = register(Kind(
     name="phone-script", command="script",
@@ -334,4 +405,41 @@ THANK_YOU = register(Kind(
         "enclose_resume": "true when the rules enclose the résumé",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
-    subject=_thank_you_subject))
+    subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent")))
+
+LINKEDIN_NOTE = register(Kind(
+    name="linkedin-note", command="linkedin",
+    summary="the approach as a LinkedIn invitation note (200 characters, or --limit): "
+            "who suggested the contact, who you are, a request for advice; never a job",
+    title="LinkedIn note to {name}", context=contexts.linkedin_note,
+    variables=MEETING | {
+        "limit": "the most characters the note may hold (200; --limit 300 for Premium)",
+        "greeting_name": "the name the note greets (a friend's first name, else the "
+                         "salutation's name)",
+        "sender_first": "the seeker's first name, to sign a short note",
+    },
+    may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
+    fit=notes.fit))
+
+
+def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
+    organization = request.landed[1] if request.landed else ""
+    return f"News: I have joined {organization}" if organization else "News from my search"
+
+
+KEEP_IN_TOUCH = register(Kind(
+    name="keep-in-touch", command="keep-in-touch",
+    summary="tells a contact who helped where the seeker landed, and thanks them again "
+            "for the advice and introductions logged in their history",
+    title="Keep-in-touch letter to {name}", context=contexts.keep_in_touch,
+    variables=LETTER | {
+        "field": MEETING["field"],
+        "landed": "where the seeker landed (--landed): role and organization",
+        "points": "up to two points logged in any conversation with the contact",
+        "point_sentence": "the first point as a sentence",
+        "referral_names": "everyone they suggested, as a phrase",
+        "through": "the people they suggested who work where the seeker landed, or empty",
+        "spoke_on": "the day of the last conversation, as said aloud (November 18)",
+    },
+    may_enclose_resume=False, needs=(CONVERSATION,),
+    email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent")))

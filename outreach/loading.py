@@ -7,6 +7,8 @@ people: ``path:line: field: message``, all problems of a file at once.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import difflib
 import re
 from collections.abc import Iterator
@@ -39,10 +41,27 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+#: YAML that means what was typed: every plain (unquoted) value is read as the text written,
+#: so ``organization: NO``, ``phone: 0123``, ``title: 1.10``, ``name: Null`` and dates stay
+#: text (YAML 1.1 would make them false, 83, 1.1, nothing and a date object). Where the
+#: model wants a number, a yes/no or a date, pydantic converts the text ("20" -> 20,
+#: "true" -> True, "2026-11-16" -> a date) and names the field if it cannot. Only an empty
+#: value (``email:`` with nothing after it) still means "not given".
+#: ``~`` and ``null`` are still recognised (so tools that look at the nodes see them), but
+#: read as their text: the model decides (outreach/scalars.py) that they mean "not given"
+#: in a field that is not text, and keeps ``name: Null`` as the name typed.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    if any(tag == "tag:yaml.org,2002:null" for tag, _ in resolvers)
 }
+
+
+def _null_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+    return loader.construct_scalar(node) or None if isinstance(node, yaml.ScalarNode) else None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:null", _null_as_text)
 
 
 def field_name(loc: tuple[str | int, ...]) -> str:
@@ -56,6 +75,9 @@ def field_name(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _walk(node: yaml.Node, loc: tuple[str | int, ...], lines: LineMap,
           problems: list[Problem], path: Path) -> None:
     if isinstance(node, yaml.MappingNode):
@@ -63,6 +85,11 @@ def _walk(node: yaml.Node, loc: tuple[str | int, ...], lines: LineMap,
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(path, line, field_name((*loc, key)) or None,
+                                        "is not a field name: field names are words such as "
+                                        "name or title (write the value after one)"))
+                continue
             if key in seen:
                 problems.append(Problem(path, line, field_name((*loc, key)),
                                         f"duplicate key; it is already set on line {seen[key]}"))
@@ -81,42 +108,77 @@ MAX_FILE_BYTES = 1024 * 1024
 
 def read_yaml(path: Path) -> tuple[Any, LineMap]:
     """Parse one YAML file; raise InputError for anything that is not a YAML mapping."""
+    return parse_yaml(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file the user keeps; InputError when it is a folder or unreadable."""
     if path.is_dir():
         raise InputError([Problem(path, None, None, "is a folder, not a YAML file")])
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(path, None, None, "file not found")]) from None
     except OSError as exc:
         raise InputError([Problem(path, None, None, f"cannot be read: {exc.strerror}")]) from None
-    return parse_yaml(raw, path)
 
 
-def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
-    """Parse the bytes of a YAML file; ``path`` is where problems are said to be."""
+#: Byte-order marks of the encodings a text editor may save in instead of UTF-8.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+              (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when ``raw`` looks saved in one (a byte-order mark, or the
+    zero bytes of ASCII text in UTF-16 at every other place), else None."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    for zeros, rest in ((raw[1::2], raw[0::2]), (raw[0::2], raw[1::2])):
+        if len(raw) >= 4 and zeros.count(0) * 2 > len(zeros) and 0 not in rest:
+            return "UTF-16"
+    return None
+
+
+def decode_yaml(raw: bytes, path: Path) -> str:
+    """The text of a profile or contact file: at most ``MAX_FILE_BYTES``, UTF-8 (a
+    byte-order mark is dropped), no NUL bytes; InputError saying how to fix anything else."""
     if len(raw) > MAX_FILE_BYTES:
         raise InputError([Problem(path, None, None,
                                   f"is {len(raw) // 1024} KB; a profile or contact is at most "
                                   f"{MAX_FILE_BYTES // 1024} KB of text")])
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise InputError([Problem(path, None, None,
+                                  f"is saved as {wide} text; save it as UTF-8 (in your editor's "
+                                  "Save As, choose the encoding UTF-8)")])
     if b"\0" in raw:
         raise InputError([Problem(path, None, None, "is a binary file, not YAML text")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(path, raw[: exc.start].count(b"\n") + 1, None,
                                   "is not UTF-8 text; save it as UTF-8")]) from None
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
+        mark = exc.context_mark  # unclosed at the end: point at where it opened
+    line: int | None = mark.line + 1 if mark is not None else None
+    what = exc.problem or "invalid YAML"
+    if ("\t" in text and "tab" in what.lower()) or "found character '\\t'" in what:
+        what += " (YAML indents with spaces, never tabs)"
+    return Problem(path, line, None, f"YAML syntax error: {what}")
+
+
+@contextlib.contextmanager
+def _yaml_problems(text: str, path: Path) -> Iterator[None]:
+    """PyYAML's exceptions, raised inside, as one InputError naming the line."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        yield
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "<stream end>" in (exc.problem or ""):
-            mark = exc.context_mark  # unclosed at the end: point at where it opened
-        line: int | None = mark.line + 1 if mark is not None else None
-        what = exc.problem or "invalid YAML"
-        if ("\t" in text and "tab" in what.lower()) or "found character '\\t'" in what:
-            what += " (YAML indents with spaces, never tabs)"
-        raise InputError([Problem(path, line, None, f"YAML syntax error: {what}")]) from None
+        raise InputError([_syntax_problem(exc, text, path)]) from None
     except RecursionError:
         raise InputError([Problem(path, None, None, "is nested too deeply to be a profile or "
                                   "a contact")]) from None
@@ -127,19 +189,37 @@ def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
                                   "no document can hold; delete it")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(path, None, None, f"YAML error: {exc}")]) from None
-    if node is None or data is None:
+
+
+def _mapping(node: yaml.Node | None, path: Path) -> yaml.MappingNode:
+    if node is None:
         raise InputError([Problem(path, 1, None, "the file is empty")])
-    if not isinstance(data, dict):
+    if not isinstance(node, yaml.MappingNode):
         raise InputError([Problem(path, node.start_mark.line + 1, None,
                                   "must be a mapping of fields (name: ..., ...)")])
+    return node
+
+
+def compose_yaml(text: str, path: Path) -> tuple[yaml.MappingNode, list[yaml.Token]]:
+    """The node tree and the tokens of a document, read as ``parse_yaml`` reads it, for
+    code that changes the text in place and must know where each value stands."""
+    with _yaml_problems(text, path):
+        node = yaml.compose(text, Loader=_Loader)
+        tokens = list(yaml.scan(text, Loader=_Loader))
+    return _mapping(node, path), tokens
+
+
+def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
+    """Parse the bytes of a YAML file; ``path`` is where problems are said to be."""
+    text = decode_yaml(raw, path)
+    with _yaml_problems(text, path):
+        node = _mapping(yaml.compose(text, Loader=_Loader), path)
+        data = yaml.load(text, Loader=_Loader)
     lines: LineMap = {}
     problems: list[Problem] = []
-    try:
+    with _yaml_problems(text, path):
         _walk(node, (), lines, problems, path)
-        problems += _control_characters(data, (), lines, path)
-    except RecursionError:
-        raise InputError([Problem(path, None, None, "is nested too deeply to be a profile or "
-                                  "a contact")]) from None
+        problems += _character_problems(data, (), lines, path)
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     return data, lines
@@ -148,26 +228,42 @@ def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
 #: Characters XML (and so DOCX and the PDF's text layer) cannot hold: C0 controls but
 #: tab, newline and carriage return; DEL and the C1 controls; U+FFFE and U+FFFF.
 FORBIDDEN_CHARACTERS = _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: The bidirectional embedding, override and isolate controls: invisible, they reorder
+#: the text after them, beyond the field they are typed in (a name shown backwards, a
+#: table garbled). Right-to-left names need none of them: the renderers order the text.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def _control_characters(value: Any, loc: tuple[str | int, ...], lines: LineMap,
+def character_problem(text: str) -> str | None:
+    """What is wrong with a character in ``text`` that no document should hold, or None."""
+    found = _FORBIDDEN.search(text)
+    if found is not None:
+        return (f"contains a control character (U+{ord(found.group()):04X}) that no "
+                "document can hold; delete it")
+    found = BIDI_CONTROLS.search(text)
+    if found is not None:
+        return (f"contains an invisible bidirectional control (U+{ord(found.group()):04X}) "
+                "that would reorder the text around it; delete it (right-to-left text needs "
+                "none)")
+    return None
+
+
+def _character_problems(value: Any, loc: tuple[str | int, ...], lines: LineMap,
                         path: Path) -> list[Problem]:
     """Every text value holding a character no document can hold (written as an escape
     such as "\\a" inside double quotes): refused, with its line and field."""
     if isinstance(value, str):
-        found = _FORBIDDEN.search(value)
-        if found is None:
+        message = character_problem(value)
+        if message is None:
             return []
-        return [Problem(path, line_of(lines, loc), field_name(loc) or None,
-                        f"contains a control character (U+{ord(found.group()):04X}) that no "
-                        "document can hold; delete it")]
+        return [Problem(path, line_of(lines, loc), field_name(loc) or None, message)]
     out: list[Problem] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            out += _control_characters(item, (*loc, str(key)), lines, path)
+            out += _character_problems(item, (*loc, str(key)), lines, path)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            out += _control_characters(item, (*loc, index), lines, path)
+            out += _character_problems(item, (*loc, index), lines, path)
     return out
 
 
@@ -208,6 +304,19 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+#: What a value of the wrong type should have been, by pydantic's error type.
+_WANTED = {
+    "string_type": "text", "int_type": "a whole number",
+    "int_parsing": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "list_type": "a list ([a, b] or '- item' lines)",
+    "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping of fields",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+}
+
+
 def _messages(model: type[BaseModel],
               exc: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for err in exc.errors():
@@ -232,20 +341,8 @@ def _messages(model: type[BaseModel],
             yield loc, f"must be one of {', '.join(choices)}, not {_describe(value)}{hint}"
         elif value is None and kind.endswith("_type"):
             yield loc, "is empty: write a value after the colon, or remove the line"
-        elif kind in {"string_type", "int_type", "int_parsing", "bool_type", "bool_parsing",
-                      "list_type", "model_type", "model_attributes_type", "date_type",
-                      "date_parsing", "date_from_datetime_parsing", "dict_type"}:
-            wanted = {
-                "string_type": "text", "int_type": "a whole number",
-                "int_parsing": "a whole number", "bool_type": "true or false",
-                "bool_parsing": "true or false", "list_type": "a list ([a, b] or '- item' lines)",
-                "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
-                "dict_type": "a mapping of fields",
-                "date_type": "a date written YYYY-MM-DD",
-                "date_parsing": "a date written YYYY-MM-DD",
-                "date_from_datetime_parsing": "a date written YYYY-MM-DD",
-            }[kind]
-            yield loc, f"must be {wanted}, not {_describe(value)}"
+        elif kind in _WANTED:
+            yield loc, f"must be {_WANTED[kind]}, not {_describe(value)}"
         elif kind == "string_too_short":
             yield loc, "must not be empty"
         elif kind in {"less_than_equal", "greater_than_equal"}:

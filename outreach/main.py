@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import kinds, rules
 from .errors import OutputError, UsageError, display_path
-from .loading import FORBIDDEN_CHARACTERS as _FORBIDDEN
 from .models import HistoryEntry, Referral
-from .output import Planned, write_all
+from .output import Planned, quiet_pdf_reading, write_all
+from .paths import writable
 from .pipeline import (
     Options,
     Plan,
@@ -29,7 +31,7 @@ from .pipeline import (
     run,
     templates_for,
 )
-from .workspace import Workspace
+from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
     from .due import Item
@@ -71,10 +73,17 @@ def parse_since(value: str, today: dt.date) -> dt.date:
 def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
+        if path.suffix == ".eml":
+            from .writers.eml import SUBJECT_HEADER
+
+            with path.open("rb") as handle:
+                return str(BytesParser(policy=default).parse(handle, headersonly=True)
+                           .get(SUBJECT_HEADER, ""))
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 
-            meta = PdfReader(str(path)).metadata
+            with quiet_pdf_reading():
+                meta = PdfReader(str(path)).metadata
             return str(meta.subject or "") if meta else ""
         import docx
 
@@ -119,7 +128,7 @@ def _summary(plan: Plan, report: Report) -> None:
                 f"conversation: add points with outreach log {contact.id} --point \"...\"")
         decision = rules.thank_you_resume(contact.data, entry)
         how = entry.event + (f" ({entry.mode})" if entry.mode else "")
-        shown = target.paths.get("pdf") or target.paths["docx"]
+        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
         report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
                              "Résumé" if decision.enclose else "-", display_path(shown)))
 
@@ -131,7 +140,7 @@ def _print_file(plan: Plan, report: Report, path: Path) -> None:
     parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
     options = plan.options
     report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
-                                 dry_run=options.dry_run)
+                                 dry_run=options.dry_run, within=plan.within)
 
 
 def _mark_sent(plan: Plan, report: Report) -> None:
@@ -181,6 +190,8 @@ def _check_batch(plan: Plan, batch: Path | None) -> None:
     longer hold every letter."""
     fresh = _check_kept_thank_yous(plan)
     options = plan.options
+    if batch is not None and "pdf" in options.formats:
+        writable([batch], plan.within)
     if batch is not None and "pdf" in options.formats and batch.exists() and fresh \
             and not options.force and not options.dry_run:
         raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
@@ -210,24 +221,23 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     """Append one event to a contact's history; turn its referrals into contacts."""
     from pydantic import ValidationError
 
-    from .history import add_referral_contacts, append_entries
+    from .history import append_entries, check_typed
+    from .referrals import add_referral_contacts
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
     when = day or today
     if when > today:
         raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
-    for text in (*points, *referrals):
-        if _FORBIDDEN.search(text):
-            raise UsageError(f"{text!r} contains a control character that no document can "
-                             "hold; type it again without it")
+    check_typed(points, referrals)
     points = [" ".join(p.split()) for p in points]  # one line each, as a letter shows it
     try:
         entry = HistoryEntry.model_validate({
             "date": when, "event": event, "mode": mode, "points": points,
             "referrals": [parse_referral(r) for r in referrals], "resume": resume})
     except ValidationError as exc:
-        raise UsageError(f"cannot log that: {exc.errors()[0]['msg']}") from None
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"cannot log that: {message}") from None
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
     added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
@@ -243,10 +253,66 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     from .due import due_items, to_ics
     from .output import atomic_write
 
+    if ics is not None:
+        writable([ics], (workspace.root, ics.absolute().parent))
     if ics is not None and ics.exists() and not force:
         raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
                           "calendar")
     items = due_items(workspace.contacts(), today)
     if ics is not None:
-        atomic_write(ics, to_ics(items, today))
+        atomic_write(ics, to_ics(items, today), within=(workspace.root, ics.absolute().parent))
     return items
+
+
+def parse_landed(text: str) -> tuple[str, str]:
+    """``"Policy Analyst, County GIS"`` -> (role, organization)."""
+    role, comma, organization = (" ".join(part.split()) for part in text.rpartition(","))
+    if not comma or not organization:
+        raise UsageError(f"--landed takes \"Role, Organization\", not {text!r}")
+    return role, organization
+
+
+def _kept_in_touch(contact: ContactFile) -> dt.date | None:
+    sent = [e.date for e in contact.data.history if e.event == "keep-in-touch-sent"]
+    return max(sent) if sent else None
+
+
+def keep_in_touch_ids(workspace: Workspace, contact_ids: list[str] | None,
+                      today: dt.date) -> list[str]:
+    """The contacts to tell: those named (refused when already told), else everyone the
+    seeker had a conversation with and has not told yet."""
+    if contact_ids is None:
+        return [c.id for c in workspace.contacts()
+                if rules.last_conversation(c.data, today) is not None
+                and _kept_in_touch(c) is None]
+    for contact in workspace.contacts(contact_ids):
+        day = _kept_in_touch(contact)
+        if day is not None:
+            raise UsageError(f"{contact.data.name} was told where you landed on "
+                             f"{day.isoformat()} (keep-in-touch-sent in "
+                             f"{display_path(contact.path)}): nobody gets it twice")
+    return contact_ids
+
+
+def keep_in_touch(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
+                  mark_sent: bool = False, progress: Progress | None = None) -> Report:
+    """The keep-in-touch letter to each contact; with ``mark_sent``, recorded as sent."""
+    from .history import append_entries
+
+    today = options.today or dt.date.today()
+    if mark_sent and today > dt.date.today():
+        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
+                         "marked sent on a day still to come")
+    ids = keep_in_touch_ids(workspace, contact_ids, today)
+    report = Report()
+    if not ids:
+        report.warnings.append("everyone you had a conversation with has been told "
+                               "where you landed")
+        return report
+    report = generate(workspace, kinds.KEEP_IN_TOUCH, ids, replace(options, today=today),
+                      progress)
+    if mark_sent and not options.dry_run:
+        for contact in workspace.contacts(ids):
+            append_entries(contact, [HistoryEntry(date=today, event="keep-in-touch-sent")])
+            report.marked.append(contact.id)
+    return report

@@ -2,21 +2,87 @@
 
 Field names here are the public format: extend, never rename. Every model forbids
 unknown keys so that a typo (``titel``) is reported instead of silently ignored.
+
+Text is checked as a letter will show it: every text holds something visible (not only
+spaces or a zero-width space); the fields a document prints on one line (a name, a
+salutation, a title, an e-mail address ...) hold no line break; a name holds a letter;
+a date is written YYYY-MM-DD and nothing else. (Control characters and bidirectional
+controls are refused for every text when the file is read: see ``loading``.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from .scalars import typed
+
+#: Characters that end a line (for YAML, Python or a word processor).
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+
+
+def _visible(value: str) -> str:
+    if not any(unicodedata.category(c)[0] not in "ZC" for c in value):
+        raise ValueError("has nothing visible in it (only spaces or invisible characters "
+                         "such as a zero-width space): write the text, or remove the line")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if any(c in LINE_BREAKS for c in value):
+        raise ValueError("must be one line, as the documents print it: write it without "
+                         "line breaks")
+    return value
+
+
+def _has_letter(value: str) -> str:
+    if not any(unicodedata.category(c).startswith("L") for c in value):
+        raise ValueError(f"{value!r} is not a name: a name holds at least one letter")
+    return value
+
+
+#: Text of any length, over lines if need be (an address, notes, the summary).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_visible)]
+#: Text a document prints on one line.
+Line = Annotated[Text, AfterValidator(_one_line)]
+#: A person's name.
+Name = Annotated[Line, AfterValidator(_has_letter)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _check_lang(value: str) -> str:
+    if not _LANG.match(value):
+        raise ValueError(f"{value!r} is not a language tag; write one such as en, en-GB, "
+                         "fr-CA, ja or zh-Hant")
+    return value
+
+
+#: A language tag (BCP 47): ``en``, ``fr-CA``, ``ja``, ``zh-Hant``.
+Lang = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_lang)]
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
-Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent"]
-Mode = Literal["in-person", "phone"]
+Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent",
+                "keep-in-touch-sent"]
+#: How something happened: a conversation in person or by phone; a letter by e-mail.
+Mode = Literal["in-person", "phone", "e-mail"]
+#: The events that send something: the only ones that may happen by e-mail.
+SENT_EVENTS = frozenset({"letter-sent", "thank-you-sent", "keep-in-touch-sent"})
 ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
 Paper = Literal["letter", "a4"]
 
@@ -58,33 +124,79 @@ def _check_goals(goals: list[str] | None) -> list[str] | None:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _as_typed(cls, data: Any) -> Any:
+        """Plain YAML values arrive as text: ``~``/``null`` mean "not given" and whole
+        numbers are numbers where the field is not text (outreach/scalars.py)."""
+        return typed(cls, data)
+
+
+def _goal_items(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, a goal is one of the fixed words (an editor offers them)."""
+    schema["items"] = {"enum": list(GOALS)}
+
+
+def _empty_history(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, ``history:`` with nothing after it is allowed: no history yet."""
+    schema["anyOf"] = [{"type": "array", "items": schema.pop("items")}, {"type": "null"}]
+    schema.pop("type", None)
+
 
 class Target(_Model):
     """The field and roles the seeker is exploring."""
 
-    field: Text
-    roles: list[Text] = Field(default_factory=list)
+    field: Line = Field(description="The field or industry you are exploring.",
+                        examples=["urban planning"])
+    roles: list[Line] = Field(default_factory=list,
+                              description="The roles in that field you are considering.",
+                              examples=[["policy analyst", "planner"]])
 
 
 class Profile(_Model):
     """The seeker: ``profiles/candidate.yaml``."""
 
-    name: Text
-    email: Text | None = None
-    phone: Text | None = None
-    address: Text | None = None
-    status: Text
-    summary: Text
-    goals: list[str] = Field(default_factory=list)
-    target: Target
-    strengths: list[Text] = Field(default_factory=list)
-    accomplishments: list[Text] = Field(default_factory=list)
-    resume: Text | None = None
+    name: Name = Field(description="Your full name, as you sign your letters.",
+                       examples=["Dana Kehr"])
+    email: Line | None = Field(default=None, description="Your e-mail address, printed under "
+                               "your name.", examples=["dana.kehr@example.org"])
+    phone: Line | None = Field(default=None, description="Your telephone number; quote it.",
+                               examples=["+1 217 555 0100"])
+    address: Text | None = Field(default=None, description="Your postal address, one line "
+                                 "per line of the envelope (write `address: |`).",
+                                 examples=["12 Elm Street\nSpringfield, IL 62701"])
+    status: Line = Field(description='Who you are now, completing "I am a ...".',
+                         examples=["recent graduate in public policy"])
+    summary: Text = Field(description="Your 15-second summary, in the first person: what "
+                          "you have done and what you are exploring.",
+                          examples=["This spring I finished my master's in public policy, "
+                                    "where I analyzed housing data."])
+    goals: list[str] = Field(default_factory=list, description="What you want to learn from "
+                             "these conversations; the questions are chosen for them.",
+                             examples=[["explore-fit", "break-in"]],
+                             json_schema_extra=_goal_items)
+    target: Target = Field(description="The field and roles you are exploring.",
+                           examples=[{"field": "urban planning", "roles": ["planner"]}])
+    strengths: list[Line] = Field(default_factory=list, description="Strengths you bring, "
+                                  "a few words each.", examples=[["housing data analysis"]])
+    accomplishments: list[Text] = Field(default_factory=list, description="What you have "
+                                        "done that shows them, a sentence each.",
+                                        examples=[["Led a 40-person survey of tenants"]])
+    resume: Line | None = Field(default=None, description="Your résumé, a PDF or DOCX file, "
+                                "relative to this file. Never sent with a first letter.",
+                                examples=["resume.pdf"])
     meeting_minutes: int = Field(
-        default=DEFAULT_MEETING_MINUTES, ge=10, le=MAX_MEETING_MINUTES
-    )
-    availability: list[Text] = Field(default_factory=list)
-    paper: Paper = "letter"
+        default=DEFAULT_MEETING_MINUTES, ge=10, le=MAX_MEETING_MINUTES,
+        description="How many minutes your letters ask for (10 to 30).", examples=[20])
+    availability: list[Line] = Field(default_factory=list, description="When you can meet; "
+                                     "the phone script offers two of these.",
+                                     examples=[["Tuesday morning", "Wednesday afternoon"]])
+    paper: Paper = Field(default="letter", description='The paper size and date style: letter '
+                         '(US, "November 21, 2026") or a4 ("21 November 2026").',
+                         examples=["letter"])
+    lang: Lang = Field(default="en", description="The language your documents are written "
+                       "in, a tag such as en, en-GB or fr-CA; PDFs are tagged with it for "
+                       "screen readers.", examples=["en"])
 
     _goals = field_validator("goals")(_check_goals)
 
@@ -92,46 +204,110 @@ class Profile(_Model):
 class Referral(_Model):
     """Someone a contact suggested the seeker talk to."""
 
-    name: Text
-    organization: Text | None = None
-    title: Text | None = None
+    name: Name = Field(description="Their full name.", examples=["Ana Ruiz"])
+    organization: Line | None = Field(default=None, description="Where they work.",
+                                      examples=["County GIS"])
+    title: Line | None = Field(default=None, description="Their job title.",
+                               examples=["GIS Manager"])
 
 
 class HistoryEntry(_Model):
     """One thing that happened with a contact; ``history`` is oldest first."""
 
-    date: dt.date
-    event: Event
-    mode: Mode | None = None
-    points: list[Text] = Field(default_factory=list)
-    referrals: list[Referral] = Field(default_factory=list)
-    resume: ResumeOutcome | None = None
+    date: dt.date = Field(description="When it happened, YYYY-MM-DD.",
+                          examples=["2026-11-16"])
+    event: Event = Field(description="What happened.", examples=["meeting"])
+    mode: Mode | None = Field(default=None, description="How a meeting or call took place "
+                              "(or e-mail: how a letter was sent).", examples=["in-person"])
+    points: list[Text] = Field(default_factory=list, description="What helped, to thank them "
+                               "for.", examples=[["The data team hires from internships"]])
+    referrals: list[Referral] = Field(default_factory=list, description="People they "
+                                      "suggested you talk to.",
+                                      examples=[[{"name": "Ana Ruiz",
+                                                  "organization": "County GIS"}]])
+    resume: ResumeOutcome | None = Field(default=None, description="What happened to your "
+                                         "résumé at the meeting.", examples=["reviewed"])
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """YYYY-MM-DD only: ``0`` or ``20261118`` is no date, whatever a parser makes of it."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+            return value.strip()
+        shown = value if isinstance(value, str) else repr(value)  # as it was typed
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {shown}")
+    message_id: Line | None = Field(default=None, description="The Message-ID of the e-mail "
+                                    "sent (written by outreach send, so it is never sent "
+                                    "twice).", examples=["<0a1b2c.thank-you@example.org>"])
+
+    @model_validator(mode="after")
+    def _email_sends_only(self) -> HistoryEntry:
+        if self.mode == "e-mail" and self.event not in SENT_EVENTS:
+            raise ValueError(f"mode: e-mail is for what was sent "
+                             f"({', '.join(sorted(SENT_EVENTS))}); a {self.event} happens "
+                             "in person or by phone")
+        return self
 
 
 class Contact(_Model):
     """A person the seeker approaches: ``profiles/contacts/<id>.yaml``."""
 
-    name: Text
-    salutation: Text | None = None
-    title: Text | None = None
-    organization: Text | None = None
-    address: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
-    relationship: Relationship
-    referred_by: Text | None = None
-    how_we_met: Text | None = None
-    local: bool = True
-    notes: Text | None = None
+    name: Name = Field(description="Their full name.", examples=["Jim Park"])
+    salutation: Line | None = Field(default=None, description="How the letter greets them; "
+                                    "without it, the first name for friends, else the full "
+                                    "name.", examples=["Mr. Park"])
+    title: Line | None = Field(default=None, description="Their job title.",
+                               examples=["Director of Planning"])
+    organization: Line | None = Field(default=None, description="Where they work.",
+                                      examples=["City of Springfield"])
+    address: Text | None = Field(default=None, description="Their postal address, for the "
+                                 "letter's inside address (write `address: |`).",
+                                 examples=["800 E Monroe St\nSpringfield, IL 62701"])
+    email: Line | None = Field(default=None, description="Their e-mail address.",
+                               examples=["jpark@example.gov"])
+    phone: Line | None = Field(default=None, description="Their telephone number; quote it.",
+                               examples=["+1 217 555 0142"])
+    relationship: Relationship = Field(description="How you know them; it sets the letter's "
+                                       "tone and opening.", examples=["acquaintance"])
+    referred_by: Line | None = Field(default=None, description="Who suggested them: another "
+                                     "contact's id or a full name (needed for a referral).",
+                                     examples=["maria-lopez"])
+    how_we_met: Line | None = Field(default=None, description="How you came to write, a "
+                                    "sentence in your own voice; the letter opens with it "
+                                    "(needed for acquaintance, alumni and cold).",
+                                    examples=["I read your article on zoning reform"])
+    local: bool = Field(default=True, description="false: they are far away, and the letter "
+                        "offers a telephone conversation instead of a visit.",
+                        examples=[True])
+    notes: Text | None = Field(default=None, description="Your research notes, printed on the "
+                               "question sheet.", examples=["Led the 2025 housing plan."])
     #: Extension: the contact's level, used to weigh questions and set the register.
     #: Inferred from ``title`` when absent.
-    kind: ContactKind | None = None
+    kind: ContactKind | None = Field(default=None, description="Their level, to choose "
+                                     "questions and the register; read from the title when "
+                                     "absent.", examples=["manager"])
     #: Extension: goals for this contact only, replacing the profile's.
-    goals: list[str] | None = None
+    goals: list[str] | None = Field(default=None, description="Goals for this contact only, "
+                                    "instead of the profile's.", examples=[["skills"]],
+                                    json_schema_extra=_goal_items)
     #: Extension: the seeker's own questions for this contact (from research: their
     #: article, their organization's news); the question sheet asks them first.
-    questions: list[Text] | None = None
-    history: list[HistoryEntry] = Field(default_factory=list)
+    questions: list[Text] | None = Field(default=None, description="Your own questions for "
+                                         "this contact, from your research; the question "
+                                         "sheet asks them first.",
+                                         examples=[["How did the 2025 housing plan change "
+                                                    "your department's hiring?"]])
+    history: list[HistoryEntry] = Field(default_factory=list, description="What has "
+                                        "happened, oldest first (outreach log adds to it).",
+                                        examples=[[{"date": "2026-11-16",
+                                                    "event": "letter-sent"}]],
+                                        json_schema_extra=_empty_history)
+    lang: Lang | None = Field(default=None, description="The language of their name, when it "
+                              "is not your documents' (ja: a Japanese name is drawn with "
+                              "Japanese glyph forms).", examples=["ja"])
 
     _goals = field_validator("goals")(_check_goals)
 

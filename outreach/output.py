@@ -10,13 +10,17 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from .errors import OutputError, display_path
+from .paths import writable
 
 Action = Literal["written", "overwritten", "kept", "would write", "would overwrite"]
 
@@ -65,8 +69,9 @@ def _folder(path: Path) -> None:
 
 
 def temp_prefix(path: Path) -> str:
-    """The name every temporary file for ``path`` starts with (and ends with ``.tmp``)."""
-    return f".{path.name}."
+    """The name every temporary file for ``path`` starts with (and ends with ``.tmp``):
+    ``.<name>.<pid>.``, so a sweep can tell a live writer's file from a dead one's."""
+    return f".{path.name}.{os.getpid()}."
 
 
 def _temp_copy(path: Path, data: bytes) -> str:
@@ -91,8 +96,14 @@ def _temp_copy(path: Path, data: bytes) -> str:
     return tmp
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: a temporary file, then ``os.replace``."""
+def atomic_write(path: Path, data: bytes, *, within: Sequence[Path]) -> None:
+    """Write ``data`` to ``path`` all at once: a temporary file, then ``os.replace``.
+
+    A link at ``path`` (leading inside ``within``; see ``paths``) is written through:
+    its target gets the data and the link stays a link."""
+    writable([path], within)
+    path = path.resolve()
+    sweep(path.parent, path.name)
     tmp = _temp_copy(path, data)
     try:
         os.replace(tmp, path)
@@ -107,6 +118,38 @@ def create_new(path: Path, data: bytes) -> bool:
     does. A hard link to the temporary file fails, rather than replaces, a taken name."""
     tmp = _temp_copy(path, data)
     try:
+        return _link_new(Path(tmp), path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def create_new_batch(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]:
+    """``create_new`` for many files in one folder (an import of thousands of contacts):
+    each is written into a hidden temporary folder beside them, all are flushed to disk
+    with one ``os.sync``, then each is hard-linked into place, never over a name that is
+    taken (False for that file). A crash leaves each file whole or absent."""
+    if not files:
+        return []
+    _folder(folder / files[0][0])
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=".outreach-", suffix=".tmp", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"cannot write in {display_path(folder)}: {exc.strerror}") from None
+    try:
+        for index, (_name, data) in enumerate(files):
+            (stage / str(index)).write_bytes(data)
+        os.sync()
+        return [_link_new(stage / str(index), folder / name)
+                for index, (name, _data) in enumerate(files)]
+    except OSError as exc:
+        raise OutputError(f"cannot write in {display_path(folder)}: {exc.strerror}") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _link_new(tmp: Path, path: Path) -> bool:
+    try:
         os.link(tmp, path)
         return True
     except FileExistsError:
@@ -116,9 +159,6 @@ def create_new(path: Path, data: bytes) -> bool:
             return False
         os.replace(tmp, path)
         return True
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 def needs_writing(path: Path, force: bool) -> bool:
@@ -126,21 +166,76 @@ def needs_writing(path: Path, force: bool) -> bool:
     return force or not path.exists()
 
 
+#: A temporary file older than this is a leftover, whatever process wrote it (its id
+#: may have been given to another process since, or it was written on another machine).
+STALE_SECONDS = 6 * 3600
+_TEMP_PID = re.compile(r"\.(\d+)\.[^.]*\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def stale(leftover: Path) -> bool:
+    """Is this temporary file a leftover of a run that ended without cleaning up: its
+    writer (the process id in its name) is gone, or it is hours old?"""
+    try:
+        age = time.time() - leftover.stat().st_mtime
+    except OSError:
+        return False
+    match = _TEMP_PID.search(leftover.name)
+    if age > STALE_SECONDS:
+        return True
+    return match is not None and int(match.group(1)) != os.getpid() and not _alive(
+        int(match.group(1)))
+
+
 def sweep(folder: Path, name: str) -> None:
-    """Remove what a killed run left of its temporary files for ``folder/name``."""
+    """Remove what killed runs left of their temporary files for ``folder/name``; a
+    temporary file of a run still writing (another batch at the same time) is left."""
     if folder.is_dir():
         for leftover in folder.glob(f".{glob.escape(name)}.*.tmp"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+            if stale(leftover):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
-def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list[Outcome]:
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (the folder itself, so nothing is left
+    behind) while a read-modify-write of a file in it runs; other outreach processes
+    wait. The lock goes with the process, however it ends."""
+    import fcntl
+
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OutputError(f"cannot lock {display_path(folder)}: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool,
+              within: Sequence[Path]) -> list[Outcome]:
     """Write every planned file (or say what would be written), all or nothing.
 
     Every file is first written in full to a temporary file beside its target; only when
     all of them are on disk are they moved into place, one ``os.replace`` each. A failure
     before that point removes the temporary files and leaves every target as it was.
+    A target that leads outside ``within`` (through a link) is refused before any is
+    written (see ``paths``); a link inside is written through.
     """
+    planned = list(planned)
+    writable([item.path for item in planned], within)
     outcomes: list[Outcome] = []
     staged: list[tuple[str, Path]] = []
     try:
@@ -152,8 +247,9 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list
                 outcomes.append(Outcome(item.path,
                                         "would overwrite" if exists else "would write"))
             else:
-                sweep(item.path.parent, item.path.name)
-                staged.append((_temp_copy(item.path, item.data), item.path))
+                real = item.path.resolve()
+                sweep(real.parent, real.name)
+                staged.append((_temp_copy(real, item.data), real))
                 outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
         for tmp, path in staged:
             os.replace(tmp, path)
@@ -163,3 +259,21 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool) -> list
                 os.unlink(tmp)
         raise
     return outcomes
+
+
+@contextlib.contextmanager
+def quiet_pdf_reading() -> Iterator[None]:
+    """While outreach reads back a PDF it wrote, pypdf's complaints about a damaged file
+    ("EOF marker not found") are not printed: the caller says what matters."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("pypdf")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = was

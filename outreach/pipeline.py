@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import rules
 from .document import Document
 from .documents import Enclosure, Rendered, Request, build
-from .errors import InputError, LayoutError, OutputError, Problem, UsageError, display_path
-from .kinds import Kind
+from .enclosures import beside, check_requested
+from .errors import InputError, LayoutError, Problem, UsageError, display_path
+from .kinds import EMAIL_NEEDS, Kind, all_kinds
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
+from .paths import writable
 from .templating import Templates
 from .workspace import ContactFile, Workspace
 
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     from .writers.pdf import PdfPages
 
 FORMATS = ("pdf", "docx")
+#: The formats laid out on pages (by WeasyPrint); the others are text.
+PRINTED = frozenset(FORMATS)
+#: Every format a document can be written in: ``eml`` is an e-mail draft, ``txt`` a
+#: note to paste (a kind's ``formats`` say which are its own).
+ALL_FORMATS = (*FORMATS, "eml", "txt")
 #: Documents laid out in one WeasyPrint pass; after each pass its files are written.
 PASS_SIZE = 8
 
@@ -56,6 +62,10 @@ class Options:
     goals: tuple[str, ...] = ()
     mode: Mode | None = None
     explain: bool = False
+    #: The most characters of a note (``--limit``).
+    limit: int | None = None
+    #: Where the seeker landed, ``(role, organization)`` (``--landed``).
+    landed: tuple[str, str] | None = None
 
 
 class Progress(Protocol):
@@ -110,6 +120,8 @@ class Plan:
     targets: tuple[Target, ...]
     #: The files the user asked to enclose (the rules' own are added when rendering).
     enclosures: tuple[Enclosure, ...] = ()
+    #: The folders written files must stay inside (the workspace, the output folder).
+    within: tuple[Path, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -118,21 +130,22 @@ class Plan:
     @property
     def steps(self) -> int:
         """Progress units: one per document laid out, one per DOCX written."""
-        return sum(1 + ("docx" in t.write) for t in self.to_write)
+        return sum(bool(PRINTED & set(t.write)) + ("docx" in t.write) for t in self.to_write)
 
     def request(self, contact: ContactFile) -> Request:
         o = self.options
         return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
-                       o.mode, o.today)
+                       o.mode, o.limit, o.landed, o.today)
 
 
 def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
-                today: dt.date) -> None:
-    """Everything the documents need from these contacts and the profile: every missing
-    piece of the batch reported at once, one line each."""
+                today: dt.date, formats: tuple[str, ...] = FORMATS) -> None:
+    """Everything the documents need from these contacts and the profile (and, for an
+    e-mail draft, the addresses): every missing piece of the batch reported at once."""
     problems: list[Problem] = []
+    needs = kind.needs + (EMAIL_NEEDS if "eml" in formats else ())
     for contact in contacts:
-        for need in kind.needs:
+        for need in needs:
             problem = need.check(workspace, contact, today)
             if problem is not None and problem not in problems:
                 problems.append(problem)
@@ -141,17 +154,23 @@ def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
 
 
 def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enclosure, ...]:
-    """The files to enclose, checked before anything else: they exist, they can travel
-    inside a PDF, and the résumé never goes with a kind that may not carry it."""
-    for path in options.enclose:
-        if not path.is_file():
-            raise OutputError(f"cannot enclose {display_path(path)}: no such file")
-        if path.suffix.lower() not in (".pdf", ".docx"):
-            raise OutputError(f"cannot enclose {display_path(path)}: an enclosure "
-                              "travels inside the PDF, so it must be a PDF or DOCX file")
-    rules.check_enclosures(kind.may_enclose_resume, list(options.enclose),
-                           workspace.profile().resume_path)
-    return tuple(Enclosure(p.name, p) for p in options.enclose)
+    """The files to enclose, checked before anything else (even for a document that
+    exists and would be kept): they exist, can be read and travel inside a PDF, and the
+    résumé never goes with a kind that may not carry it."""
+    paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
+    return tuple(Enclosure(p.name, p) for p in paths)
+
+
+def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
+    allowed = kind.formats + (("eml",) if kind.email else ())
+    unknown = [f for f in formats if f not in (*allowed, "eml")]
+    if unknown:
+        raise UsageError(f"a {kind.words} is not written as {', '.join(unknown)}; its "
+                         f"formats are: {', '.join(allowed)}")
+    if "eml" in formats and kind.email is None:
+        mailed = ", ".join(k.name for k in all_kinds() if k.email)
+        raise UsageError(f"a {kind.words} is not sent by e-mail, so --format eml does not "
+                         f"apply to it (e-mail drafts are written for: {mailed})")
 
 
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
@@ -161,20 +180,23 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     if unknown:
         raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
                          f"{', '.join(GOALS)}")
+    _check_formats(kind, options.formats)
     workspace.profile()
+    enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
     contacts = workspace.contacts(contact_ids)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     today = options.today or dt.date.today()
-    check_needs(workspace, kind, contacts, today)
-    enclosures = _enclosures(options, kind, workspace)
+    check_needs(workspace, kind, contacts, today, options.formats)
     out_root = options.output_dir or workspace.output_dir
     targets = []
     for contact in contacts:
         paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
         write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
         targets.append(Target(contact, paths, write))
-    return Plan(kind, today, options, tuple(targets), enclosures)
+    within = (workspace.root, out_root)
+    writable([p for t in targets for p in t.paths.values()], within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within)
 
 
 # -- render -----------------------------------------------------------------------------
@@ -267,10 +289,8 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
 
     path = target.paths["docx"]
     data = docx.render_with(laid.document, reference, compact=laid.compact)
-    kind = rendered.request.kind.name
-    return [Planned(path, data)] + [
-        Planned(path.parent / f"{kind}-enclosure-{e.path.name}", e.path.read_bytes())
-        for e in rendered.request.enclosures]
+    return [Planned(path, data), *beside(path, rendered.request.kind.name,
+                                         [e.path for e in rendered.request.enclosures])]
 
 
 def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> list[Planned]:
@@ -289,6 +309,29 @@ def _files(target: Target, rendered: Rendered, laid: Laid, reference: bytes) -> 
     return planned
 
 
+def _laid(workspace: Workspace, templates: Templates, batch: list[Target],
+          rendered: Mapping[str, Rendered], progress: Progress | None) -> list[Laid]:
+    """The pass laid out: only the documents written as PDF or DOCX need pages."""
+    printed = [t for t in batch if PRINTED & set(t.write)]
+    laid = layout(workspace, templates, [rendered[t.contact.id] for t in printed], progress)
+    by_id = {t.contact.id: one for t, one in zip(printed, laid, strict=True)}
+    return [by_id.get(t.contact.id, Laid(b"", False, rendered[t.contact.id].document))
+            for t in batch]
+
+
+def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> list[Planned]:
+    """The formats that need no pages: the e-mail draft, the note as text."""
+    files = []
+    if "txt" in target.write:
+        text = rendered.document.text().strip() + "\n"
+        files.append(Planned(target.paths["txt"], text.encode("utf-8")))
+    if "eml" in target.write:
+        from .drafts import draft
+
+        files.append(Planned(target.paths["eml"], draft(workspace, rendered)))
+    return files
+
+
 def write(workspace: Workspace, templates: Templates, plan: Plan,
           rendered: Mapping[str, Rendered], report: Report,
           progress: Progress | None = None) -> None:
@@ -299,17 +342,18 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
     reference = templates.resource("reference.docx") if wants_docx else b""
     for start in range(0, len(todo), PASS_SIZE):
         batch = todo[start:start + PASS_SIZE]
-        laid = layout(workspace, templates, [rendered[t.contact.id] for t in batch], progress)
+        laid = _laid(workspace, templates, batch, rendered, progress)
         planned: list[Planned] = []
         for target, one in zip(batch, laid, strict=True):
             files = _files(target, rendered[target.contact.id], one, reference)
+            files += _text_files(workspace, target, rendered[target.contact.id])
             planned += files
             if "pdf" in target.write:
                 report.pdf[target.contact.id] = files[0].data
             if progress is not None and "docx" in target.write:
                 progress.advance(1)
         report.outcomes += write_all(planned, force=plan.options.force,
-                                     dry_run=plan.options.dry_run)
+                                     dry_run=plan.options.dry_run, within=plan.within)
 
 
 # -- the whole batch --------------------------------------------------------------------

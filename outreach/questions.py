@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -22,6 +21,7 @@ from pydantic import Field, StringConstraints, field_validator
 from .errors import InputError, Problem
 from .loading import read_yaml, validate
 from .models import GOALS, ContactKind, Mode, _check_goals, _Model
+from .templating import BUILTIN, inside_folder
 
 Place = Literal["opener", "core", "close"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -101,17 +101,13 @@ def _check_ids(questions: list[Question], path: Path) -> None:
 
 def load_bank(workspace_templates: Path | None) -> Bank:
     """The built-in bank, extended or replaced by the workspace's questions.yaml."""
-    ref = resources.files("outreach") / "templates" / "questions.yaml"
+    ref = BUILTIN / "questions.yaml"
     builtin = BankFile.model_validate(yaml.safe_load(ref.read_text(encoding="utf-8")))
     questions = list(builtin.questions)
     words = dict(builtin.goals or {})
-    user_path = workspace_templates / "questions.yaml" if workspace_templates else None
-    if user_path is not None and user_path.is_file():
-        assert workspace_templates is not None
-        if not user_path.resolve().is_relative_to(workspace_templates.resolve()):
-            raise InputError([Problem(user_path, None, None,
-                                      "leads outside the templates folder: the bank is read "
-                                      "only from the templates folder itself")])
+    user_path = inside_folder(workspace_templates, "questions.yaml") \
+        if workspace_templates else None
+    if user_path is not None:
         user = _read(user_path)
         _check_ids(user.questions, user_path)
         words |= user.goals or {}

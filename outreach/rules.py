@@ -231,13 +231,18 @@ def _digest(path: Path) -> str:
 
 
 def is_resume(path: Path, resume: Path | None) -> bool:
-    """Is this file the seeker's résumé: the same file, the same bytes, or so named?"""
+    """Is this file the seeker's résumé: so named, the same file, the same bytes, or the
+    same words (a copy saved again, linearized, converted between PDF and DOCX, or
+    bound into a longer file)?"""
+    from .enclosures import says_the_same
+
     name = unicodedata.normalize("NFC", path.name)
     if _RESUME_NAME.search(name):
         return True
     if resume is None or not resume.is_file() or not path.is_file():
         return False
-    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume)
+    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume) \
+        or says_the_same(path, resume)
 
 
 def check_enclosures(may_enclose_resume: bool, enclosures: list[Path],
@@ -259,3 +264,17 @@ def resume_claim(text: str) -> str | None:
     """The words in ``text`` that say the résumé is enclosed or attached, if any."""
     match = _RESUME_CLAIM.search(text)
     return match.group(0) if match else None
+
+
+# -- e-mail -------------------------------------------------------------------------------
+
+def valid_email(text: str) -> bool:
+    """Can ``text`` stand in a To or From header as one address (``name@example.org``)?"""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        address = Address(addr_spec=text.strip())
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    return bool(address.username and address.domain and "." in address.domain)

@@ -15,12 +15,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from .errors import InputError, Problem, WorkspaceError, display_path
-from .loading import LineMap, line_of, load
+from .loading import LineMap, line_of
 from .models import Contact, Profile
+from .paths import profile_name, readable, within
+from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
 
 #: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
 #: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
@@ -71,6 +77,10 @@ class Workspace:
     _contacts: dict[str, ContactFile] = field(default_factory=dict, repr=False)
     _profile: ProfileFile | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.profile_name is not None:
+            profile_name(self.profile_name)  # a NAME in profiles/, never a path
+
     @property
     def profiles_dir(self) -> Path:
         return self.root / "profiles"
@@ -89,14 +99,22 @@ class Workspace:
 
     # -- the profile -----------------------------------------------------------------
 
-    def profile_path(self) -> Path:
+    def require(self) -> None:
+        """Refuse a folder that is not a workspace (it has no ``profiles/``)."""
         if not self.profiles_dir.is_dir():
+            why = "it has no profiles/ folder" if self.root.is_dir() else "no such folder"
             raise WorkspaceError(
-                f"{display_path(self.root)} is not an outreach workspace: it has no profiles/ "
-                "folder (run in a workspace or pass --workspace DIR)"
-            )
+                f"{display_path(self.root)} is not an outreach workspace: {why} (run in a "
+                "workspace or pass --workspace DIR; `outreach init` makes one)")
+
+    def load(self, model: type[M], path: Path) -> tuple[M, LineMap]:
+        """Read and validate a file of the workspace; a link out of it is refused."""
+        return load(model, readable(path, self.root))
+
+    def profile_path(self) -> Path:
+        self.require()
         if self.profile_name is not None:
-            path = self.profiles_dir / f"{self.profile_name}.yaml"
+            path = self.profiles_dir / f"{profile_name(self.profile_name)}.yaml"
             if not path.is_file():
                 raise WorkspaceError(f"no profile {display_path(path)}")
             return path
@@ -116,9 +134,9 @@ class Workspace:
     def profile(self) -> ProfileFile:
         if self._profile is None:
             path = self.profile_path()
-            data, lines = load(Profile, path)
+            data, lines = self.load(Profile, path)
             loaded = ProfileFile(path, data, lines)
-            _check_resume(loaded)
+            _check_resume(loaded, self.root)
             self._profile = loaded
         return self._profile
 
@@ -147,6 +165,7 @@ class Workspace:
 
     def contact(self, contact_id: str) -> ContactFile:
         if contact_id not in self._contacts:
+            self.require()
             path = self.contact_path(contact_id)
             if not path.exists():
                 known = self.contact_ids()
@@ -158,7 +177,7 @@ class Workspace:
                 raise WorkspaceError(
                     f"no contact '{contact_id}' (no file {display_path(path)}){hint}"
                 )
-            data, lines = load(Contact, path)
+            data, lines = self.load(Contact, path)
             loaded = ContactFile(contact_id, path, data, lines)
             _check_contact(self, loaded)
             self._contacts[contact_id] = loaded
@@ -179,7 +198,7 @@ class Workspace:
             chain.append(ref)
             path = self.contact_path(ref)
             try:
-                data, _ = load(Contact, path)
+                data, _ = self.load(Contact, path)
             except InputError:
                 return  # that file's own problems are reported when it is loaded
             ref = data.referred_by
@@ -189,9 +208,11 @@ class Workspace:
         problems: list[Problem] = []
         loaded: list[ContactFile] = []
         seen: dict[str, str] = {}
+        self.require()
         if ids is None and not self.contact_ids():
             raise WorkspaceError(f"no contacts in {display_path(self.contacts_dir)}: add one "
-                                 "YAML file per person (see README.md)")
+                                 "YAML file per person (`outreach init` writes an example; "
+                                 "`outreach import linkedin|vcard FILE` brings yours in)")
         for cid in self.contact_ids() if ids is None else list(dict.fromkeys(ids)):
             folded = cid.casefold()
             if folded in seen and seen[folded] != cid:  # one output folder for two people
@@ -232,12 +253,16 @@ def referrer_name(contact: ContactFile,
     return name if name is not None else ref
 
 
-def _check_resume(profile: ProfileFile) -> None:
+def _check_resume(profile: ProfileFile, root: Path) -> None:
     if profile.data.resume is None:
         return
     path = profile.resume_path
     assert path is not None
     line = line_of(profile.lines, ("resume",))
+    if not within(profile.path.parent / profile.data.resume, [root]):
+        raise InputError([Problem(profile.path, line, "resume",
+                                  f"{path} is outside the workspace: keep the "
+                                  "résumé inside it (beside the profile)")])
     if path.suffix.lower() not in RESUME_SUFFIXES:
         raise InputError([Problem(profile.path, line, "resume",
                                   f"must be a PDF or DOCX file, not {path.name}")])

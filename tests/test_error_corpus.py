@@ -39,6 +39,9 @@ def apply(ws: Path, case: dict[str, Any]) -> None:
         (ws / name).mkdir(parents=True)
     for name in case.get("delete", []):
         (ws / name).unlink()
+    for name, target in case.get("symlink", {}).items():
+        (ws / name).parent.mkdir(parents=True, exist_ok=True)
+        (ws / name).symlink_to(target)
 
 
 def test_the_corpus_is_large_enough() -> None:

@@ -10,15 +10,10 @@ from pathlib import Path
 import pytest
 
 from outreach.errors import InputError, OutreachError
-from outreach.history import (
-    add_referral_contacts,
-    append_entries,
-    appended_text,
-    entry_data,
-    slug,
-)
+from outreach.history import append_entries, appended_text, entry_data
 from outreach.loading import load
 from outreach.models import Contact, HistoryEntry, Referral
+from outreach.referrals import add_referral_contacts, slug
 from outreach.workspace import CONTACT_ID, ContactFile, Workspace
 
 MEETING = HistoryEntry(

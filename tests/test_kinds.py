@@ -122,7 +122,8 @@ def test_the_plan_says_what_is_written_and_kept(ws: Path) -> None:
 # -- the template contract -------------------------------------------------------------
 
 SAMPLES = {"approach-letter": "jim-park", "phone-script": "jim-park",
-           "question-sheet": "jim-park", "thank-you": "priya-raman"}
+           "question-sheet": "jim-park", "thank-you": "priya-raman",
+           "linkedin-note": "jim-park", "keep-in-touch": "priya-raman"}
 
 
 @pytest.mark.parametrize("kind", kinds.all_kinds(), ids=lambda k: k.name)

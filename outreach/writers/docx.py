@@ -205,6 +205,8 @@ def render_with(document: Document, reference: bytes, *, compact: bool = False) 
         _folio(writer.doc, document.title, writer.styles)
     writer.doc.core_properties.title = document.title[:255]  # the format's limit
     writer.doc.core_properties.subject = document.subject[:255]
+    writer.doc.core_properties.language = document.lang
+    writer.doc.core_properties.author = document.author[:255]
     writer.blocks(document.blocks, DEFAULT_STYLE)
     writer.keep_close_with_body()
     out = io.BytesIO()

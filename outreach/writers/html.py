@@ -6,6 +6,7 @@ shown as typed. A part becomes ``<div class="part ROLE">``; document.css styles 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Span
@@ -54,20 +55,37 @@ def _marked(blocks: tuple[Block, ...]) -> str:
     return "".join(out)
 
 
+def _mark_foreign(html: str, foreign: tuple[tuple[str, str], ...]) -> str:
+    """Each phrase in another language, wherever it stands in the text, wrapped in a
+    ``<span lang>`` (longest first, so a salutation that holds the name is one span)."""
+    langs = {escape(text): lang for text, lang in foreign if text.strip()}
+    if not langs:
+        return html
+    phrases = re.compile("|".join(re.escape(t) for t in sorted(langs, key=len, reverse=True)))
+
+    def text_node(match: re.Match[str]) -> str:
+        return phrases.sub(lambda m: f'<span lang="{escape(langs[m.group(0)])}">'
+                                     f"{m.group(0)}</span>", match.group(0))
+
+    return re.sub(r"(?<=>)[^<]+", text_node, html)
+
+
 def document_html(document: Document, anchor: str, extra_class: str = "",
                   *, mark: bool = False) -> str:
-    """One document as a ``<section>``; ``anchor`` is its id, to find its first page.
-    ``mark`` numbers the top-level blocks, for the layout stage to measure them. A
-    document with a folio says how many pages it has (``data-pages``), for "Page N of M"."""
+    """One document as a ``<section>`` in its language; ``anchor`` is its id, to find its
+    first page. ``mark`` numbers the top-level blocks, for the layout stage to measure
+    them. A document with a folio says how many pages it has (``data-pages``)."""
     classes = f"document {escape(document.kind)} {extra_class}"
     if document.folio:
         classes += " folio"
     pages = f' data-pages="{document.pages}"' if document.folio and document.pages else ""
     inner = _marked(document.blocks) if mark else _blocks(document.blocks)
-    return f'<section id="{anchor}" class="{" ".join(classes.split())}"{pages}>{inner}</section>'
+    body = _mark_foreign(inner, document.foreign)
+    return (f'<section id="{anchor}" class="{" ".join(classes.split())}"{pages} '
+            f'lang="{escape(document.lang)}">{body}</section>')
 
 
 def page_html(sections: list[str], title: str, lang: str = "en") -> str:
     body = "\n".join(sections)
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title></head><body>{body}</body></html>")

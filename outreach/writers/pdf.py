@@ -10,7 +10,6 @@ several times faster than one call per document (see ``make bench``).
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,12 +55,22 @@ def _fetcher(allowed: list[Path]) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def _laid_out(sections: list[str], title: str, page_css: str, css: str,
+def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
+    """An accessible PDF: tagged (PDF/UA-1), with the document's title, author (the
+    seeker), subject and language in ``metadata``; returns the options of ``write_pdf``."""
+    metadata.title = document.title
+    metadata.authors = [document.author] if document.author else []
+    metadata.description = document.subject or None
+    metadata.lang = document.lang
+    return {"pdf_variant": "pdf/ua-1"}
+
+
+def _laid_out(sections: list[str], first: Document, page_css: str, css: str,
               base_url: Path | None, allowed: list[Path] | None) -> Any:
     """The sections laid out as one WeasyPrint document (not yet written)."""
     import weasyprint
 
-    html = page_html(sections, title)
+    html = page_html(sections, first.title, first.lang)
     fetcher = _fetcher(allowed or [])
     return weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
@@ -79,7 +88,7 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     page_css = f"@page {{ size: {PAGE_SIZE[documents[0].paper]}; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
                 for i, doc in enumerate(documents)]
-    laid_out = _laid_out(sections, documents[0].title, page_css, css, base_url, allowed)
+    laid_out = _laid_out(sections, documents[0], page_css, css, base_url, allowed)
     starts: list[int] = []
     for i in range(len(documents)):
         anchor = f"doc-{i}"
@@ -89,9 +98,7 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     for i, doc in enumerate(documents):
         pages = laid_out.pages[starts[i]:starts[i + 1]]
         part = laid_out.copy(pages)
-        part.metadata.title = doc.title
-        part.metadata.description = doc.subject or None
-        out.append(PdfPages(part.write_pdf(), len(pages)))
+        out.append(PdfPages(part.write_pdf(**pdf_options(doc, part.metadata)), len(pages)))
     return out
 
 
@@ -147,7 +154,7 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
     page_css = f"@page {{ size: {width}px {TALL_PX}px; }}\n"
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=True)
                 for i, doc in enumerate(documents)]
-    laid_out = _laid_out(sections, documents[0].title, page_css, css, base_url, allowed)
+    laid_out = _laid_out(sections, documents[0], page_css, css, base_url, allowed)
     out = []
     for i, doc in enumerate(documents):
         page = next(p for p in laid_out.pages if f"doc-{i}" in p.anchors)
@@ -158,64 +165,22 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
     return out
 
 
-def docx_to_pdf(path: Path) -> bytes:
-    """A DOCX enclosure (a résumé kept in Word) as PDF, converted by LibreOffice once per
-    run however many letters enclose it."""
-    stat = path.stat()
-    return _docx_to_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.cache
-def _docx_to_pdf(name: str, _mtime: int, _size: int) -> bytes:
-    path = Path(name)
-    import shutil
-    import subprocess
-    import tempfile
-
-    from ..errors import OutputError, display_path
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise OutputError(
-            f"{display_path(path)} is a DOCX file; to put its pages into the PDF, outreach "
-            "converts it with LibreOffice, which is not installed (Debian: "
-            "libreoffice-writer-nogui). Install it, or point resume: at a PDF export")
-    with tempfile.TemporaryDirectory(prefix="outreach-") as tmp:
-        source = Path(tmp) / "enclosure.docx"
-        shutil.copyfile(path, source)
-        profile = Path(tmp) / "profile"
-        done = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            capture_output=True, text=True, timeout=180, check=False)
-        result = Path(tmp) / "enclosure.pdf"
-        if done.returncode != 0 or not result.is_file():
-            raise OutputError(f"LibreOffice could not convert {display_path(path)} to PDF: "
-                              f"{(done.stderr or done.stdout).strip()[:200]}")
-        return result.read_bytes()
-
-
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
-    """The letter followed by every page of each enclosure, in order (pypdf). PDF files
-    go in as they are; DOCX files are converted with LibreOffice first."""
+    """The letter followed by every page of each enclosure, in order (pypdf): each as
+    its clean copy, a DOCX converted with LibreOffice first (``enclosures.as_pdf``)."""
     import io
 
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    from ..enclosures import as_pdf
     from ..errors import OutputError, display_path
 
-    writer = PdfWriter()
-    writer.append(io.BytesIO(letter))
-    info = PdfReader(io.BytesIO(letter)).metadata
-    if info:  # the letter's title and subject stay the file's
-        writer.add_metadata({key: str(value) for key, value in info.items()})
+    # a clone keeps the letter's catalog (its tags, language) and metadata as the file's
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter)))
     for path in enclosures:
         try:
-            if path.suffix.lower() == ".docx":
-                writer.append(io.BytesIO(docx_to_pdf(path)))
-            else:
-                writer.append(str(path))
+            writer.append(io.BytesIO(as_pdf(path)))
         except (PyPdfError, ValueError, OSError) as exc:
             raise OutputError(f"cannot enclose {display_path(path)}: it is not a PDF that "
                               f"can be read ({exc})") from None

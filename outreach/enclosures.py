@@ -1,0 +1,339 @@
+"""What travels with a letter: checked before anything is planned, cleaned before it goes.
+
+``check_requested`` runs first, before any file is planned or kept: every ``--enclose``
+file exists, is a PDF or DOCX that can be read, is not encrypted, is given once, and
+is not the résumé when the document may never carry it (compared by what the file
+says, so a re-saved, linearized or converted copy is still the résumé).
+
+An enclosure then travels as a clean copy, never as it came: a PDF without the
+actions a reader would run (JavaScript, launch, submit, remote go-to; on pages,
+annotations, form fields and the document), a DOCX without its external relationships
+(linked images, hyperlinks, attached templates), so that neither LibreOffice's
+conversion nor the contact's reader fetches or reads anything from elsewhere. Each
+cleaning is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError, display_path
+
+if TYPE_CHECKING:
+    from .output import Planned
+    from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+#: Action types kept in an enclosed PDF: moving within it, and links a reader opens
+#: only when clicked (and then asks). Everything else is removed.
+SAFE_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
+#: Keys whose value is an action (or a list of them).
+ACTION_KEYS = frozenset({"/A", "/Next", "/OpenAction"})
+#: Keys removed wherever they are: additional (automatic) actions, document-level
+#: JavaScript in the names tree, XFA forms (which carry scripts).
+ACTIVE_KEYS = frozenset({"/AA", "/JavaScript", "/XFA"})
+#: Words shared, four at a time, for a file to count as the résumé.
+RESUME_OVERLAP = 0.6
+SHINGLE = 4
+
+
+def check_requested(workspace: Workspace, may_enclose_resume: bool,
+                    paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The enclosures asked for, each checked, in order, without repeats; refused
+    (before anything else happens) when one cannot or may not travel."""
+    from . import rules
+
+    unique: list[Path] = []
+    for path in paths:
+        if any(_same_file(path, seen) for seen in unique):
+            log.warning("%s is given twice with --enclose: it is enclosed once",
+                        display_path(path))
+            continue
+        _check_one(path)
+        unique.append(path)
+    resume = workspace.profile().resume_path if unique else None
+    rules.check_enclosures(may_enclose_resume, unique, resume)
+    return tuple(unique)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def _check_one(path: Path) -> None:
+    if not path.is_file():
+        raise OutputError(f"cannot enclose {display_path(path)}: no such file")
+    if path.suffix.lower() not in (".pdf", ".docx"):
+        raise OutputError(f"cannot enclose {display_path(path)}: an enclosure travels "
+                          "inside the PDF, so it must be a PDF or DOCX file")
+    text(path)  # readable, and not encrypted
+
+
+def _unreadable(path: Path, exc: BaseException) -> OutputError:
+    what = "a PDF" if path.suffix.lower() == ".pdf" else "a Word document"
+    return OutputError(f"cannot enclose {display_path(path)}: it is not {what} that can "
+                       f"be read ({type(exc).__name__}: {exc})")
+
+
+def _reader(data: bytes, path: Path) -> Any:
+    """A pypdf reader for an enclosure; encrypted files are refused (reading one would
+    need its password, and AES a cryptography package outreach does not carry)."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except DependencyError:  # pypdf tried the empty password, and AES needs cryptography
+        encrypted = True
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError) as exc:
+        raise _unreadable(path, exc) from None
+    if encrypted:
+        raise OutputError(f"cannot enclose {display_path(path)}: it is encrypted; enclose an "
+                          "unencrypted copy (for example: qpdf --decrypt "
+                          f"{display_path(path)} copy.pdf)")
+    return reader
+
+
+# -- what a file says ------------------------------------------------------------------
+
+def text(path: Path) -> str:
+    """The words a PDF or DOCX holds (pypdf, python-docx), read once per version."""
+    stat = path.stat()
+    return _text(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _text(name: str, _mtime: int, _size: int) -> str:
+    path = Path(name)
+    data = path.read_bytes()
+    if path.suffix.lower() == ".docx":
+        return _docx_text(data, path)
+    try:
+        return "\n".join(page.extract_text() or "" for page in _reader(data, path).pages)
+    except OutputError:
+        raise
+    except Exception as exc:  # a damaged page stream: pypdf raises many kinds
+        raise _unreadable(path, exc) from None
+
+
+def _docx_text(data: bytes, path: Path) -> str:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # not a zip, not Word, damaged: python-docx raises many kinds
+        raise _unreadable(path, exc) from None
+    cells = (cell.text for table in document.tables for row in table.rows
+             for cell in row.cells)
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+def _shingles(words: str) -> set[tuple[str, ...]]:
+    """Every run of ``SHINGLE`` words, folded: what a text says, whatever its layout."""
+    tokens = re.findall(r"\w+", unicodedata.normalize("NFKC", words).casefold())
+    return {tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def says_the_same(path: Path, resume: Path) -> bool:
+    """Does ``path`` hold the résumé's text (most of its words, in runs of four)?
+    A résumé with no text to compare (a scan) is only recognised by its bytes."""
+    try:
+        wanted = _shingles(text(resume))
+    except OutputError:  # the résumé's own problems are reported where it is used
+        return False
+    if len(wanted) < 2 * SHINGLE:
+        return False
+    found = _shingles(text(path))
+    return len(wanted & found) >= RESUME_OVERLAP * len(wanted)
+
+
+# -- clean copies ---------------------------------------------------------------------
+
+def clean_pdf(path: Path) -> bytes:
+    """The PDF without its active content (warned about); the file itself when it has
+    none."""
+    from pypdf import PdfWriter
+
+    data = path.read_bytes()
+    writer = PdfWriter(clone_from=_reader(data, path))
+    removed: set[str] = set()
+    _strip(writer.root_object, set(), removed)
+    if not removed:
+        return data
+    log.warning("%s carried active content (%s): it is enclosed without it",
+                display_path(path), ", ".join(sorted(removed)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _strip(obj: Any, seen: set[int], removed: set[str]) -> None:
+    """Remove every action but the safe ones, reachable from ``obj``."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    if isinstance(obj, IndirectObject):
+        if obj.idnum in seen:
+            return
+        seen.add(obj.idnum)
+        obj = obj.get_object()
+    if isinstance(obj, DictionaryObject):
+        for key in list(obj.keys()):
+            reason = _active(key, obj[key])
+            if reason:
+                removed.add(reason)
+                del obj[key]
+            else:
+                _strip(obj.raw_get(key), seen, removed)
+    elif isinstance(obj, ArrayObject):
+        for item in obj:
+            _strip(item, seen, removed)
+
+
+def _active(key: str, value: Any) -> str | None:
+    """Why the entry ``key: value`` must go (``None`` when it may stay)."""
+    if key in ACTIVE_KEYS:
+        return {"/AA": "automatic actions", "/JavaScript": "JavaScript",
+                "/XFA": "an XFA form"}[key]
+    if key not in ACTION_KEYS:
+        return None
+    actions = value if isinstance(value, list) else [value]
+    for action in actions:
+        action = action.get_object() if hasattr(action, "get_object") else action
+        kind = action.get("/S") if hasattr(action, "get") else None
+        if kind is not None and kind not in SAFE_ACTIONS:
+            return f"{str(kind).lstrip('/')} action"
+        uri = str(action.get("/URI", "")) if kind == "/URI" else ""
+        if uri and not uri.lower().startswith(("http:", "https:", "mailto:")):
+            return "a link to a script or a local file"
+    return None
+
+
+def clean_docx(path: Path) -> bytes:
+    """The DOCX without its external relationships, in every part (linked images,
+    hyperlinks, attached templates, linked objects); the file itself without any."""
+    data = path.read_bytes()
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        cleaned = {info.filename: _without_external(source.read(info))
+                   if info.filename.endswith(".rels") else None for info in source.infolist()}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    dropped = sum(n for n, _ in (c for c in cleaned.values() if c is not None))
+    if not dropped:
+        return data
+    log.warning("%s links to %d file(s) or address(es) outside it: it is enclosed "
+                "without them, so that nothing is fetched", display_path(path), dropped)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            replaced = cleaned[info.filename]
+            target.writestr(info, replaced[1] if replaced else source.read(info))
+    return out.getvalue()
+
+
+def _without_external(rels: bytes) -> tuple[int, bytes]:
+    """A relationships part without its ``TargetMode="External"`` entries (lxml)."""
+    from lxml import etree  # python-docx depends on lxml
+
+    root = etree.fromstring(rels, etree.XMLParser(resolve_entities=False, no_network=True))
+    external = [r for r in root if r.get("TargetMode") == "External"]
+    for rel in external:
+        root.remove(rel)
+    return len(external), etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)
+
+
+def clean_copy(path: Path) -> bytes:
+    """The bytes an enclosure travels as: cleaned as its kind needs."""
+    return clean_docx(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+
+
+def as_pdf(path: Path) -> bytes:
+    """An enclosure's pages as a clean PDF (a DOCX converted by LibreOffice)."""
+    if path.suffix.lower() == ".docx":
+        return docx_to_pdf(path)
+    return clean_pdf(path)
+
+
+def beside(docx: Path, kind: str, paths: list[Path]) -> list[Planned]:
+    """The enclosures placed beside a DOCX as ``<kind>-enclosure-<name>``; two
+    different files of one name get ``-2``, ``-3`` ... before the suffix."""
+    from .output import Planned
+
+    planned: list[Planned] = []
+    taken: set[str] = set()
+    for path in paths:
+        name, n = f"{kind}-enclosure-{path.name}", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{kind}-enclosure-{path.stem}-{n}{path.suffix}"
+        taken.add(name.casefold())
+        planned.append(Planned(docx.parent / name, clean_copy(path)))
+    return planned
+
+
+# -- LibreOffice ----------------------------------------------------------------------
+
+#: The settings of the throw-away LibreOffice profile a conversion runs in: no linked
+#: content from anywhere (a second guard behind the cleaning), no macros.
+LIBREOFFICE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+</oor:items>
+"""
+
+
+def docx_to_pdf(path: Path) -> bytes:
+    """A DOCX enclosure (a résumé kept in Word) as PDF: its clean copy converted by
+    LibreOffice, once per run however many letters enclose it."""
+    data = clean_docx(path)
+    return _convert(hashlib.sha256(data).hexdigest(), data, display_path(path))
+
+
+@functools.cache
+def _convert(_digest: str, data: bytes, shown: str) -> bytes:
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise OutputError(
+            f"{shown} is a DOCX file; to put its pages into the PDF, outreach converts it "
+            "with LibreOffice, which is not installed (Debian: libreoffice-writer-nogui). "
+            "Install it, or point resume: at a PDF export")
+    with tempfile.TemporaryDirectory(prefix="outreach-") as tmp:
+        source = Path(tmp) / "enclosure.docx"
+        source.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(LIBREOFFICE_SETTINGS,
+                                                                    encoding="utf-8")
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+            capture_output=True, text=True, timeout=180, check=False)
+        result = Path(tmp) / "enclosure.pdf"
+        if done.returncode != 0 or not result.is_file():
+            raise OutputError(f"LibreOffice could not convert {shown} to PDF: "
+                              f"{(done.stderr or done.stdout).strip()[:200]}")
+        return result.read_bytes()

@@ -1,0 +1,148 @@
+"""``outreach init``: a new workspace, ready to fill in.
+
+Writes a commented skeleton profile whose values are placeholders (``<<your full
+name>>``: see outreach/placeholders.py, so a letter is refused, field by field, until
+they are replaced), one commented example contact, an empty ``templates/`` with a note
+on overriding, a ``.gitignore`` for ``output/``, and the JSON Schemas an editor uses to
+check the YAML as it is typed. Nothing that exists is ever overwritten: a second
+``init`` changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import OutputError, display_path
+from .models import GOALS
+from .output import create_new
+from .schema import SCHEMA_DIR, file_name, modeline, schema_text
+
+_GOAL_LINES = "".join(f"#   {goal:<20} {what}\n" for goal, what in GOALS.items())
+
+PROFILE = f"""\
+# Your profile: who you are, for every letter, phone script and question sheet.
+# Replace each <<...>> with your own words: outreach refuses to write a letter while one
+# is left, and names each. Lines starting with # are comments; keep or delete them.
+
+# Your full name, as you sign your letters.
+name: <<your full name>>
+# How to reach you, printed under your name (delete a line you do not want printed).
+email: <<your e-mail address>>
+phone: "<<your telephone number>>"
+address: |
+  <<your street and number>>
+  <<your town, state and postal code>>
+
+# Who you are now, completing "I am a ...".
+status: <<who you are now, for example a recent graduate in public policy>>
+# Your 15-second summary, in the first person: what you have done, what you are exploring.
+summary: >-
+  <<two or three sentences about you, for example: This spring I finished my master's
+  in public policy, where I analyzed housing data for the city.>>
+
+# What you want to learn from these conversations; the questions are chosen for them:
+{_GOAL_LINES}goals: [explore-fit, break-in]
+# The field and roles you are exploring.
+target:
+  field: <<the field you are exploring, for example urban planning>>
+  roles: ["<<a role you are considering>>"]
+# Strengths you bring (a few words each) and what you have done that shows them.
+strengths: ["<<a strength, for example housing data analysis>>"]
+accomplishments:
+  - <<something you did, in a sentence, for example Led a survey of 40 tenants>>
+
+# Your résumé, a PDF or DOCX file beside this one. An approach letter never encloses it;
+# a thank-you letter does when the rules say so. Remove the # to use it.
+# resume: resume.pdf
+
+# How many minutes your letters ask for (10 to 30).
+meeting_minutes: 20
+# When you can meet: the phone script offers two of these.
+availability: ["<<a time you are free, for example Tuesday morning>>",
+               "<<another, for example Wednesday afternoon>>"]
+# letter (US paper, dates like November 21, 2026) or a4 (21 November 2026).
+paper: letter
+"""
+
+CONTACT = """\
+# One person you will write to. The file's name (without .yaml) is the contact's id:
+# `outreach letter example-contact` writes to them. Copy this file for each person
+# (or run `outreach import linkedin Connections.csv`), or delete it.
+
+name: <<their full name>>
+# Optional: how the letter greets them (without it: the first name for a friend, else
+# the full name).
+# salutation: Ms. Rivera
+title: <<their job title>>
+organization: <<where they work>>
+# For the letter's inside address, one line each.
+address: |
+  <<their street and number>>
+  <<their town, state and postal code>>
+email: <<their e-mail address, or delete this line>>
+phone: "<<their telephone number, or delete this line>>"
+# friend | acquaintance | alumni | referral | cold: sets the letter's tone and opening.
+relationship: acquaintance
+# How you came to write, a sentence in your own voice; the letter opens with it (needed
+# for acquaintance, alumni and cold). For a referral, write referred_by: instead (another
+# contact's id, or the name of who suggested them).
+how_we_met: <<how you know of them, in a sentence, for example We met at the housing forum>>
+# false: they are far away, and the letter offers a telephone conversation instead.
+local: true
+# Your research notes, printed on the question sheet.
+notes: <<what you learned about them and their organization, or delete this line>>
+# What happens next is recorded with `outreach log`, which adds a history here.
+"""
+
+TEMPLATES_NOTE = """\
+# Your templates
+
+A file here with the name of a built-in template is used instead of the built-in one
+(for example `document.css` for the PDF's look, `reference.docx` for the Word styles,
+`approach-letter.md.j2` for the letter's words). `questions.yaml` here extends the
+question bank.
+
+    outreach templates                 lists the built-in templates and yours
+    outreach templates copy NAME       copies one here to edit (never over yours)
+    outreach templates diff NAME       shows how yours differs from the built-in
+"""
+
+GITIGNORE = "# What outreach writes; it can always be written again.\noutput/\n"
+
+
+@dataclass
+class Initialized:
+    """What ``init`` did: the files it wrote and those it found already there."""
+
+    root: Path
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def _files(root: Path) -> list[tuple[Path, str]]:
+    profile = root / "profiles" / "candidate.yaml"
+    contact = root / "profiles" / "contacts" / "example-contact.yaml"
+    files = [(root / SCHEMA_DIR / file_name(kind), schema_text(kind))
+             for kind in ("profile", "contact")]
+    if not any((root / "profiles").glob("*.yaml")):  # a profile of another name is kept
+        files.append((profile, modeline(profile, root, "profile") + PROFILE))
+    if not any((root / "profiles" / "contacts").glob("*.yaml")):
+        files.append((contact, modeline(contact, root, "contact") + CONTACT))
+    files += [(root / "templates" / "README.md", TEMPLATES_NOTE),
+              (root / ".gitignore", GITIGNORE)]
+    return files
+
+
+def init(root: Path) -> Initialized:
+    """Make ``root`` a workspace; every file that exists is kept as it is."""
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{display_path(root)} is a file; init needs a folder")
+    done = Initialized(root)
+    for path, text in _files(root):
+        if create_new(path, text.encode("utf-8")):
+            done.written.append(path)
+        else:
+            done.kept.append(path)
+    (root / "profiles" / "contacts").mkdir(parents=True, exist_ok=True)
+    return done

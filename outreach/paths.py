@@ -1,0 +1,72 @@
+"""Where outreach may read and write: the one rule for paths and symbolic links.
+
+A path the user names on the command line (``--workspace``, ``--output``, ``--ics``,
+``--enclose``) is taken as given. Below it, outreach follows a symbolic link only when
+the link's target stays inside the workspace (or, for what is written, inside the
+folder given to ``--output``); a link that leads anywhere else is refused, never
+followed and never replaced. Only regular files are read and written: a folder, a
+device or a pipe where a file should be is refused. A profile is named by a NAME in
+``profiles/``, never by a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .errors import InputError, OutputError, Problem, UsageError, display_path
+
+
+def within(path: Path, roots: Iterable[Path]) -> bool:
+    """Does ``path``, with every link in it followed, stay inside one of ``roots``?"""
+    real = path.resolve()
+    return any(real.is_relative_to(root.resolve()) for root in roots)
+
+
+def readable(path: Path, workspace: Path) -> Path:
+    """``path`` (a file of the workspace) when it is, or links to, a file inside the
+    workspace; InputError naming the path when a link leads outside."""
+    if not within(path, [workspace]):
+        raise InputError([Problem(
+            path, None, None,
+            f"is a link to {path.resolve()}, outside the workspace: outreach "
+            "follows links only to files inside it; copy the file into the workspace")])
+    return path
+
+
+def _kind_of(real: Path) -> str | None:
+    """What stands at ``real`` when it is not a regular file (or nothing there)."""
+    if not real.exists() or real.is_file():
+        return None
+    return "a folder" if real.is_dir() else "not a regular file (a device or a pipe)"
+
+
+def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
+    """Refuse, before anything is written, to write any of ``paths`` through a link that
+    leads outside ``roots``, or onto something that is not a regular file."""
+    for path in paths:
+        shown = display_path(path)
+        if not within(path, roots):
+            raise OutputError(
+                f"cannot write {shown}: a link leads it to {path.resolve()}, "
+                "outside the workspace and the folder named for output; remove the link, or "
+                "write elsewhere with --output")
+        real = path.resolve()
+        what = _kind_of(real)
+        if what is not None:
+            raise OutputError(f"cannot write {shown}: it is {what}; move it away")
+        for parent in real.parents:
+            if parent.exists() and not parent.is_dir():
+                raise OutputError(f"cannot write {shown}: {display_path(parent)} is a file, "
+                                  "where a folder should be; move it away")
+
+
+def profile_name(name: str) -> str:
+    """A profile NAME as given to ``--profile``: the stem of a file in ``profiles/``."""
+    from .workspace import valid_contact_id
+
+    if not valid_contact_id(name):
+        raise UsageError(
+            f"--profile takes the NAME of a file profiles/NAME.yaml, not {name!r}: letters, "
+            "digits, '.', '-' and '_', with no folder and no path")
+    return name

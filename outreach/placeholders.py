@@ -1,0 +1,83 @@
+"""Placeholders: ``<<your full name>>``, what ``outreach init`` and ``outreach import`` leave
+for the user to fill in.
+
+A value holding ``<<...>>`` is valid YAML and valid text, so without this check a letter
+would print it. ``load`` (used by the workspace to read a profile or a contact) refuses
+a file that still holds one, naming each field on its own line, together with the file's
+other problems. Listing commands (``contacts``, ``due``) run inside
+``placeholders_allowed()``: a freshly imported contact is listed before it is filled in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from .errors import InputError, Problem
+from .loading import LineMap, field_name, line_of, read_yaml, validate
+
+M = TypeVar("M", bound=BaseModel)
+
+#: ``<<what to write here>>``: never in anything a person would really write.
+PLACEHOLDER = re.compile(r"<<[^<>\n]*>>")
+_REFUSE: ContextVar[bool] = ContextVar("refuse_placeholders", default=True)
+
+
+def placeholder(hint: str) -> str:
+    """The placeholder for a value still to be written: ``<<hint>>``."""
+    return f"<<{hint}>>"
+
+
+@contextlib.contextmanager
+def placeholders_allowed() -> Iterator[None]:
+    """Within this block, files holding placeholders load (for listing, not writing)."""
+    token = _REFUSE.set(False)
+    try:
+        yield
+    finally:
+        _REFUSE.reset(token)
+
+
+def _found(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        match = PLACEHOLDER.search(value)
+        if match:
+            yield loc, match.group()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _found(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _found(item, (*loc, index))
+
+
+def unfilled(model: type[BaseModel], data: Any, lines: LineMap, path: Path) -> list[Problem]:
+    """One problem per field of ``data`` that still holds a placeholder."""
+    problems = []
+    for loc, text in _found(data, ()):
+        info = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+        optional = info is not None and not info.is_required()
+        tail = ", or delete the line" if optional else ""
+        problems.append(Problem(path, line_of(lines, loc), field_name(loc),
+                                f"still to fill in: replace {text} with your own text{tail}"))
+    return problems
+
+
+def load(model: type[M], path: Path) -> tuple[M, LineMap]:
+    """Read and validate one file, refusing placeholders not yet filled in (see above)."""
+    data, lines = read_yaml(path)
+    problems = unfilled(model, data, lines, path) if _REFUSE.get() else []
+    try:
+        result = validate(model, data, path, lines)
+    except InputError as exc:
+        named = {p.field for p in problems}
+        problems += [p for p in exc.problems if p.field not in named]
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+    return result, lines
