@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import replace
 from typing import Any
 
 from docx import Document as open_docx
@@ -45,10 +46,11 @@ LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
 DEFAULT_STYLE = "Body Text"
 
 PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
-#: A part the layout sized (a sheet's answer space) is this share of its PDF height in
-#: Word: Word's lines run a little taller than the PDF's, and its pages must hold what
-#: the PDF's hold (the same page breaks, the same page count).
-SIZED_SHARE = 0.9
+#: Word sets the same text a little taller than the PDF (its line spacing, its lists'
+#: spacing): a page's text takes about this much more room in Word. A part the layout
+#: sized (a sheet's answer space) gives up its share of that, so that Word's pages hold
+#: what the PDF's hold (the same page breaks, the same page count).
+WORD_TALLER = 1.2
 
 
 class _Writer:
@@ -132,7 +134,26 @@ def _sized(para: Any, height: float | None) -> None:
     fmt = para.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(max(12.0, round(height * SIZED_SHARE, 1)))
+    fmt.line_spacing = Pt(round(height, 1))
+
+
+def _for_word(document: Document, content: float) -> Document:
+    """The parts the layout sized, each page's made smaller by their share of what Word's
+    taller text takes more than the PDF's. ``content`` is a page's text height (pt); the
+    PDF's pages are full, so the text of a page takes what its sized parts leave."""
+    pages: list[list[tuple[int, Part, float]]] = [[]]
+    for i, block in enumerate(document.blocks):
+        if isinstance(block, PageBreak):
+            pages.append([])
+        elif isinstance(block, Part) and block.height is not None:
+            pages[-1].append((i, block, block.height))
+    blocks = list(document.blocks)
+    for sized in filter(None, pages):
+        text = content - sum(height for _, _, height in sized)
+        less = (WORD_TALLER - 1) * max(0.0, text) / len(sized)
+        for i, part, height in sized:
+            blocks[i] = replace(part, height=max(12.0, height - less))
+    return replace(document, blocks=tuple(blocks))
 
 
 def _field(para: Any, code: str) -> None:
@@ -203,6 +224,8 @@ def render_with(document: Document, reference: bytes, *, compact: bool = False) 
             section.top_margin = section.bottom_margin = Inches(0.75)
     if document.folio:
         _folio(writer.doc, document.title, writer.styles)
+    margins = Inches(1.9) if document.is_letter else Inches(1.5)  # top and bottom
+    document = _for_word(document, height.pt - margins.pt)
     writer.doc.core_properties.title = document.title[:255]  # the format's limit
     writer.doc.core_properties.subject = document.subject[:255]
     writer.doc.core_properties.language = document.lang
