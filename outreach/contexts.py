@@ -190,12 +190,20 @@ def day_with_weekday(day: dt.date, paper: Paper) -> str:
 
 
 def notes_lead(notes: str | None, limit: int = 90) -> str:
-    """The research notes' first sentence or clause, cut at a word near ``limit``."""
-    first = re.split(r"(?<=[.!?;])\s|\n", (notes or "").strip(), maxsplit=1)[0]
-    first = first.rstrip(" .;")
+    """The research notes' first sentence; when it is long, as many of its clauses as
+    fit ``limit`` characters (the first cut at a word when even it is longer)."""
+    first = re.split(r"(?<=[.!?])\s|\n", (notes or "").strip(), maxsplit=1)[0].rstrip(" .")
     if len(first) <= limit:
         return first
-    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    clauses = first.split("; ")
+    kept = clauses[0]
+    for clause in clauses[1:]:
+        if len(kept) + 2 + len(clause) > limit:
+            break
+        kept += "; " + clause
+    if len(kept) <= limit:
+        return kept
+    return kept[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def question_sheet(workspace: Workspace, request: Request,
