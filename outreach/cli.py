@@ -335,6 +335,42 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit
     _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_), options, "Writing LinkedIn notes")
 
 
+@cli.command()
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@click.option("--labels", is_flag=True,
+              help="Address labels instead of envelopes: Avery 5160 (30 a sheet) on letter "
+                   "paper, Avery L7160 (21 a sheet) on A4.")
+@click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write under DIR instead of the workspace's output/.")
+@click.option("--force", is_flag=True, help="Overwrite the print file if it exists.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="The date in the print file's name (default: today).")
+@click.pass_context
+@_fail_cleanly
+def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, labels: bool,
+              output_dir: Path | None, force: bool, dry_run: bool,
+              today: dt.date | None) -> None:
+    """Print the envelopes (or address labels) for letters that go by post.
+
+    Writes one print file, output/batches/<date>-envelopes.pdf: a US No. 10 envelope
+    for each contact on letter paper, a DL on A4, with your return address top left.
+    --labels writes output/batches/<date>-labels.pdf instead. Contacts without a postal
+    address are named and left out.
+    """
+    from .envelopes import envelopes as print_envelopes
+    from .pipeline import Options
+
+    options = Options(formats=("pdf",), output_dir=output_dir, force=force,
+                      dry_run=dry_run, today=today)
+    report = print_envelopes(_workspace(ctx), _ids(contact_ids, all_), options,
+                             labels=labels)
+    _report(report)
+    click.echo()
+    _table(report.table)
+
+
 def _table(rows: list[tuple[str, ...]]) -> None:
     if len(rows) < 2:
         return

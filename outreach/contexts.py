@@ -312,3 +312,11 @@ def keep_in_touch(workspace: Workspace, request: Request,
         "through": _and_list(through) if through else "",
         "spoke_on": rules.spoken_date(last.date) if last else "",
     }
+
+
+def envelope(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
+    """The two addresses on an envelope: the seeker's, to return it; the contact's."""
+    return {"profile": workspace.profile().data.model_dump(),
+            "contact": request.contact.data.model_dump(),
+            "sender": _sender(workspace.profile()),
+            "recipient": _recipient(request.contact)}

@@ -22,6 +22,8 @@ def _kind_section(kind: kinds.Kind) -> list[str]:
         resume = " Its rules decide whether the résumé travels with it."
     first, *more = kind.formats
     files = f"`output/<id>/{kind.name}.{first}`" + "".join(f" and `.{f}`" for f in more)
+    if kind.batch:
+        files = f"one print file, `output/batches/<date>-{kind.batch}.{first}`"
     email = "; with `--format eml`, `.eml`, an e-mail draft" if kind.email else ""
     lines = [f"### `{kind.template}`: {kind.words}", "",
              f"{kind.summary[0].upper()}{kind.summary[1:]}. Written by `outreach "

@@ -69,7 +69,8 @@ class PageBreak:
 Block = Paragraph | Heading | ListBlock | Part | PageBreak
 
 #: Parts whose source lines are kept as lines (addresses, signature), not reflowed.
-LINE_ROLES = frozenset({"sender", "date", "inside-address", "close", "signature", "enclosure"})
+LINE_ROLES = frozenset({"sender", "date", "inside-address", "close", "signature", "enclosure",
+                        "return-address", "delivery-address"})
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, notes, rules
+from . import contexts, notes, postal, rules
 from .errors import Problem, UsageError
 from .loading import line_of
-from .models import Event
+from .models import Event, Paper
 
 if TYPE_CHECKING:
     from .document import Block
@@ -116,6 +116,12 @@ class Kind:
     #: length), from the parsed blocks, the request and the context; or raises.
     fit: Callable[[tuple[Block, ...], Request, Mapping[str, Any]], tuple[Block, ...]] | None \
         = None
+    #: CSS for the kind's own page, from the profile's paper (an envelope's size and where
+    #: its addresses go), laid before document.css; ``None``: a page of the paper itself.
+    page: Callable[[Paper], str] | None = None
+    #: Written into one print file for a batch, ``output/batches/<date>-<batch>.pdf``,
+    #: rather than one file per contact; ``None``: one file per contact.
+    batch: str | None = None
 
     @property
     def template(self) -> str:
@@ -236,6 +242,14 @@ def _profile_email(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Pro
                    "the profile")
 
 
+def _contact_address(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
+    if contact.data.address and contact.data.address.strip():
+        return None
+    return Problem(contact.path, line_of(contact.lines, ("name",)), "address",
+                   f"is needed: an envelope goes to {contact.data.name}'s postal address; add "
+                   "it (address: |, then one line each)")
+
+
 HOW_WE_MET = Need("how_we_met", "an approach letter to an acquaintance, an alumnus or "
                   "alumna or a cold contact opens by saying how you learned of them",
                   _how_we_met)
@@ -251,6 +265,9 @@ EMAIL_TO = Need("email", "an e-mail draft (--format eml) goes to the contact's a
                 _contact_email)
 EMAIL_FROM = Need("email (profile)", "an e-mail draft (--format eml) is from the seeker's "
                   "address", _profile_email)
+POSTAL_ADDRESS = Need("address", "an envelope or a label goes to the contact's postal "
+                      "address (outreach envelopes leaves out, with a warning, contacts "
+                      "without one)", _contact_address)
 #: What every e-mail draft needs, whatever its kind.
 EMAIL_NEEDS = (EMAIL_FROM, EMAIL_TO)
 
@@ -443,3 +460,20 @@ KEEP_IN_TOUCH = register(Kind(
     },
     may_enclose_resume=False, needs=(CONVERSATION,),
     email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent")))
+
+
+ENVELOPE = register(Kind(
+    name="envelope", command="envelopes",
+    summary="the contact's postal address where the postal services read it and the "
+            "seeker's return address in the top-left corner, on a US No. 10 envelope "
+            "(letter) or a DL (A4); with --labels, the same address on a sheet of labels",
+    title="Envelope to {name}", context=contexts.envelope,
+    variables={
+        "profile": COMMON["profile"],
+        "contact": COMMON["contact"],
+        "sender": "the seeker: name, address_lines (empty when the profile has no address: "
+                  "the envelope then has no return address)",
+        "recipient": LETTER["recipient"],
+    },
+    may_enclose_resume=False, needs=(POSTAL_ADDRESS,), formats=("pdf",),
+    page=postal.envelope_css, batch="envelopes"))

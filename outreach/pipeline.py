@@ -226,6 +226,11 @@ class Laid:
     document: Document
 
 
+def stylesheet(templates: Templates, page: str = "") -> str:
+    """``document.css``, after the CSS of a kind's own page (an envelope's), if any."""
+    return page + templates.resource("document.css").decode("utf-8")
+
+
 def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
            progress: Progress | None = None) -> list[Laid]:
     """Every document laid out as PDF in one pass, checked against its page limit.
@@ -235,7 +240,8 @@ def layout(workspace: Workspace, templates: Templates, rendered: list[Rendered],
 
     if not rendered:
         return []
-    css = templates.resource("document.css").decode("utf-8")
+    kind, paper = rendered[0].request.kind, rendered[0].document.paper
+    css = stylesheet(templates, kind.page(paper) if kind.page else "")
     allowed = [workspace.templates_dir, workspace.root]
     docs = [r.document for r in rendered]
     results = pdf.render(docs, css, base_url=workspace.root, allowed=allowed)

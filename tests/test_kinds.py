@@ -121,7 +121,7 @@ def test_the_plan_says_what_is_written_and_kept(ws: Path) -> None:
 
 # -- the template contract -------------------------------------------------------------
 
-SAMPLES = {"approach-letter": "jim-park", "phone-script": "jim-park",
+SAMPLES = {"approach-letter": "jim-park", "phone-script": "jim-park", "envelope": "jim-park",
            "question-sheet": "jim-park", "thank-you": "priya-raman",
            "linkedin-note": "jim-park", "keep-in-touch": "priya-raman"}
 

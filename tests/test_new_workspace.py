@@ -240,4 +240,6 @@ def test_templates_mistakes(tmp_path: Path) -> None:
     assert missing.code == 1 and "outreach templates copy document.css" in missing.err
     assert run(ws, "templates", "copy").code == 2
     assert run(ws, "templates", "copy", "--all").code == 0
-    assert len(list((ws / "templates").iterdir())) == 10  # every built-in template and resource
+    builtin = sorted(p.name for p in (REPO / "outreach" / "templates").iterdir())
+    assert len(builtin) >= 11  # every built-in template and resource, the envelope's too
+    assert sorted(p.name for p in (ws / "templates").iterdir()) == builtin

@@ -65,16 +65,28 @@ def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
     return {"pdf_variant": "pdf/ua-1"}
 
 
-def _laid_out(sections: list[str], first: Document, page_css: str, css: str,
-              base_url: Path | None, allowed: list[Path] | None) -> Any:
-    """The sections laid out as one WeasyPrint document (not yet written)."""
+def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
+             base_url: Path | None, allowed: list[Path] | None, *,
+             size: str | None = None, mark: bool = False) -> Any:
+    """All ``documents`` laid out in one WeasyPrint pass, each from a new page; ``size``
+    the page's (default: the paper's); ``mark`` numbers their top-level blocks."""
     import weasyprint
 
-    html = page_html(sections, first.title, first.lang)
+    page_css = f"@page {{ size: {size or PAGE_SIZE[documents[0].paper]}; }}\n"
+    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=mark)
+                for i, doc in enumerate(documents)]
+    html = page_html(sections, documents[0].title, documents[0].lang)
     fetcher = _fetcher(allowed or [])
     return weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
     ).render(stylesheets=[weasyprint.CSS(string=page_css + css, url_fetcher=fetcher)])
+
+
+def _starts(laid_out: Any, count: int) -> list[int]:
+    """The page each document starts on, and after them the number of pages."""
+    starts = [next(n for n, page in enumerate(laid_out.pages) if f"doc-{i}" in page.anchors)
+              for i in range(count)]
+    return [*starts, len(laid_out.pages)]
 
 
 def render(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
@@ -85,15 +97,8 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
     """
     if not documents:
         return []
-    page_css = f"@page {{ size: {PAGE_SIZE[documents[0].paper]}; }}\n"
-    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
-                for i, doc in enumerate(documents)]
-    laid_out = _laid_out(sections, documents[0], page_css, css, base_url, allowed)
-    starts: list[int] = []
-    for i in range(len(documents)):
-        anchor = f"doc-{i}"
-        starts.append(next(n for n, page in enumerate(laid_out.pages) if anchor in page.anchors))
-    starts.append(len(laid_out.pages))
+    laid_out = _lay_out(documents, css, compact, base_url, allowed)
+    starts = _starts(laid_out, len(documents))
     out = []
     for i, doc in enumerate(documents):
         pages = laid_out.pages[starts[i]:starts[i + 1]]
@@ -151,10 +156,8 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
     if not documents:
         return []
     width, height = PAPER_PX[documents[0].paper]
-    page_css = f"@page {{ size: {width}px {TALL_PX}px; }}\n"
-    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=True)
-                for i, doc in enumerate(documents)]
-    laid_out = _laid_out(sections, documents[0], page_css, css, base_url, allowed)
+    laid_out = _lay_out(documents, css, compact, base_url, allowed,
+                        size=f"{width}px {TALL_PX}px", mark=True)
     out = []
     for i, doc in enumerate(documents):
         page = next(p for p in laid_out.pages if f"doc-{i}" in p.anchors)
@@ -163,6 +166,53 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
             - box.padding_bottom - box.border_top_width - box.border_bottom_width
         out.append(Measure(_extents(page, len(doc.blocks)), box.content_box_y(), real))
     return out
+
+
+@dataclass(frozen=True)
+class PrintFile:
+    """Several documents laid out as one PDF (a batch of envelopes, a sheet of labels)."""
+
+    data: bytes
+    #: The page each document starts on, and after them the number of pages.
+    starts: list[int]
+    #: For each part role checked, the indexes (in document order) of the parts of that
+    #: role whose text runs past the box the stylesheet gives them.
+    overflowing: dict[str, list[int]]
+
+
+def print_file(documents: list[Document], css: str, cover: Document, *,
+               check: tuple[str, ...] = (), base_url: Path | None = None,
+               allowed: list[Path] | None = None) -> PrintFile:
+    """Lay out ``documents`` in one pass as one tagged PDF with ``cover``'s title,
+    author, subject and language, and measure the parts named in ``check``."""
+    laid_out = _lay_out(documents, css, frozenset(), base_url, allowed)
+    data = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
+    return PrintFile(data, _starts(laid_out, len(documents)),
+                     {role: _overflowing(laid_out, role) for role in check})
+
+
+def _boxes(box: Any) -> list[Any]:
+    out = [box]
+    for child in getattr(box, "children", ()):
+        out += _boxes(child)
+    return out
+
+
+def _overflowing(laid_out: Any, role: str) -> list[int]:
+    """The parts of ``role`` whose contents reach past their box (WeasyPrint keeps the
+    laid-out boxes of each page; a part's first box is its own, the rest its contents)."""
+    seen: dict[Any, bool] = {}
+    for page in laid_out.pages:
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or element in seen or element.tag != "div" \
+                    or role not in (element.get("class") or "").split():
+                continue
+            top, bottom = box.content_box_y() - 0.5, box.content_box_y() + box.height + 0.5
+            seen[element] = any(inner.position_y < top
+                                or inner.position_y + inner.margin_height() > bottom
+                                for inner in _boxes(box)[1:])
+    return [i for i, over in enumerate(seen.values()) if over]
 
 
 def append(letter: bytes, enclosures: list[Path]) -> bytes:
