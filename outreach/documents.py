@@ -84,6 +84,9 @@ class Request:
     limit: int | None = None
     #: Where the seeker landed, ``(role, organization)`` (the keep-in-touch letter).
     landed: tuple[str, str] | None = None
+    #: The date given on the command line (``--date``), if one was: for a question
+    #: sheet, the meeting's day (a sheet is often printed the day before).
+    given_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class Rendered:
     max_pages: int = 1
     #: Why the document says what it says (``--explain``), one line each.
     explanation: tuple[str, ...] = ()
+    #: The pages its filling parts fill (``Kind.fill``); 0: it has none.
+    fill_pages: int = 0
 
 
 def _strings(value: Any) -> list[str]:
@@ -164,11 +169,12 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
                         kind.subject(request) if kind.subject
                         else f"{kind.words.capitalize()}: {kind.summary}",
                         profile.data.lang, profile.data.name,
-                        foreign_names(request.contact, profile.data.lang))
+                        foreign_names(request.contact, profile.data.lang), folio=kind.folio)
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)
     contact = request.contact.data
     explanation = (f"greeting: {rules.explain_name(contact)}", rules.kind_reason(contact),
                    *why, *(f"{n}. {c.question.text} -- {c.reason}"
                            for n, c in enumerate(context.get("choices", []), start=1)))
-    return Rendered(request, document, kind.pages(context), explanation)
+    return Rendered(request, document, kind.pages(context), explanation,
+                    kind.fill.pages(context) if kind.fill else 0)
