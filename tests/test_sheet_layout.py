@@ -393,3 +393,31 @@ def test_each_kinds_docx_has_the_pdfs_words_and_pages(name: str, source: str,
         elif same_words(pdf_text(office)) != same_words(_own_text(pdf, own)):
             problems.append(f"{where}: the words differ")
     assert not problems, "\n".join(problems)
+
+
+def test_a_sheet_is_laid_out_alike_wherever_it_falls_in_a_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout cache keeps a document once, so its layout may not depend on what
+    else shares its pass: a sheet written alone and written second in a batch has the
+    same page breaks, answer heights (DOCX) and lines where they were (PDF)."""
+    import datetime as dt
+    import subprocess
+    import zipfile
+
+    monkeypatch.setenv("OUTREACH_CACHE", "off")
+    monkeypatch.setenv("OUTREACH_WORKERS", "1")
+    ws = copy_workspace(tmp_path)
+    workspace = Workspace(ws)
+    options = Options(formats=("pdf", "docx"), today=dt.date.fromisoformat(DAY), force=True,
+                      minutes=35)
+    seen = []
+    for ids in (["priya-raman"], ["jim-park", "priya-raman"]):
+        generate(workspace, kinds.QUESTION_SHEET, ids, options)
+        folder = ws / "output" / "priya-raman"
+        with zipfile.ZipFile(folder / "question-sheet.docx") as docx:
+            body = docx.read("word/document.xml")
+        boxes = subprocess.run(["pdftotext", "-bbox", str(folder / "question-sheet.pdf"), "-"],
+                               check=True, capture_output=True, text=True).stdout
+        seen.append((body, re.findall(r"<word [^>]*>", boxes)))
+    assert b"pageBreakBefore" in seen[0][0]
+    assert seen[0] == seen[1]

@@ -60,8 +60,12 @@ def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
 
 def page_css(paper: str, size: str | None = None) -> str:
     """The page size rule put before the document CSS (``size``: another than the
-    paper's, the measuring pass's long page)."""
-    return f"@page {{ size: {size or PAGE_SIZE[paper]}; }}\n"
+    paper's, the measuring pass's long page). The body has no top or bottom margin: it
+    would set the first document of a pass lower than the rest (and leave the last
+    less room), and a document must be laid out alike wherever it falls in a pass (the
+    layout cache keeps it once). Its side margins, the same for every document, stay."""
+    return (f"@page {{ size: {size or PAGE_SIZE[paper]}; }}\n"
+            "body { margin-top: 0; margin-bottom: 0; }\n")
 
 
 def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
