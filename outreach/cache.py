@@ -3,7 +3,7 @@
 An entry is keyed by everything that decides a document's pages and bytes: its HTML, the
 CSS, whether it was set tighter, its metadata, the workspace folder its URLs resolve
 against, the installed WeasyPrint and its helpers, the system's text libraries and
-fonts, and outreach's own HTML and PDF code. A file the layout fetched (a font or an
+fonts, and outreach's own HTML, PDF and page-filling code. A file the layout fetched (a font or an
 image named in the CSS) is recorded with its size and time, and the entry is not used
 once that file changed. So an entry is never stale; the folder is safe to delete at any
 time, and it is kept under a size (least recently used entries go first).
@@ -46,6 +46,9 @@ class Entry:
     warnings: tuple[str, ...] = ()
     #: Files the layout read, with their size and modification time.
     files: tuple[tuple[str, int, int], ...] = ()
+    #: What the layout placed in the document besides (JSON; a sheet's page breaks and
+    #: answer heights), or empty.
+    placed: str = ""
 
 
 def folder() -> Path | None:
@@ -79,7 +82,8 @@ def _package_files(name: str) -> list[str]:
 def environment() -> str:
     """A fingerprint of what lays out the pages, besides the document and its CSS."""
     here = Path(__file__).resolve().parent / "writers"
-    parts = [sys.version, _stat(str(here / "html.py")), _stat(str(here / "pdf.py"))]
+    parts = [sys.version, _stat(str(here / "html.py")), _stat(str(here / "pdf.py")),
+             _stat(str(here.parent / "fill.py"))]
     for name in PACKAGES:
         parts += _package_files(name)
     for pattern in (f"{d}/{lib}*" for d in LIBRARY_DIRS for lib in LIBRARIES):
@@ -118,7 +122,8 @@ def get(name: str, *, need_pdf: bool) -> Entry | None:
             header = json.loads(handle.readline())
             data = handle.read()
         entry = Entry(int(header["pages"]), data if header["pdf"] else None,
-                      tuple(header["warnings"]), tuple(tuple(f) for f in header["files"]))
+                      tuple(header["warnings"]), tuple(tuple(f) for f in header["files"]),
+                      str(header.get("placed", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if (need_pdf and entry.data is None) or any(file_state(f[0]) != f for f in entry.files):
@@ -134,7 +139,8 @@ def put(name: str, entry: Entry) -> bool:
     if where is None:
         return False
     header = {"pages": entry.pages, "pdf": entry.data is not None,
-              "warnings": list(entry.warnings), "files": [list(f) for f in entry.files]}
+              "warnings": list(entry.warnings), "files": [list(f) for f in entry.files],
+              "placed": entry.placed}
     try:
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=where)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
-from .models import GOALS, HistoryEntry, Mode
+from .models import GOALS, HistoryEntry, Mode, Paper
 from .questions import DEFAULT_GOALS, Choice, load_bank, select
 from .templating import Templates
 from .text import and_list, sentence, sentence_case, subject, with_article, words
@@ -156,10 +157,10 @@ def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
 
 
 def _choices(workspace: Workspace, templates: Templates, request: Request,
-             mode: Mode, minutes: int) -> list[Choice]:
+             mode: Mode, minutes: int, own: list[str] | None = None) -> list[Choice]:
     bank = templates.memo("questions", lambda: load_bank(templates.folder))
     return select(bank, meeting_goals(workspace, request),
-                  rules.contact_kind(request.contact.data), mode, minutes)
+                  rules.contact_kind(request.contact.data), mode, minutes, own or [])
 
 
 def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
@@ -211,21 +212,60 @@ def phone_script(workspace: Workspace, request: Request,
     }
 
 
+def meeting_day(request: Request) -> dt.date | None:
+    """The meeting's day: the date given on the command line (a sheet is printed the
+    evening before), else a meeting or call logged for the day itself; else unknown."""
+    if request.given_date is not None:
+        return request.given_date
+    entry = rules.last_conversation(request.contact.data, request.today)
+    if entry is not None and entry.event != "declined" and entry.date == request.today:
+        return entry.date
+    return None
+
+
+def day_with_weekday(day: dt.date, paper: Paper) -> str:
+    """``Tuesday, November 24, 2026``; on A4, ``Tuesday 24 November 2026``."""
+    return f"{day:%A}{',' if paper == 'letter' else ''} {rules.letter_date(day, paper)}"
+
+
+def notes_lead(notes: str | None, limit: int = 90) -> str:
+    """The research notes' first sentence; when it is long, as many of its clauses as
+    fit ``limit`` characters (the first cut at a word when even it is longer)."""
+    first = re.split(r"(?<=[.!?])\s|\n", (notes or "").strip(), maxsplit=1)[0].rstrip(" .")
+    if len(first) <= limit:
+        return first
+    clauses = first.split("; ")
+    kept = clauses[0]
+    for clause in clauses[1:]:
+        if len(kept) + 2 + len(clause) > limit:
+            break
+        kept += "; " + clause
+    if len(kept) <= limit:
+        return kept
+    return kept[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def question_sheet(workspace: Workspace, request: Request,
                    templates: Templates) -> dict[str, Any]:
     context = _meeting_context(workspace, request)
+    paper = workspace.profile().data.paper
     minutes = request.minutes or rules.meeting_minutes(workspace.profile().data)
     mode = rules.meeting_mode(request.contact.data, request.mode)
-    choices = _choices(workspace, templates, request, mode, minutes)
-    goals = meeting_goals(workspace, request) or list(DEFAULT_GOALS)
+    choices = _choices(workspace, templates, request, mode, minutes,
+                       request.contact.data.questions)
+    goals = [g for g in meeting_goals(workspace, request) or DEFAULT_GOALS if g in GOALS]
+    bank = templates.memo("questions", lambda: load_bank(templates.folder))
+    day = meeting_day(request)
     return context | {
         "minutes": minutes,
         "choices": choices,
         "core": [c for c in choices if c.question.place != "close"],
         "closes": [c for c in choices if c.question.place == "close"],
-        "goal_names": ", ".join(g for g in goals if g in GOALS),
-        "thank_you_by": rules.letter_date(rules.thank_you_due(request.today),
-                                          workspace.profile().data.paper),
+        "goal_names": ", ".join(goals),
+        "goal_words": [bank.words_for(g) for g in goals],
+        "meeting_date": day_with_weekday(day, paper) if day else "",
+        "thank_you_by": day_with_weekday(rules.thank_you_due(day), paper) if day else "",
+        "notes_lead": notes_lead(request.contact.data.notes),
     }
 
 

@@ -56,9 +56,17 @@ class Part:
 
     role: str
     blocks: tuple[Block, ...]
+    #: The part's height in points, when the layout stage set it (a sheet's answer
+    #: spaces share the room left on their page); ``None``: the style's own.
+    height: float | None = None
 
 
-Block = Paragraph | Heading | ListBlock | Part
+@dataclass(frozen=True)
+class PageBreak:
+    """A page break the layout stage placed (so the PDF and the DOCX break alike)."""
+
+
+Block = Paragraph | Heading | ListBlock | Part | PageBreak
 
 #: Parts whose source lines are kept as lines (addresses, signature), not reflowed.
 LINE_ROLES = frozenset({"sender", "date", "inside-address", "close", "signature", "enclosure",
@@ -83,6 +91,10 @@ class Document:
     #: Words in another language than the document's (a contact's name), each with its
     #: language tag: the PDF marks them, so they are drawn and read in that language.
     foreign: tuple[tuple[str, str], ...] = ()
+    #: Every page carries the title and "Page N of M" (a running footer).
+    folio: bool = False
+    #: The pages the layout stage settled on, when it knows them (for "of M").
+    pages: int | None = None
 
     @property
     def is_letter(self) -> bool:

@@ -84,6 +84,9 @@ class Request:
     limit: int | None = None
     #: Where the seeker landed, ``(role, organization)`` (the keep-in-touch letter).
     landed: tuple[str, str] | None = None
+    #: The date given on the command line (``--date``), if one was: for a question
+    #: sheet, the meeting's day (a sheet is often printed the day before).
+    given_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Rendered:
     most_pages: int = 1
     #: Why the document says what it says (``--explain``), one line each.
     explanation: tuple[str, ...] = ()
+    #: The pages its filling parts fill (``Kind.fill``); 0: it has none.
+    fill_pages: int = 0
 
 
 def _strings(value: Any) -> list[str]:
@@ -166,7 +171,7 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
                         kind.subject(request) if kind.subject
                         else f"{kind.words.capitalize()}: {kind.summary}",
                         profile.data.lang, profile.data.name,
-                        foreign_names(request.contact, profile.data.lang))
+                        foreign_names(request.contact, profile.data.lang), folio=kind.folio)
     check_resume_rule(document, kind, templates.origin(kind.template), workspace,
                       request.contact)
     contact = request.contact.data
@@ -174,5 +179,6 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
                    *why, *(f"{n}. {c.question.text} -- {c.reason}"
                            for n, c in enumerate(context.get("choices", []), start=1)))
     pages = kind.pages(context)
-    return Rendered(request, document, pages, max(pages, kind.most_pages or pages),
-                    explanation)
+    return Rendered(request, document, max_pages=pages,
+                    most_pages=max(pages, kind.most_pages or pages), explanation=explanation,
+                    fill_pages=kind.fill.pages(context) if kind.fill else 0)

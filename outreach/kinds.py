@@ -69,6 +69,18 @@ class Email:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """Parts that share the room the pages leave (a sheet's answer spaces): the layout
+    stage gives each of them an equal share of what is left on its page, and breaks the
+    pages where the shares come out most equal (``outreach/fill.py``)."""
+
+    #: The roles of the top-level parts (``::: answer``) that fill the pages.
+    roles: frozenset[str]
+    #: How many pages to fill, from the context; more when the text itself needs more.
+    pages: Callable[[Mapping[str, Any]], int] = _one_page
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind. ``name`` is also the output file's stem
     (``output/<id>/<name>.pdf``) and the template's (``<name>.md.j2``)."""
@@ -94,6 +106,10 @@ class Kind:
     needs: tuple[Need, ...] = ()
     #: What the document answers (kept in its metadata), e.g. which conversation.
     subject: Callable[[Request], str] | None = None
+    #: Parts that fill the pages, and how many pages to fill (``None``: no filling).
+    fill: Fill | None = None
+    #: Every page carries the title and "Page N of M" (PDF margin boxes, DOCX footer).
+    folio: bool = False
     #: How it goes as an e-mail draft; ``None``: it is never an e-mail.
     email: Email | None = None
     #: The formats it is written in (besides ``eml``, when it has an ``email``): pdf and
@@ -297,10 +313,15 @@ def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
-    """A sheet for up to 25 minutes fits one page; a longer meeting's takes two."""
+    """A sheet for up to 25 minutes fills one page; a longer meeting's fills two."""
     from .questions import ONE_PAGE_MINUTES
 
     return 1 if int(context["minutes"]) <= ONE_PAGE_MINUTES else 2
+
+
+def _sheet_most_pages(context: Mapping[str, Any]) -> int:
+    """One page more than the sheet fills, for long notes or many questions of one's own."""
+    return _sheet_pages(context) + 1
 
 
 # -- the names each template receives ---------------------------------------------------
@@ -381,14 +402,22 @@ QUESTION_SHEET = register(Kind(
     title="Questions for {name}", context=contexts.question_sheet,
     variables=MEETING | {
         "minutes": "the meeting's minutes (--minutes, else the profile's)",
-        "choices": "every chosen question, in order: question.text, question.place, reason",
-        "core": "the opener and the questions for the goals",
+        "choices": "every chosen question, in order: question.text, question.place, "
+                   "question.source (\"contact\" for the contact file's own questions), reason",
+        "core": "the contact file's own questions, the opener and the questions for the goals",
         "closes": "the closing asks (feedback on the résumé in person; someone else to "
                   "talk to)",
-        "goal_names": "the goals of this meeting, comma-separated",
-        "thank_you_by": "the day the thank-you letter is due, as a letter writes dates",
+        "goal_names": "the goals of this meeting, comma-separated (their codes)",
+        "goal_words": "the goals of this meeting in words (whether the field or role "
+                      "suits you), from the question bank's goals",
+        "meeting_date": "the meeting's day with its weekday (--date, or a meeting logged "
+                        "for today), or empty when unknown",
+        "thank_you_by": "the day the thank-you letter is due, two days after the meeting "
+                        "(with its weekday), or empty when the meeting's day is unknown",
+        "notes_lead": "the first sentence or clause of the research notes, or empty",
     },
-    pages=_sheet_pages))
+    pages=_sheet_most_pages, folio=True,
+    fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages)))
 
 THANK_YOU = register(Kind(
     name="thank-you", command="thank-you",

@@ -8,6 +8,12 @@ the cache (``outreach/cache.py``) without WeasyPrint being imported; the rest ar
 out in passes of several (one WeasyPrint pass is much faster than one call each), by
 worker processes when the batch is large enough (``outreach/workers.py``).
 
+A document whose kind fills its pages (a question sheet: ``outreach/fill.py``) is laid
+out in the same pass once more to fill them, where its first layout was made (in the
+worker, for a large batch). Its cache entry is its own, keyed by the document as
+rendered and what fills it; it keeps the PDF and where the page breaks and the filling
+parts' heights were placed, so the DOCX writer gets the document as the PDF shows it.
+
 Warnings logged while laying out (a file the CSS may not fetch, a missing font) are kept
 with each entry and logged again whenever it is used, so a cached run says what a fresh
 one would.
@@ -17,13 +23,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import cache, workers
 from .document import Document
+from .fill import Placed
 from .writers.html import document_html
 
 log = logging.getLogger(__name__)
@@ -48,13 +57,28 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Filling:
+    """Parts of a document that fill its pages (``Kind.fill``): their roles, and how many
+    pages they fill at least."""
+
+    roles: frozenset[str]
+    pages: int
+
+
+#: One document to lay out: the most pages it may take, and what fills its pages.
+Item = tuple[Document, int, Filling | None]
+
+
+@dataclass(frozen=True)
 class Laid:
-    """One document laid out: its pages, its PDF (None if not asked for), and whether it
-    was set tighter to fit."""
+    """One document laid out: its pages, its PDF (None if not asked for), whether it
+    was set tighter to fit, and the document as laid out when filling its pages placed
+    page breaks and heights in it (None: as rendered)."""
 
     pages: int
     data: bytes | None
     compact: bool
+    document: Document | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,7 @@ class _Job:
     limits: tuple[int, ...]
     setting: Setting
     pdf: bool
+    fills: tuple[Filling | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +98,8 @@ class _Done:
 
     first: tuple[tuple[int, bytes | None], ...]
     tighter: dict[int, tuple[int, bytes | None]] = field(default_factory=dict)
+    #: Those that fill their pages, laid out once more to fill them.
+    filled: dict[int, tuple[int, bytes | None, Placed]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
 
@@ -131,6 +158,10 @@ def run(job: _Job) -> _Done:
             first = render(docs, frozenset())
             long = [i for i, r in enumerate(first) if r.pages > job.limits[i]]
             tighter = render([docs[i] for i in long], frozenset(range(len(long))))
+            pages = [r.pages for r in first]
+            for i, result in zip(long, tighter, strict=True):
+                pages[i] = result.pages
+            filled = _fill(job, pages, frozenset(long), fetched)
     finally:
         gc.enable()
 
@@ -139,7 +170,26 @@ def run(job: _Job) -> _Done:
 
     return _Done(tuple(kept(r) for r in first),
                  {i: kept(r) for i, r in zip(long, tighter, strict=True)},
+                 {i: (*kept(r), placed) for i, (placed, r) in filled.items()},
                  tuple(warnings), tuple(sorted(set(fetched))))
+
+
+def _fill(job: _Job, pages: list[int], compact: frozenset[int], fetched: list[str]
+          ) -> dict[int, tuple[Placed, Any]]:
+    """The documents of a pass that fill their pages (and fit them), laid out again to
+    fill them: at least the pages asked for, more when their layout took more."""
+    from . import fill
+
+    which, jobs = [], []
+    for i, filling in enumerate(job.fills):
+        if filling is not None and pages[i] <= job.limits[i]:
+            which.append(i)
+            jobs.append(fill.Job(job.documents[i], pages[i], filling.roles,
+                                 max(filling.pages, pages[i]), i in compact))
+    setting = job.setting
+    done = fill.lay_out(jobs, setting.css, setting.base_url, list(setting.allowed),
+                        write=job.pdf, fetched=fetched)
+    return dict(zip(which, done, strict=True))
 
 
 def _key(document: Document, setting: Setting, compact: bool) -> str:
@@ -150,13 +200,49 @@ def _key(document: Document, setting: Setting, compact: bool) -> str:
                      "\n".join(map(str, setting.allowed)))
 
 
+def _fill_key(document: Document, setting: Setting, filling: Filling) -> str:
+    """The key of the document laid out to fill its pages (its own entry: the HTML of
+    the document filled differs from the one rendered)."""
+    return cache.key(_key(document, setting, False), "fill", " ".join(sorted(filling.roles)),
+                     str(filling.pages))
+
+
+def _placed_json(placed: Placed, compact: bool) -> str:
+    return json.dumps({"breaks": placed.breaks, "heights": placed.heights,
+                       "pages": placed.pages, "compact": compact})
+
+
+def _from_json(text: str) -> tuple[Placed, bool]:
+    found = json.loads(text)
+    return (Placed(tuple(found["breaks"]), tuple((int(i), float(h)) for i, h in found["heights"]),
+                   int(found["pages"])), bool(found["compact"]))
+
+
 def _replay(warnings: tuple[str, ...]) -> None:
     for message in warnings:
         log.warning("%s", message)
 
 
-def _cached(document: Document, limit: int, setting: Setting, pdf: bool) -> Laid | None:
-    """The document from the cache: as first set, or tighter if that ran long."""
+def _cached_filled(document: Document, setting: Setting, filling: Filling, pdf: bool
+                   ) -> Laid | None:
+    """The document as laid out to fill its pages, from the cache."""
+    entry = cache.get(_fill_key(document, setting, filling), need_pdf=pdf)
+    if entry is None:
+        return None
+    try:
+        placed, compact = _from_json(entry.placed)
+    except (ValueError, KeyError, TypeError):  # an entry of no filled document
+        return None
+    _replay(entry.warnings)
+    return Laid(entry.pages, entry.data, compact, placed.on(document))
+
+
+def _cached(document: Document, limit: int, setting: Setting, pdf: bool,
+            filling: Filling | None = None) -> Laid | None:
+    """The document from the cache: as first set, or tighter if that ran long; one that
+    fills its pages, as laid out to fill them."""
+    if filling is not None:
+        return _cached_filled(document, setting, filling, pdf)
     first = cache.get(_key(document, setting, False), need_pdf=pdf)
     if first is None:
         return None
@@ -182,7 +268,15 @@ def _keep(job: _Job, done: _Done) -> list[Laid]:
             pages, data = done.tighter[i]
             cache.put(_key(document, job.setting, True),
                       cache.Entry(pages, data, done.warnings, files))
-        out.append(Laid(pages, data, i in done.tighter))
+        filling = job.fills[i] if job.fills else None
+        if filling is not None and i in done.filled:
+            pages, data, placed = done.filled[i]
+            cache.put(_fill_key(document, job.setting, filling),
+                      cache.Entry(pages, data, done.warnings, files,
+                                  _placed_json(placed, i in done.tighter)))
+            out.append(Laid(pages, data, i in done.tighter, placed.on(document)))
+        else:
+            out.append(Laid(pages, data, i in done.tighter))
     return out
 
 
@@ -196,22 +290,24 @@ class Lookups:
         self.setting, self.pdf, self.batch = setting, pdf, batch
         self.found: dict[int, tuple[Document, Laid | None]] = {}
 
-    def ask(self, document: Document, limit: int) -> None:
-        found = _cached(document, limit, self.setting, self.pdf)
+    def ask(self, document: Document, limit: int, filling: Filling | None = None) -> None:
+        found = _cached(document, limit, self.setting, self.pdf, filling)
         self.found[id(document)] = (document, found)
         if found is None:
             workers.warm_up(self.batch)
 
-    def get(self, document: Document, limit: int) -> Laid | None:
+    def get(self, document: Document, limit: int, filling: Filling | None = None
+            ) -> Laid | None:
         if id(document) in self.found:
             return self.found[id(document)][1]
-        return _cached(document, limit, self.setting, self.pdf)
+        return _cached(document, limit, self.setting, self.pdf, filling)
 
 
-def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = True,
+def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             progress: Progress | None = None, lookups: Lookups | None = None
             ) -> Generator[list[tuple[int, Laid]], None, None]:
-    """Each document of ``items`` (with the most pages it may take) laid out, yielded a
+    """Each document of ``items`` (with the most pages it may take, and what fills its
+    pages) laid out, yielded a
     pass at a time as ``(index in items, Laid)``: first those the cache holds (asked
     already, when ``lookups`` is given), then the passes laid out, in order. A document
     still over its limit when set tighter is returned so; the caller says what to
@@ -219,8 +315,8 @@ def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = 
     lookups = lookups or Lookups(setting, pdf=pdf, batch=len(items))
     hits: list[tuple[int, Laid]] = []
     missing: list[int] = []
-    for n, (document, limit) in enumerate(items):
-        found = lookups.get(document, limit)
+    for n, (document, limit, filling) in enumerate(items):
+        found = lookups.get(document, limit, filling)
         if found is None:
             missing.append(n)
         else:
@@ -232,8 +328,8 @@ def lay_out(items: list[tuple[Document, int]], setting: Setting, *, pdf: bool = 
     processes = workers.count(len(missing))
     size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
     passes = [missing[start:start + size] for start in range(0, len(missing), size)]
-    jobs = [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p), setting, pdf)
-            for p in passes]
+    jobs = [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p), setting, pdf,
+                 tuple(items[n][2] for n in p)) for p in passes]
     for n, done in enumerate(workers.ordered(run, jobs, processes)):
         indexes, job = passes[n], jobs[n]
         if processes > 1:  # logged in the worker: said again here, where they are collected

@@ -303,6 +303,13 @@ class Contact(_Model):
     goals: list[str] | None = Field(default=None, description="Goals for this contact only, "
                                     "instead of the profile's.", examples=[["skills"]],
                                     json_schema_extra=_goal_items)
+    #: Extension: the seeker's own questions for this contact (from research: their
+    #: article, their organization's news); the question sheet asks them first.
+    questions: list[Text] | None = Field(default=None, description="Your own questions for "
+                                         "this contact, from your research; the question "
+                                         "sheet asks them first.",
+                                         examples=[["How did the 2025 housing plan change "
+                                                    "your department's hiring?"]])
     history: list[HistoryEntry] = Field(default_factory=list, description="What has "
                                         "happened, oldest first (outreach log adds to it).",
                                         examples=[[{"date": "2026-11-16",

@@ -31,7 +31,7 @@ from .documents import Enclosure, Rendered, Request, build, enclosure_title
 from .enclosures import beside, check_requested
 from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import EMAIL_NEEDS, Kind, all_kinds
-from .layout import Laid, Lookups, Setting, lay_out
+from .layout import Filling, Laid, Lookups, Setting, lay_out
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
 from .paths import writable
@@ -136,7 +136,7 @@ class Plan:
     def request(self, contact: ContactFile) -> Request:
         o = self.options
         return Request(self.kind, contact, self.today, self.enclosures, o.minutes, o.goals,
-                       o.mode, o.limit, o.landed)
+                       o.mode, o.limit, o.landed, o.today)
 
 
 def check_needs(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
@@ -227,7 +227,7 @@ def render(workspace: Workspace, templates: Templates, plan: Plan,
             one = rendered[target.contact.id] = build(workspace, templates,
                                                       plan.request(target.contact))
             if lookups is not None and PRINTED & set(target.write):
-                lookups.ask(one.document, one.max_pages)
+                lookups.ask(one.document, one.max_pages, filling(one))
     return rendered
 
 
@@ -255,8 +255,8 @@ def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
     against its page limit. DOCX-only runs need it too: the page count is measured here
     (no PDF is written), and a document set tighter is written tighter in Word too."""
     printed = [t for t in plan.to_write if PRINTED & set(t.write)]
-    items = [(rendered[t.contact.id].document, rendered[t.contact.id].max_pages)
-             for t in printed]
+    items = [(one.document, one.max_pages, filling(one))
+             for one in (rendered[t.contact.id] for t in printed)]
     passes = lay_out(items, setting, pdf=any("pdf" in t.write for t in printed),
                      progress=progress.advance if progress else None, lookups=lookups)
     with contextlib.closing(passes):
@@ -264,6 +264,12 @@ def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
             for n, laid in done:
                 _check_fits(rendered[printed[n].contact.id], laid.pages)
             yield [(printed[n], laid) for n, laid in done]
+
+
+def filling(rendered: Rendered) -> Filling | None:
+    """What fills the document's pages (``Kind.fill``), if anything does."""
+    fill = rendered.request.kind.fill
+    return Filling(fill.roles, rendered.fill_pages) if fill and rendered.fill_pages else None
 
 
 def _check_fits(rendered: Rendered, pages: int) -> None:
@@ -284,7 +290,8 @@ def _docx_files(target: Target, rendered: Rendered, laid: Laid,
     from .writers import docx
 
     path = target.paths["docx"]
-    data = docx.render_with(rendered.document, reference, compact=laid.compact)
+    data = docx.render_with(laid.document or rendered.document, reference,
+                            compact=laid.compact)
     return [Planned(path, data), *beside(path, rendered.request.kind.name,
                                          [e.path for e in rendered.request.enclosures])]
 

@@ -10,7 +10,8 @@ contact's kind, the meeting's mode and its minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,7 +20,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from .errors import InputError, Problem
 from .loading import read_yaml, validate
-from .models import ContactKind, Mode, _check_goals, _Model
+from .models import GOALS, ContactKind, Mode, _check_goals, _Model
 from .templating import BUILTIN, inside_folder
 from .text import with_article
 
@@ -45,8 +46,15 @@ class Question(_Model):
     suits: list[ContactKind] | None = None
     #: A free note on where the question comes from (a bank of your own may keep one).
     source: str | None = None
+    #: What it asks about; a sheet never holds two questions of one topic. Without
+    #: one, the question is a topic of its own.
+    topic: QuestionId | None = None
 
     _goals = field_validator("goals")(_check_goals)
+
+    @property
+    def subject(self) -> str:
+        return self.topic or self.id
 
 
 class BankFile(_Model):
@@ -69,6 +77,11 @@ class BankFile(_Model):
 @dataclass(frozen=True)
 class Bank:
     questions: tuple[Question, ...]
+    #: What each goal means, in words a sheet prints (the bank's ``goals``).
+    goal_words: Mapping[str, str] = field(default_factory=dict)
+
+    def words_for(self, goal: str) -> str:
+        return self.goal_words.get(goal) or GOALS[goal]
 
     def by_place(self, place: Place) -> list[Question]:
         return [q for q in self.questions if q.place == place]
@@ -92,11 +105,13 @@ def load_bank(workspace_templates: Path | None) -> Bank:
     ref = BUILTIN / "questions.yaml"
     builtin = BankFile.model_validate(yaml.safe_load(ref.read_text(encoding="utf-8")))
     questions = list(builtin.questions)
+    words = dict(builtin.goals or {})
     user_path = inside_folder(workspace_templates, "questions.yaml") \
         if workspace_templates else None
     if user_path is not None:
         user = _read(user_path)
         _check_ids(user.questions, user_path)
+        words |= user.goals or {}
         if user.replace:
             questions = []
         unknown = [i for i in user.remove if i not in {q.id for q in questions}]
@@ -106,7 +121,7 @@ def load_bank(workspace_templates: Path | None) -> Bank:
         questions = [q for q in questions if q.id not in set(user.remove)]
         replaced = {q.id: q for q in user.questions}
         questions = [replaced.pop(q.id, q) for q in questions] + list(replaced.values())
-    bank = Bank(tuple(questions))
+    bank = Bank(tuple(questions), words)
     where = user_path or Path("questions.yaml")
     for place in ("opener", "core"):
         if not bank.by_place(place):
@@ -146,11 +161,7 @@ def _suit(question: Question, kind: ContactKind) -> int:
 
 
 def _suit_note(question: Question, kind: ContactKind) -> str:
-    if question.suits is None:
-        return "suits any contact"
-    if kind in question.suits:
-        return f"suits {with_article(kind)}"
-    return f"written for {with_article(' or '.join(question.suits))}, the best left for this goal"
+    return "suits any contact" if question.suits is None else f"suits {with_article(kind)}"
 
 
 def _closes(bank: Bank, mode: Mode) -> list[Choice]:
@@ -167,75 +178,98 @@ def _closes(bank: Bank, mode: Mode) -> list[Choice]:
     return closes
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Ranking:
-    """How questions are weighed for one contact: suited to their kind first, then the
-    most direct for the goal, then the bank's order."""
+    """How questions are weighed for one contact: never one written for other kinds of
+    contact, never a second of one topic; suited to their kind first, then the most
+    direct for the goal, then the bank's order."""
 
     bank: Bank
     kind: ContactKind
+    #: The topics asked already.
+    topics: set[str]
 
     def order(self, q: Question) -> int:
         return self.bank.questions.index(q)
+
+    def open(self, place: Place) -> list[Question]:
+        return [q for q in self.bank.by_place(place)
+                if _suit(q, self.kind) and q.subject not in self.topics]
 
     def rank(self, q: Question, goal: str | None) -> tuple[int, int, int]:
         directness = q.goals.index(goal) if goal in q.goals else len(q.goals) + 1
         return (-_suit(q, self.kind), directness, self.order(q))
 
-    def opener(self, goals: list[str]) -> Choice:
+    def take(self, q: Question, reason: str) -> Choice:
+        self.topics.add(q.subject)
+        return Choice(q, f"{reason}; {_suit_note(q, self.kind)}")
+
+    def opener(self, goals: list[str]) -> Choice | None:
         """The opener that serves a goal of the meeting and suits the contact best."""
-        opener = min(self.bank.by_place("opener"), key=lambda q: (
+        openers = self.open("opener")
+        if not openers:
+            return None
+        opener = min(openers, key=lambda q: (
             -int(any(g in goals for g in q.goals)), -_suit(q, self.kind), self.order(q)))
         served = [g for g in opener.goals if g in goals]
-        return Choice(opener, "opener: an easy first question"
-                      + (f" that also serves {', '.join(served)}" if served else "")
-                      + f"; {_suit_note(opener, self.kind)}")
+        return self.take(opener, "opener: an easy first question"
+                         + (f" that also serves {', '.join(served)}" if served else ""))
 
 
-def _one_turn(ranking: _Ranking, goals: list[str], turn: int, wanted: int,
-              used: set[str]) -> list[Choice]:
-    """One turn across the goals: for each, the best question not yet used."""
+def _one_turn(ranking: _Ranking, goals: list[str], turn: int, wanted: int) -> list[Choice]:
+    """One turn across the goals: for each, the best question of a topic not yet asked."""
     chosen: list[Choice] = []
     for goal in goals:
-        candidates = [q for q in ranking.bank.by_place("core")
-                      if goal in q.goals and q.id not in used]
+        candidates = [q for q in ranking.open("core") if goal in q.goals]
         if len(chosen) == wanted or not candidates:
             continue
         best = min(candidates, key=lambda q: ranking.rank(q, goal))
-        used.add(best.id)
-        chosen.append(Choice(best, f"goal {goal} (turn {turn}); "
-                                   f"{_suit_note(best, ranking.kind)}"))
+        chosen.append(ranking.take(best, f"goal {goal} (turn {turn})"))
     return chosen
 
 
-def _fillers(ranking: _Ranking, wanted: int, used: set[str]) -> list[Choice]:
+def _fillers(ranking: _Ranking, wanted: int) -> list[Choice]:
     """When the goals have no more questions: the best of the rest of the bank."""
-    rest = [q for q in ranking.bank.by_place("core") if q.id not in used]
-    return [Choice(q, f"filler: the goals have no more questions; "
-                      f"{_suit_note(q, ranking.kind)}")
-            for q in sorted(rest, key=lambda q: ranking.rank(q, None))[:wanted]]
+    chosen: list[Choice] = []
+    while len(chosen) < wanted and ranking.open("core"):
+        best = min(ranking.open("core"), key=lambda q: ranking.rank(q, None))
+        chosen.append(ranking.take(best, "filler: the goals have no more questions"))
+    return chosen
+
+
+def own_question(text: str, number: int) -> Choice:
+    """A question of the seeker's own for this contact (the contact file's ``questions``)."""
+    question = Question.model_construct(id=f"own-{number}", text=text, goals=[],
+                                        place="core", suits=None, source="contact",
+                                        topic=None)
+    return Choice(question, "your own question for this contact: your own come first")
 
 
 def select(bank: Bank, goals: list[str], kind: ContactKind, mode: Mode,
-           minutes: int) -> list[Choice]:
+           minutes: int, own: Sequence[str] = ()) -> list[Choice]:
     """The meeting's questions, in the order to ask them.
 
-    An opener; then questions for the goals, taken in turns across the goals (so no
-    one goal takes them all), each time the question that best suits the contact's kind
-    and serves the goal most directly; then the close: feedback on the résumé when
-    meeting in person, and always, last, a request for someone else to talk to.
+    The seeker's own questions for this contact first; then an opener; then questions
+    for the goals, taken in turns across the goals (so no one goal takes them all),
+    each time the question that best suits the contact's kind and serves the goal most
+    directly, never one written for other kinds of contact nor a second of one topic;
+    then the close: feedback on the résumé when meeting in person, and always, last, a
+    request for someone else to talk to. The own questions count towards the number.
     """
     goals = list(dict.fromkeys(goals or DEFAULT_GOALS))
-    ranking = _Ranking(bank, kind)
     closes = _closes(bank, mode)
-    chosen = [ranking.opener(goals)]
-    used = {chosen[0].question.id} | {c.question.id for c in closes}
-    wanted = question_count(minutes) - 1
+    ranking = _Ranking(bank, kind, {c.question.subject for c in closes})
+    chosen = [own_question(text, n) for n, text in enumerate(own, start=1)]
+    wanted = question_count(minutes) - len(chosen)
+    opener = ranking.opener(goals) if wanted > 0 else None
+    if opener is not None:
+        chosen.append(opener)
+        wanted -= 1
     turn = 1
     while wanted > 0:
-        found = _one_turn(ranking, goals, turn, wanted, used)
+        found = _one_turn(ranking, goals, turn, wanted)
         if not found:
-            chosen += _fillers(ranking, wanted, used)
+            chosen += _fillers(ranking, wanted)
             break
         chosen += found
         wanted -= len(found)

@@ -7,7 +7,8 @@ styles alone are hundreds of kilobytes), so ``DocxWriter`` does it once: every p
 the reference (styles, theme, fonts, numbering, settings) goes, compressed once, into a
 prepared package, and each document adds only what is its own, ``word/document.xml``
 and the core properties, to a copy of it. Text goes in as plain, escaped runs: a field
-code or markup typed in a contact's notes stays text.
+code or markup typed in a contact's notes stays text. Page breaks, sized room to write
+and the folio's footer, which the layout stage places, are in ``docx_pages.py``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
 from ..errors import TemplateError
+from . import docx_pages
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,6 @@ ALIASES = {"sender": "envelope return"}
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _MAIN_REL = _OFFICE + "/officeDocument"
 _STYLES_REL = _OFFICE + "/styles"
@@ -89,12 +90,22 @@ class _Para:
     runs: str
     keep_next: bool = False
     space_after: int | None = None
+    #: It starts a page (the layout placed a page break before it).
+    page_break: bool = False
+    #: Room to write as tall as the layout made it (points): one line of exactly that
+    #: height, with no space around it.
+    height: float | None = None
 
     def xml(self) -> str:
         props = f'<w:pStyle w:val="{escape(self.style)}"/>' if self.style else ""
         if self.keep_next:
             props += "<w:keepNext/>"
-        if self.space_after is not None:
+        if self.page_break:
+            props += "<w:pageBreakBefore/>"
+        if self.height is not None:
+            props += (f'<w:spacing w:before="0" w:after="0" w:line="{round(self.height * 20)}"'
+                      ' w:lineRule="exact"/>')
+        elif self.space_after is not None:
             props += f'<w:spacing w:after="{self.space_after}"/>'
         return f"<w:p><w:pPr>{props}</w:pPr>{self.runs}</w:p>"
 
@@ -132,16 +143,8 @@ def _with_core(parts: dict[str, bytes]) -> str:
     if core:
         return core
     core = "docProps/core.xml"
-    rels = etree.fromstring(parts["_rels/.rels"])
-    etree.SubElement(rels, f"{{{_RELS}}}Relationship", Id="rIdOutreachCore", Type=_CORE_REL,
-                     Target=core)
-    parts["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
-                                          standalone=True)
-    types = etree.fromstring(parts["[Content_Types].xml"])
-    etree.SubElement(types, f"{{{_TYPES}}}Override", PartName="/" + core,
-                     ContentType=_CORE_TYPE)
-    parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True,
-                                                  encoding="UTF-8", standalone=True)
+    docx_pages.declare_part(parts, "_rels/.rels", ("rIdOutreachCore", _CORE_REL, core), core,
+                            _CORE_TYPE)
     return core
 
 
@@ -235,6 +238,8 @@ class _Body:
         self.style_ids = style_ids
         self.paras: list[_Para] = []
         self.closing = style_ids.get("closing", "")
+        #: The next paragraph starts a page.
+        self.break_next = False
 
     def style(self, name: str) -> str:
         found = self.style_ids.get(name.lower()) or self.style_ids.get(
@@ -244,11 +249,13 @@ class _Body:
             return self.style_ids.get("normal", "")
         return found
 
-    def add(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> None:
-        para = _Para(self.style(style), runs(spans, prefix))
+    def add(self, spans: tuple[Span, ...], style: str, prefix: str = "") -> _Para:
+        para = _Para(self.style(style), runs(spans, prefix), page_break=self.break_next)
+        self.break_next = False
         if self.closing and para.style == self.closing and self.paras:
             self.paras[-1].keep_next = True  # the close stays with the body's last lines
         self.paras.append(para)
+        return para
 
     def blocks(self, blocks: tuple[Block, ...], style: str) -> None:
         for block in blocks:
@@ -264,7 +271,9 @@ class _Body:
                 if block.blocks:
                     self.blocks(block.blocks, inner)
                 else:  # an empty part is room to write: one empty paragraph
-                    self.add((), inner)
+                    self.add((), inner).height = block.height
+            elif isinstance(block, PageBreak):
+                self.break_next = True
 
     def items(self, block: ListBlock, style: str) -> None:
         for n, item in enumerate(block.items, start=block.start):
@@ -316,33 +325,47 @@ class DocxWriter:
             self.style_ids = _paragraph_styles(self.parts.get(self.styles or ""))
             self.core = _with_core(self.parts)
             self.root = _with_w_prefix(etree.fromstring(self.parts[self.main]))
+            self.footer = posixpath.join(folder, docx_pages.FOOTER_NAME)
+            self.footer_style = self.style_ids.get("footer", "")
+            self.footer_tabs = docx_pages.tab_stops(self.parts.get(self.styles or ""),
+                                                    self.footer_style)
         except (_Unusable, KeyError, etree.XMLSyntaxError) as exc:
             raise TemplateError(f"reference.docx is not a Word document that can be used "
                                 f"for styles ({type(exc).__name__}: {exc}); save it again "
                                 "from Word as .docx, or delete it to use the built-in one"
                                 ) from None
-        self._bases: dict[tuple[bool, str], bytes] = {}
-        self._frames: dict[tuple[str, bool], tuple[str, str]] = {}
+        self._bases: dict[tuple[bool, str, bool], bytes] = {}
+        self._frames: dict[tuple[str, bool, bool], tuple[str, str]] = {}
 
     def render(self, document: Document, *, compact: bool = False,
                now: dt.datetime | None = None) -> bytes:
         """The document as DOCX bytes; ``compact`` sets it tighter (as the PDF was, when
         it would not otherwise fit its pages)."""
+        top, right, bottom, left = MARGINS[document.is_letter]
+        width, height = PAGE[document.paper]
+        document = docx_pages.for_word(document, (height - top - bottom) / 20)
         body = _Body(self.style_ids)
         body.blocks(document.blocks, DEFAULT_STYLE)
-        head, tail = self._frame(document.paper, document.is_letter)
-        out = io.BytesIO(self._base(compact, document.lang))
+        head, tail = self._frame(document.paper, document.is_letter, document.folio)
+        out = io.BytesIO(self._base(compact, document.lang, document.folio))
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(self.main, (head + body.xml() + tail).encode("utf-8"))
             archive.writestr(self.core, _core(document, now or dt.datetime.now(dt.UTC)))
+            if document.folio:
+                archive.writestr(self.footer, docx_pages.footer_xml(
+                    _NOT_XML.sub("", document.title), self.footer_style, self.footer_tabs,
+                    width - left - right))
         return out.getvalue()
 
-    def _base(self, compact: bool, lang: str) -> bytes:
+    def _base(self, compact: bool, lang: str, folio: bool) -> bytes:
         """Every part of the reference but the document and its core properties, the
-        styles set tighter when ``compact`` and in the document's language."""
-        key = (compact, lang)
+        styles set tighter when ``compact`` and in the document's language; with a
+        ``folio``, the footer that carries it declared."""
+        key = (compact, lang, folio)
         if key not in self._bases:
             parts = dict(self.parts)
+            if folio:
+                docx_pages.declare_footer(parts, _rels_name(self.main), self.footer)
             if self.styles in parts:
                 root = etree.fromstring(parts[self.styles])
                 if compact:
@@ -353,15 +376,16 @@ class DocxWriter:
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
                 for name, data in parts.items():
-                    if name not in (self.main, self.core):
+                    if name not in (self.main, self.core, self.footer):
                         archive.writestr(name, data)
             self._bases[key] = out.getvalue()
         return self._bases[key]
 
-    def _frame(self, paper: str, letter: bool) -> tuple[str, str]:
+    def _frame(self, paper: str, letter: bool, folio: bool) -> tuple[str, str]:
         """document.xml around the body's paragraphs: the reference's root element and
-        its section (headers, footers, columns), with this document's page and margins."""
-        key = (paper, letter)
+        its section (headers, footers, columns), with this document's page and margins,
+        and the folio's footer when it has one."""
+        key = (paper, letter, folio)
         if key not in self._frames:
             root = copy.deepcopy(self.root)
             body = root.find(_w("body"))
@@ -371,7 +395,10 @@ class DocxWriter:
             for child in list(body):
                 body.remove(child)
             body.text = _MARKER
-            body.append(_page(section, paper, letter))
+            section = _page(section, paper, letter)
+            if folio:
+                docx_pages.with_footer(section)
+            body.append(section)
             xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                  standalone=True).decode("utf-8")
             head, _, tail = xml.partition(_MARKER)

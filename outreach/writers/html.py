@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Span
 
 
 def _spans(spans: tuple[Span, ...]) -> str:
@@ -35,12 +35,24 @@ def _block(block: Block) -> str:
         start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
         items = "".join(f"<li>{_blocks(item)}</li>" for item in block.items)
         return f"<{tag}{start}>{items}</{tag}>"
-    assert isinstance(block, Part)
-    return f'<div class="part {escape(block.role)}">{_blocks(block.blocks)}</div>'
+    if isinstance(block, PageBreak):
+        return '<div class="page-break"></div>'
+    height = f' style="height: {block.height:.2f}pt"' if block.height is not None else ""
+    return f'<div class="part {escape(block.role)}"{height}>{_blocks(block.blocks)}</div>'
 
 
 def _blocks(blocks: tuple[Block, ...]) -> str:
     return "".join(_block(b) for b in blocks)
+
+
+def _marked(blocks: tuple[Block, ...]) -> str:
+    """Top-level blocks, each marked with its index (``data-block``), to be measured."""
+    out = []
+    for n, block in enumerate(blocks):
+        html = _block(block)
+        tag_end = html.index(">")
+        out.append(f'{html[:tag_end]} data-block="{n}"{html[tag_end:]}')
+    return "".join(out)
 
 
 def _mark_foreign(html: str, foreign: tuple[tuple[str, str], ...]) -> str:
@@ -58,13 +70,19 @@ def _mark_foreign(html: str, foreign: tuple[tuple[str, str], ...]) -> str:
     return re.sub(r"(?<=>)[^<]+", text_node, html)
 
 
-def document_html(document: Document, anchor: str, extra_class: str = "") -> str:
+def document_html(document: Document, anchor: str, extra_class: str = "",
+                  *, mark: bool = False) -> str:
     """One document as a ``<section>`` in its language; ``anchor`` is its id, to find its
-    first page."""
-    classes = f"document {escape(document.kind)} {extra_class}".strip()
-    body = _mark_foreign(_blocks(document.blocks), document.foreign)
-    return (f'<section id="{anchor}" class="{classes}" lang="{escape(document.lang)}">'
-            f"{body}</section>")
+    first page. ``mark`` numbers the top-level blocks, for the layout stage to measure
+    them. A document with a folio says how many pages it has (``data-pages``)."""
+    classes = f"document {escape(document.kind)} {extra_class}"
+    if document.folio:
+        classes += " folio"
+    pages = f' data-pages="{document.pages}"' if document.folio and document.pages else ""
+    inner = _marked(document.blocks) if mark else _blocks(document.blocks)
+    body = _mark_foreign(inner, document.foreign)
+    return (f'<section id="{anchor}" class="{" ".join(classes.split())}"{pages} '
+            f'lang="{escape(document.lang)}">{body}</section>')
 
 
 def page_html(sections: list[str], title: str, lang: str = "en") -> str:

@@ -58,9 +58,14 @@ def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
-def page_css(paper: str) -> str:
-    """The page size rule put before the document CSS."""
-    return f"@page {{ size: {PAGE_SIZE[paper]}; }}\n"
+def page_css(paper: str, size: str | None = None) -> str:
+    """The page size rule put before the document CSS (``size``: another than the
+    paper's, the measuring pass's long page). The body has no top or bottom margin: it
+    would set the first document of a pass lower than the rest (and leave the last
+    less room), and a document must be laid out alike wherever it falls in a pass (the
+    layout cache keeps it once). Its side margins, the same for every document, stay."""
+    return (f"@page {{ size: {size or PAGE_SIZE[paper]}; }}\n"
+            "body { margin-top: 0; margin-bottom: 0; }\n")
 
 
 def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
@@ -75,18 +80,20 @@ def pdf_options(document: Document, metadata: Any) -> dict[str, Any]:
 
 def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
              base_url: Path | None, allowed: list[Path] | None,
-             fetched: list[str] | None = None) -> Any:
+             fetched: list[str] | None = None, *, size: str | None = None,
+             mark: bool = False) -> Any:
     """All ``documents`` laid out in one WeasyPrint pass, each from a new page; the files
-    the layout reads are noted in ``fetched``."""
+    the layout reads are noted in ``fetched``; ``size`` is the page's (default: the
+    paper's); ``mark`` numbers their top-level blocks."""
     import weasyprint
 
-    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "")
+    sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=mark)
                 for i, doc in enumerate(documents)]
     html = page_html(sections, documents[0].title, documents[0].lang)
     fetcher = _fetcher(allowed or [], fetched)
     return weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url else None, url_fetcher=fetcher,
-    ).render(stylesheets=[weasyprint.CSS(string=page_css(documents[0].paper) + css,
+    ).render(stylesheets=[weasyprint.CSS(string=page_css(documents[0].paper, size) + css,
                                          url_fetcher=fetcher)])
 
 
@@ -119,6 +126,68 @@ def render(documents: list[Document], css: str, *, compact: frozenset[int] = fro
             continue
         part = laid_out.copy(pages)
         out.append(PdfPages(part.write_pdf(**pdf_options(doc, part.metadata)), len(pages)))
+    return out
+
+
+#: The paper's size in CSS pixels (96 to the inch), as WeasyPrint measures.
+PAPER_PX = {"letter": (8.5 * 96, 11 * 96), "a4": (210 / 25.4 * 96, 297 / 25.4 * 96)}
+#: The height of the one long page a measuring pass lays each document on.
+TALL_PX = 400 * 96
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where one top-level block lies (CSS pixels, border box) and its content height."""
+
+    top: float
+    bottom: float
+    margin_top: float
+    margin_bottom: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A document laid out on one long page: its blocks by index, where the content
+    starts, and the height a real page gives the content."""
+
+    blocks: tuple[Extent, ...]
+    start: float
+    page_height: float
+
+
+def _extents(page: Any, count: int) -> tuple[Extent, ...]:
+    found: dict[int, Extent] = {}
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        mark = element.get("data-block") if element is not None else None
+        if mark is None or int(mark) in found or not hasattr(box, "border_height"):
+            continue
+        top = box.position_y + box.margin_top
+        found[int(mark)] = Extent(top, top + box.border_height(), box.margin_top,
+                                  box.margin_bottom, box.height)
+    if len(found) != count:  # a block that made no box of its own: nothing to plan on
+        return ()
+    return tuple(found[n] for n in range(count))
+
+
+def measure(documents: list[Document], css: str, *, compact: frozenset[int] = frozenset(),
+            base_url: Path | None = None, allowed: list[Path] | None = None,
+            fetched: list[str] | None = None) -> list[Measure]:
+    """Lay each document out on one very long page, and measure its top-level blocks:
+    the layout stage places page breaks and sizes the parts that fill the room left."""
+    if not documents:
+        return []
+    width, height = PAPER_PX[documents[0].paper]
+    laid_out = _lay_out(documents, css, compact, base_url, allowed, fetched,
+                        size=f"{width}px {TALL_PX}px", mark=True)
+    out = []
+    for i, doc in enumerate(documents):
+        page = next(p for p in laid_out.pages if f"doc-{i}" in p.anchors)
+        box = page._page_box
+        real = height - box.margin_top - box.margin_bottom - box.padding_top \
+            - box.padding_bottom - box.border_top_width - box.border_bottom_width
+        out.append(Measure(_extents(page, len(doc.blocks)), box.content_box_y(), real))
     return out
 
 
