@@ -759,24 +759,26 @@ def _imported(done: Any) -> None:
 @_import_options
 def import_linkedin(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
     """From LinkedIn's Connections.csv (Settings, Data privacy, Get a copy of your data)."""
-    from .importing import import_people, read_linkedin
-
-    people, skipped = read_linkedin(file)
-    done = import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
-                         source=f"LinkedIn, {file.name}", dry_run=dry_run)
-    done.skipped += skipped
-    _imported(done)
+    _import(ctx, file, relationship, dry_run, "linkedin")
 
 
 @import_group.command("vcard")
 @_import_options
 def import_vcard(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
     """From a vCard file (3.0 or 4.0) exported by an address book."""
-    from .importing import import_people, read_vcard
+    _import(ctx, file, relationship, dry_run, "vcard")
 
-    people, skipped = read_vcard(file)
-    done = import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
-                         source=f"vCard, {file.name}", dry_run=dry_run)
+
+def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
+            source: str) -> None:
+    """Read people from ``file`` (``linkedin`` or ``vcard``), write their contact files."""
+    from . import importing
+
+    read, label = {"linkedin": (importing.read_linkedin, "LinkedIn"),
+                   "vcard": (importing.read_vcard, "vCard")}[source]
+    people, skipped = read(file)
+    done = importing.import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
+                                   source=f"{label}, {file.name}", dry_run=dry_run)
     done.skipped += skipped
     _imported(done)
 
