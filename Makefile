@@ -26,6 +26,11 @@ demo: system-demo $(INSTALLED)
 	$(BIN)/outreach script --all --force
 	$(BIN)/outreach questions --all --force
 	$(BIN)/outreach thank-you --since 2026-11-14 --date 2026-11-21 --force
+	$(BIN)/outreach thank-you --since 2026-11-14 --date 2026-11-21 --format eml --force
+	$(BIN)/outreach letter --all --format eml --date 2026-11-21 --force
+	$(BIN)/outreach linkedin --all --force
+	$(BIN)/outreach envelopes --all --date 2026-11-21 --force
+	$(BIN)/outreach keep-in-touch --landed "Policy Analyst, City of Springfield" --date 2026-11-21 --force
 	$(BIN)/outreach due --today 2026-11-21 --ics output/due.ics --force || [ $$? -eq 3 ]
 
 ## test: lint, type-check and run the whole suite

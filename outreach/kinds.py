@@ -472,8 +472,8 @@ KEEP_IN_TOUCH = register(Kind(
     variables=LETTER | {
         "field": MEETING["field"],
         "landed": "where the seeker landed (--landed): role and organization",
-        "points": "up to two points logged in any conversation with the contact",
-        "point_sentence": "the first point as a sentence",
+        "points": "up to two points logged in any conversation with the contact, each "
+                  "a sentence",
         "referral_names": "everyone they suggested, as a phrase",
         "through": "the people they suggested who work where the seeker landed, or empty",
         "spoke_on": "the day of the last conversation, as said aloud (November 18)",

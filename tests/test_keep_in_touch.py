@@ -40,7 +40,9 @@ def test_each_letter_names_the_help_that_contact_gave(ws: Path) -> None:
         "evelyn-okafor": ["turn housing data into lending decisions",
                           "Samuel Adeyemi (Illinois Rural Housing Coalition); that "
                           "introduction led directly to where I am now"],
-        "priya-raman": ["Regional agencies value GIS skills as much as a planning degree"],
+        # the points in prose, each a sentence, never a list of notes
+        "priya-raman": ["stayed with me throughout my search: Regional agencies value GIS "
+                        "skills as much as a planning degree. The APA"],
         "thomas-whitfield": ["Zoning-reform consultancies hire from planning departments"],
         "ola": ["Volunteer with the regional planning commission",
                 "introducing me to Kari Vik."],
@@ -51,6 +53,7 @@ def test_each_letter_names_the_help_that_contact_gave(ws: Path) -> None:
         docx = comparable(docx_text(out / cid / "keep-in-touch.docx"))
         for phrase in phrases:
             assert comparable(phrase) in pdf and comparable(phrase) in docx, (cid, phrase)
+        assert "•" not in pdf_text(out / cid / "keep-in-touch.pdf"), cid
         assert comparable("Policy Analyst at Illinois Rural Housing Coalition") in pdf
     mail = BytesParser(policy=default).parsebytes((out / "ola" / "keep-in-touch.eml")
                                                   .read_bytes())
