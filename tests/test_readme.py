@@ -115,3 +115,9 @@ def test_each_command_and_option_in_the_table_exists(name: str, row: str) -> Non
         known = _options(other if other is not None else command)
         for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", span):
             assert option in known, f"README: {span!r} names {option}, which does not exist"
+
+
+def test_every_command_has_a_row_in_the_table() -> None:
+    assert isinstance(cli, click.Group)
+    named = {name.split()[0] for name, _ in _table_rows()}
+    assert set(cli.commands) <= named, set(cli.commands) - named
