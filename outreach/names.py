@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-
-from nameparser import HumanName
-from nameparser.config import Constants
+from typing import TYPE_CHECKING
 
 from .models import Contact
+
+if TYPE_CHECKING:  # nameparser loads its word lists on import (60 ms): only when a name
+    from nameparser import HumanName  # is parsed, not for `contacts` or `due`
+    from nameparser.config import Constants
 
 #: Honorifics written out in full that are never also given names (unlike "King",
 #: "Prince", "Dean" or "Major", which nameparser also knows as titles). A title written
@@ -88,12 +90,16 @@ def _is_honorific(title: str) -> bool:
 @cache
 def _constants_without(words: frozenset[str]) -> Constants:
     """nameparser's constants with some titles taken as names (``King Lee``)."""
+    from nameparser.config import Constants
+
     constants = Constants()
     constants.titles.remove(*words)
     return constants
 
 
 def _parse(written: str) -> HumanName:
+    from nameparser import HumanName
+
     parsed = HumanName(written)
     if parsed.title and not _is_honorific(parsed.title):
         words = frozenset(w.lower().strip(".") for w in parsed.title.split())

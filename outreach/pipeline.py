@@ -43,7 +43,6 @@ FORMATS = ("pdf", "docx")
 PRINTED = frozenset(FORMATS)
 #: Every format a document can be written in: ``eml`` is an e-mail draft, ``txt`` a
 #: note to paste (a kind's ``formats`` say which are its own).
-ALL_FORMATS = (*FORMATS, "eml", "txt")
 
 
 @dataclass(frozen=True)

@@ -112,25 +112,30 @@ def salutation(contact: Contact) -> str:
     return f"Dear {address_name(contact)}" + ("," if is_familiar(contact) else ":")
 
 
-def greeting(contact: Contact) -> str:
-    """The call's first words: ``Hi Mary Ann,`` to a friend, ``Hello, Dr. Haddad.`` when
-    the honorific is known, else a question (``Hello, is this Marcus Hale?``): a full
-    name alone would sound as if the caller were speaking of them."""
+def _opening(contact: Contact, friend: str, known: str, name_only: str) -> str:
+    """One of three openings, each with ``{name}``: to a friend; to someone whose
+    honorific is known; to a full name alone, which must not sound as if the caller
+    were speaking of them."""
     if is_familiar(contact):
-        return f"Hi {address_name(contact)},"
-    if contact.salutation or names.of(contact).formal:
-        return f"Hello, {address_name(contact)}."
-    return f"Hello, is this {address_name(contact)}?"
+        form = friend
+    elif contact.salutation or names.of(contact).formal:
+        form = known
+    else:
+        form = name_only
+    return form.format(name=address_name(contact))
+
+
+def greeting(contact: Contact) -> str:
+    """The call's first words: ``Hi Mary Ann,``, ``Hello, Dr. Haddad.``, or ``Hello, is
+    this Marcus Hale?``."""
+    return _opening(contact, "Hi {name},", "Hello, {name}.", "Hello, is this {name}?")
 
 
 def voicemail_greeting(contact: Contact) -> str:
-    """A message's first words: ``Hello, Dr. Haddad.``, ``Hi Mary Ann.``, or, without an
-    honorific, who the message is for (``Hello, this message is for Marcus Hale.``)."""
-    if is_familiar(contact):
-        return f"Hi {address_name(contact)}."
-    if contact.salutation or names.of(contact).formal:
-        return f"Hello, {address_name(contact)}."
-    return f"Hello, this message is for {address_name(contact)}."
+    """A message's first words: ``Hi Mary Ann.``, ``Hello, Dr. Haddad.``, or who the
+    message is for (``Hello, this message is for Marcus Hale.``)."""
+    return _opening(contact, "Hi {name}.", "Hello, {name}.",
+                    "Hello, this message is for {name}.")
 
 
 def explain_name(contact: Contact) -> str:
