@@ -11,7 +11,7 @@ import codecs
 import contextlib
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,19 +26,24 @@ M = TypeVar("M", bound=BaseModel)
 LineMap = dict[tuple[str | int, ...], int]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so pydantic parses them and a bad date
-    (2026-13-01) is reported with its line instead of failing inside PyYAML, and that
-    refuses aliases (``*name``): a profile has no use for them, and a file of nested
-    aliases can expand to gigabytes or refer to itself."""
+class _NoAliases(yaml.composer.Composer):
+    """A composer that refuses aliases (``*name``): a profile has no use for them, and a
+    file of nested aliases can expand to gigabytes or refer to itself."""
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        parser: Any = self  # PyYAML's parser or libyaml's, whichever it is mixed with
+        if parser.check_event(yaml.AliasEvent):
+            event = parser.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed here; write the value out",
                 event.start_mark)
         return super().compose_node(parent, index)
+
+
+class _Loader(_NoAliases, yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic parses them and a bad date
+    (2026-13-01) is reported with its line instead of failing inside PyYAML, and that
+    refuses aliases."""
 
 
 #: YAML that means what was typed: every plain (unquoted) value is read as the text written,
@@ -62,6 +67,31 @@ def _null_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:null", _null_as_text)
+
+
+def _fast_loader() -> type[_NoAliases] | None:
+    """The same loader over libyaml's scanner and parser (C, several times faster than
+    PyYAML's own): the same composer, resolvers and constructors, so the same nodes, lines
+    and data. None where PyYAML was built without libyaml."""
+    if not yaml.__with_libyaml__:
+        return None
+    from yaml._yaml import CParser
+
+    class FastLoader(_NoAliases, CParser, yaml.constructor.SafeConstructor,
+                     yaml.resolver.Resolver):
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+        yaml_constructors = _Loader.yaml_constructors
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+    return FastLoader
+
+
+_FastLoader = _fast_loader()
 
 
 def field_name(loc: tuple[str | int, ...]) -> str:
@@ -209,16 +239,33 @@ def compose_yaml(text: str, path: Path) -> tuple[yaml.MappingNode, list[yaml.Tok
     return _mapping(node, path), tokens
 
 
+def _load(loader_class: Callable[[str], Any], text: str,
+          path: Path) -> tuple[yaml.MappingNode, Any]:
+    loader = loader_class(text)  # parsed once: the nodes give the lines, then the data
+    try:
+        node = _mapping(loader.get_single_node(), path)
+        return node, loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _compose(text: str, path: Path) -> tuple[yaml.MappingNode, Any]:
+    """The nodes and the data of a document: read by libyaml where PyYAML has it; a
+    document it cannot read (or a mapping it did not find) is read again by PyYAML's own
+    parser, so that every problem is said in the words and with the line it gives."""
+    if _FastLoader is not None:
+        try:
+            return _load(_FastLoader, text, path)
+        except Exception:  # said again, in the same words, by the loader below
+            pass
+    with _yaml_problems(text, path):
+        return _load(_Loader, text, path)
+
+
 def parse_yaml(raw: bytes, path: Path) -> tuple[Any, LineMap]:
     """Parse the bytes of a YAML file; ``path`` is where problems are said to be."""
     text = decode_yaml(raw, path)
-    with _yaml_problems(text, path):
-        loader = _Loader(text)  # parsed once: the nodes give the lines, then the data
-        try:
-            node = _mapping(loader.get_single_node(), path)
-            data = loader.construct_document(node)
-        finally:
-            loader.dispose()
+    node, data = _compose(text, path)
     lines: LineMap = {}
     problems: list[Problem] = []
     with _yaml_problems(text, path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .models import Contact
@@ -121,9 +121,11 @@ def _given(parsed: HumanName) -> str:
     return " ".join(kept or words[:1])
 
 
+@lru_cache(maxsize=4096)  # a batch asks for each contact's name several times
 def parse(written: str, *, given: str | None = None, family: str | None = None,
           honorific: str | None = None) -> PersonName:
-    """The parts of ``written``; each explicit part given wins over the parser's."""
+    """The parts of ``written``; each explicit part given wins over the parser's (a
+    PersonName is frozen, so the same one is handed to every caller)."""
     parsed = _parse(written)
     title = parsed.title if parsed.title and _is_honorific(parsed.title) else ""
     return PersonName(

@@ -59,11 +59,15 @@ _LEVELS: tuple[tuple[str, ContactKind, str], ...] = (
 )
 
 
+_LEVEL_PATTERNS = tuple((re.compile(pattern, re.IGNORECASE), kind, why)
+                        for pattern, kind, why in _LEVELS)
+
+
 def kind_from_title(title: str | None) -> tuple[ContactKind, str]:
     """The level a title says, and why (peer when nothing says otherwise)."""
     text = " ".join((title or "").split())
-    for pattern, kind, why in _LEVELS:
-        if re.search(pattern, text, re.IGNORECASE):
+    for pattern, kind, why in _LEVEL_PATTERNS:
+        if pattern.search(text):
             return kind, why
     return "peer", "no word of the title marks a manager, an executive or a recruiter"
 

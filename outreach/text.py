@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import smartypants
 
@@ -135,6 +136,7 @@ _SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _ELIDED_YEAR = re.compile(r"\u2018(?=\d\d)")
 
 
+@lru_cache(maxsize=8192)  # the templates' own sentences recur in every document
 def typographic(text: str) -> str:
     """Curly quotes and apostrophes for straight ones; one space where there were two."""
     text = smartypants.smartypants(text, smartypants.Attr.q | smartypants.Attr.u)

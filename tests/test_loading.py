@@ -94,3 +94,54 @@ def test_dates_stay_dates(tmp_path: Path) -> None:
     contact, lines = load(Contact, path)
     assert contact.history[0].date.isoformat() == "2026-11-16"
     assert lines[("history", 0, "event")] == 4
+
+
+_VARIED_YAML = [
+    "name: Jim Park\ntitle: 'Director, Ops'   # a comment\nlocal: NO\nphone: 0123\n",
+    "name: \"Zo\\u00eb \\\"Z\\\" \\x41\"\nnotes: |\n  two\n\n  paragraphs\n"
+    "how_we_met: >-\n  folded\n  lines\n\n  kept\n",
+    "name: Ana\r\nhistory:\r\n  - {date: 2026-11-02, event: call, note: ~}\r\n"
+    "  - date: 2026-11-03\r\n    event: meeting\r\n    points: [a, 'b: c', \"d\"]\r\n",
+    "name: 王芳\ntitle: plain\n  continued on\n  three lines\nemail:\nx: &a anchored\n",
+    "---\nname: Null\n? complex key\n: value\nlist:\n- - nested\n  - deeper\n...\n",
+]
+
+
+@pytest.mark.parametrize("text", _VARIED_YAML)
+def test_libyaml_reads_what_pyyaml_reads(text: str) -> None:
+    """Where PyYAML has libyaml, files are read by it: the same data and the same line
+    for every field as PyYAML's own parser gives."""
+    from outreach import loading
+
+    if loading._FastLoader is None:
+        pytest.skip("PyYAML without libyaml")
+    path = Path("x.yaml")
+    fast_node, fast = loading._load(loading._FastLoader, text, path)
+    own_node, own = loading._load(loading._Loader, text, path)
+    assert fast == own
+    assert str(fast_node).replace("style=''", "style=None") == str(own_node)
+    fast_lines: dict[tuple[str | int, ...], int] = {}
+    own_lines: dict[tuple[str | int, ...], int] = {}
+    loading._walk(fast_node, (), fast_lines, [], path)
+    loading._walk(own_node, (), own_lines, [], path)
+    assert fast_lines == own_lines and len(own_lines) >= 3
+
+
+@pytest.mark.parametrize("text", [
+    "name: Jim\n  title: x\n", "name: [a, b\n", "name: 'open\n", "a: 1\n\tb: 2\n",
+    "x: &a [*a]\nname: Jim\n", "name: !!binary 'ab'\n", "name: !custom x\n",
+    "- a\n- b\n", "", "name: Jim\nname: Jo\n", "name: \"bad \\q escape\"\n",
+    "name: Jim\nx: [" + "[" * 3000 + "]" * 3000 + "]\n", "{a: 1}}\n", "key: @at\n",
+])
+def test_problems_are_said_the_same_with_or_without_libyaml(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    from outreach import loading
+
+    def said() -> list[str]:
+        with pytest.raises(InputError) as exc:
+            loading.parse_yaml(text.encode("utf-8"), tmp_path / "x.yaml")
+        return [str(p) for p in exc.value.problems]
+
+    with_libyaml = said()
+    monkeypatch.setattr(loading, "_FastLoader", None)
+    assert said() == with_libyaml

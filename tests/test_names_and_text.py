@@ -166,3 +166,19 @@ def test_a_salutation_gives_the_inside_address_its_honorific() -> None:
 
 def test_a_hyphenated_middle_starts_the_family_name() -> None:
     assert names.parse("Zoë Ægir-Łukasiewicz 山田").given == "Zoë"
+
+
+def test_names_remembered_in_one_run_are_never_another_contacts() -> None:
+    """Names are parsed once per text: the remembered answer must be the one asked for,
+    the parts given explicitly included."""
+    first = [names.of(contact(n)) for n in ("Dr. Laila Haddad", "Jim Park", "Anne Ruiz")]
+    again = [names.of(contact(n)) for n in ("Jim Park", "Anne Ruiz", "Dr. Laila Haddad")]
+    assert [n.family for n in first] == ["Haddad", "Park", "Ruiz"]
+    assert [n.family for n in again] == ["Park", "Ruiz", "Haddad"]
+    assert names.parse("Chen Siyuan").family == "Siyuan"
+    assert names.parse("Chen Siyuan", given="Siyuan", family="Chen").family == "Chen"
+    assert names.of(contact("Jim Park", honorific="Mr.")).formal == "Mr. Park"
+    assert names.of(contact("Jim Park")).formal == ""
+    assert [text.typographic(t) for t in ('"a"', "'b'", '"a"')] == ["\u201ca\u201d",
+                                                                   "\u2018b\u2019",
+                                                                   "\u201ca\u201d"]
