@@ -162,12 +162,12 @@ def says_the_same(path: Path, resume: Path) -> bool:
 
 # -- clean copies ---------------------------------------------------------------------
 
-def clean_pdf(path: Path) -> bytes:
-    """The PDF without its active content (warned about); the file itself when it has
-    none."""
+def clean_pdf(path: Path, data: bytes | None = None) -> bytes:
+    """The PDF without its active content (warned about); the file itself (``data``, when
+    it was read already) when it has none."""
     from pypdf import PdfWriter
 
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     writer = PdfWriter(clone_from=_reader(data, path))
     removed: set[str] = set()
     _strip(writer.root_object, set(), removed)
@@ -221,10 +221,11 @@ def _active(key: str, value: Any) -> str | None:
     return None
 
 
-def clean_docx(path: Path) -> bytes:
+def clean_docx(path: Path, data: bytes | None = None) -> bytes:
     """The DOCX without its external relationships, in every part (linked images,
-    hyperlinks, attached templates, linked objects); the file itself without any."""
-    data = path.read_bytes()
+    hyperlinks, attached templates, linked objects); the file itself (``data``, when it
+    was read already) without any."""
+    data = path.read_bytes() if data is None else data
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
         cleaned = {info.filename: _without_external(source.read(info))
@@ -258,8 +259,22 @@ def _without_external(rels: bytes) -> tuple[int, bytes]:
 
 
 def clean_copy(path: Path) -> bytes:
-    """The bytes an enclosure travels as: cleaned as its kind needs."""
-    return clean_docx(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+    """The bytes an enclosure travels as: cleaned as its kind needs, once per run however
+    many letters carry the same bytes; what was said about it is said again each time."""
+    data, warnings = _clean_copy(path, path.read_bytes())
+    for message in warnings:
+        log.warning("%s", message)
+    return data
+
+
+@functools.lru_cache(maxsize=8)
+def _clean_copy(path: Path, data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    from .layout import capture
+
+    with capture(propagate=False) as warnings:
+        clean = clean_docx if path.suffix.lower() == ".docx" else clean_pdf
+        cleaned = clean(path, data)
+    return cleaned, tuple(warnings)
 
 
 def as_pdf(path: Path) -> bytes:

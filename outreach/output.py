@@ -58,6 +58,8 @@ def _mode_for(path: Path) -> int:
 
 
 def _folder(path: Path) -> None:
+    if path.parent.is_dir():  # and so is every folder above it
+        return
     for parent in reversed([path.parent, *path.parent.parents]):
         if parent.exists() and not parent.is_dir():
             raise OutputError(f"cannot write {display_path(path)}: {display_path(parent)} is a "

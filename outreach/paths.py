@@ -44,21 +44,31 @@ def _kind_of(real: Path) -> str | None:
 def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
     """Refuse, before anything is written, to write any of ``paths`` through a link that
     leads outside ``roots``, or onto something that is not a regular file."""
+    real_roots = [root.resolve() for root in roots]
+    folders: set[Path] = set()  # checked already, with every folder above them
     for path in paths:
         shown = display_path(path)
-        if not within(path, roots):
+        real = path.resolve()
+        if not any(real.is_relative_to(root) for root in real_roots):
             raise OutputError(
-                f"cannot write {shown}: a link leads it to {path.resolve()}, "
+                f"cannot write {shown}: a link leads it to {real}, "
                 "outside the workspace and the folder named for output; remove the link, or "
                 "write elsewhere with --output")
-        real = path.resolve()
         what = _kind_of(real)
         if what is not None:
             raise OutputError(f"cannot write {shown}: it is {what}; move it away")
-        for parent in real.parents:
-            if parent.exists() and not parent.is_dir():
-                raise OutputError(f"cannot write {shown}: {display_path(parent)} is a file, "
-                                  "where a folder should be; move it away")
+        _no_file_above(real, shown, folders)
+
+
+def _no_file_above(real: Path, shown: str, folders: set[Path]) -> None:
+    """Refuse ``real`` when a file stands where one of its folders should be."""
+    for parent in real.parents:
+        if parent in folders:
+            return
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(f"cannot write {shown}: {display_path(parent)} is a file, "
+                              "where a folder should be; move it away")
+        folders.add(parent)
 
 
 def profile_name(name: str) -> str:

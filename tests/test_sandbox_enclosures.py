@@ -347,3 +347,23 @@ def _point_everything_at(ws: Path, url: str, secret: Path) -> None:
     linking_docx(ws / "profiles" / "resume.docx", {
         "image": f"file://{secret}", "link": f"{url}/portfolio", "header": f"{url}/h.png"},
         "Dana Kehr\nPolicy analyst")
+
+
+def test_an_enclosure_cleaned_once_is_never_another_files(
+        ws: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A batch cleans an enclosure once for all its letters: the same bytes give the same
+    copy and the same warning, each time; a file changed in between is cleaned anew."""
+    from outreach.enclosures import clean_copy
+
+    hostile_pdf(ws / "article.pdf", "http://127.0.0.1:9", "everywhere")
+    with caplog.at_level("WARNING", logger="outreach"):
+        copies = [clean_copy(ws / "article.pdf") for _ in range(3)]
+    assert active_content(copies[0]) == [] and copies[1] == copies[0] == copies[2]
+    assert len([r for r in caplog.records if "carried active content" in r.getMessage()]) == 3
+    _article(ws / "article.pdf", "Another article altogether")
+    assert clean_copy(ws / "article.pdf") == (ws / "article.pdf").read_bytes()
+    linking_docx(ws / "article.docx", {"image": "http://127.0.0.1:9/i.png"})
+    first = clean_copy(ws / "article.docx")
+    linking_docx(ws / "article.docx", {}, "Changed.")
+    assert external_relationships(first) == []
+    assert clean_copy(ws / "article.docx") == (ws / "article.docx").read_bytes()
