@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -86,6 +87,17 @@ class Bank:
     def by_place(self, place: Place) -> list[Question]:
         return [q for q in self.questions if q.place == place]
 
+    def position(self, question: Question) -> int:
+        """Where ``question`` stands in the bank (its ids are unique)."""
+        return self._positions[question.id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for n, q in enumerate(self.questions):
+            positions.setdefault(q.id, n)
+        return positions
+
 
 def _read(path: Path) -> BankFile:
     data, lines = read_yaml(path)
@@ -100,10 +112,15 @@ def _check_ids(questions: list[Question], path: Path) -> None:
         seen.add(q.id)
 
 
+#: PyYAML's safe loader, over libyaml where PyYAML has it (the built-in bank is ours).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_bank(workspace_templates: Path | None) -> Bank:
     """The built-in bank, extended or replaced by the workspace's questions.yaml."""
     ref = BUILTIN / "questions.yaml"
-    builtin = BankFile.model_validate(yaml.safe_load(ref.read_text(encoding="utf-8")))
+    builtin = BankFile.model_validate(yaml.load(ref.read_text(encoding="utf-8"),
+                                                Loader=_SAFE_LOADER))
     questions = list(builtin.questions)
     words = dict(builtin.goals or {})
     user_path = inside_folder(workspace_templates, "questions.yaml") \
@@ -190,7 +207,7 @@ class _Ranking:
     topics: set[str]
 
     def order(self, q: Question) -> int:
-        return self.bank.questions.index(q)
+        return self.bank.position(q)
 
     def open(self, place: Place) -> list[Question]:
         return [q for q in self.bank.by_place(place)

@@ -160,3 +160,17 @@ def test_cli_rejects_an_unknown_goal(ws: Path) -> None:
     assert result.code == 2
     assert "unknown goal salary" in result.err and "explore-fit" in result.err
     assert not (ws / "output").exists()
+
+
+def test_the_built_in_bank_reads_the_same_with_or_without_libyaml() -> None:
+    """The bank is read by libyaml where PyYAML has it; its ids are unique (a question's
+    place in the bank is looked up by its id)."""
+    import yaml
+
+    from outreach import questions
+    from outreach.templating import BUILTIN
+
+    text = (BUILTIN / "questions.yaml").read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=questions._SAFE_LOADER) == yaml.safe_load(text)
+    bank = questions.load_bank(None)
+    assert [bank.position(q) for q in bank.questions] == list(range(len(bank.questions)))
