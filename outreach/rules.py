@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from . import names
@@ -59,14 +60,17 @@ _LEVELS: tuple[tuple[str, ContactKind, str], ...] = (
 )
 
 
-_LEVEL_PATTERNS = tuple((re.compile(pattern, re.IGNORECASE), kind, why)
-                        for pattern, kind, why in _LEVELS)
+@cache
+def _level_patterns() -> tuple[tuple[re.Pattern[str], ContactKind, str], ...]:
+    """``_LEVELS`` compiled, once, when a title is first read."""
+    return tuple((re.compile(pattern, re.IGNORECASE), kind, why)
+                 for pattern, kind, why in _LEVELS)
 
 
 def kind_from_title(title: str | None) -> tuple[ContactKind, str]:
     """The level a title says, and why (peer when nothing says otherwise)."""
     text = " ".join((title or "").split())
-    for pattern, kind, why in _LEVEL_PATTERNS:
+    for pattern, kind, why in _level_patterns():
         if pattern.search(text):
             return kind, why
     return "peer", "no word of the title marks a manager, an executive or a recruiter"

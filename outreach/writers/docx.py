@@ -194,12 +194,16 @@ def _set_language(root: etree._Element, lang: str) -> None:
     language.set(_w("val"), lang)
 
 
+_SPACES = re.compile(" {2,}")
+_SPACED_BREAK = re.compile(r" *\n *")
+
+
 def _spans(spans: tuple[Span, ...]) -> list[Span]:
     """Spaces as the PDF shows them: a run of spaces is one, none at a line's ends."""
     out: list[Span] = []
     after_space = True
     for span in spans:
-        text = re.sub(r" *\n *", "\n", re.sub(" {2,}", " ", _NOT_XML.sub("", span.text)))
+        text = _SPACED_BREAK.sub("\n", _SPACES.sub(" ", _NOT_XML.sub("", span.text)))
         if after_space:
             text = text.lstrip(" ")
         if text:
