@@ -22,13 +22,13 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
 from ..errors import TemplateError
 from . import docx_pages
+from .docx_pages import escape
 
 log = logging.getLogger(__name__)
 

@@ -10,13 +10,20 @@ as Word fields (``PAGE``, ``NUMPAGES``) that the reader's software fills in.
 from __future__ import annotations
 
 from dataclasses import replace
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from ..document import Document, PageBreak, Part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML text holds them (as ``xml.sax.saxutils.escape``
+    does, without importing urllib, http and ssl with it)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
