@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
 from .models import GOALS, HistoryEntry, Mode, Paper
-from .questions import DEFAULT_GOALS, Choice, load_bank, select
 from .templating import Templates
 from .text import and_list, sentence, sentence_case, subject, with_article, words
 from .workspace import ContactFile, ProfileFile, Workspace
@@ -29,6 +28,7 @@ SUMMARY_WORDS = 40
 
 if TYPE_CHECKING:
     from .documents import Request
+    from .questions import Bank, Choice
 
 
 def _lines(text: str | None) -> list[str]:
@@ -156,10 +156,18 @@ def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
     return list(request.goals or request.contact.data.goals or workspace.profile().data.goals)
 
 
+def _bank(templates: Templates) -> Bank:
+    """The question bank, read once per run (imported only by the commands that ask)."""
+    from .questions import load_bank
+
+    return templates.memo("questions", lambda: load_bank(templates.folder))
+
+
 def _choices(workspace: Workspace, templates: Templates, request: Request,
              mode: Mode, minutes: int, own: list[str] | None = None) -> list[Choice]:
-    bank = templates.memo("questions", lambda: load_bank(templates.folder))
-    return select(bank, meeting_goals(workspace, request),
+    from .questions import select
+
+    return select(_bank(templates), meeting_goals(workspace, request),
                   rules.contact_kind(request.contact.data), mode, minutes, own or [])
 
 
@@ -253,8 +261,10 @@ def question_sheet(workspace: Workspace, request: Request,
     mode = rules.meeting_mode(request.contact.data, request.mode)
     choices = _choices(workspace, templates, request, mode, minutes,
                        request.contact.data.questions)
+    from .questions import DEFAULT_GOALS
+
     goals = [g for g in meeting_goals(workspace, request) or DEFAULT_GOALS if g in GOALS]
-    bank = templates.memo("questions", lambda: load_bank(templates.folder))
+    bank = _bank(templates)
     day = meeting_day(request)
     return context | {
         "minutes": minutes,
