@@ -94,6 +94,21 @@ def _fast_loader() -> type[_NoAliases] | None:
 _FastLoader = _fast_loader()
 
 
+#: What libyaml accepts and PyYAML's own parser refuses, or reads otherwise: a tab
+#: (before a value, PyYAML refuses it), a byte-order mark (counted otherwise), a comment
+#: right after a block scalar's header (``|#``), a tag (``!`` alone reads otherwise).
+_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|[|>][0-9+-]*#|(?:^|[\s\[{,])!", re.MULTILINE)
+
+
+def _fast(text: str) -> type[_NoAliases] | None:
+    """libyaml's loader for ``text``, unless the text holds what it reads otherwise than
+    PyYAML's own parser (above; and a ``?`` inside ``{...}`` or ``[...]``, which PyYAML
+    refuses): PyYAML's parser reads those."""
+    if _LIBYAML_DIFFERS.search(text) or ("?" in text and ("{" in text or "[" in text)):
+        return None
+    return _FastLoader
+
+
 def field_name(loc: tuple[str | int, ...]) -> str:
     """``("history", 0, "event")`` as a person reads it: ``history[0].event``."""
     out = ""
@@ -233,7 +248,7 @@ def _mapping(node: yaml.Node | None, path: Path) -> yaml.MappingNode:
 def compose_yaml(text: str, path: Path) -> tuple[yaml.MappingNode, list[yaml.Token]]:
     """The node tree and the tokens of a document, read as ``parse_yaml`` reads it, for
     code that changes the text in place and must know where each value stands."""
-    with _yaml_problems(text, path):
+    with _yaml_problems(text, path):  # PyYAML's own parser: the text is changed in place
         node = yaml.compose(text, Loader=_Loader)
         tokens = list(yaml.scan(text, Loader=_Loader))
     return _mapping(node, path), tokens
@@ -253,9 +268,10 @@ def _compose(text: str, path: Path) -> tuple[yaml.MappingNode, Any]:
     """The nodes and the data of a document: read by libyaml where PyYAML has it; a
     document it cannot read (or a mapping it did not find) is read again by PyYAML's own
     parser, so that every problem is said in the words and with the line it gives."""
-    if _FastLoader is not None:
+    fast = _fast(text)
+    if fast is not None:
         try:
-            return _load(_FastLoader, text, path)
+            return _load(fast, text, path)
         except Exception:  # said again, in the same words, by the loader below
             pass
     with _yaml_problems(text, path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,6 +133,9 @@ def test_libyaml_reads_what_pyyaml_reads(text: str) -> None:
     "x: &a [*a]\nname: Jim\n", "name: !!binary 'ab'\n", "name: !custom x\n",
     "- a\n- b\n", "", "name: Jim\nname: Jo\n", "name: \"bad \\q escape\"\n",
     "name: Jim\nx: [" + "[" * 3000 + "]" * 3000 + "]\n", "{a: 1}}\n", "key: @at\n",
+    # what libyaml alone would accept: PyYAML's own parser still reads these
+    "name: Jim\naddress: \t|\n  1 Main St\n", "name: Jim\naddress: |#\n  1 Main St\n",
+    "name: Jim\nhistory:\n  - {date?: 2026-11-09, event: call}\n",
 ])
 def test_problems_are_said_the_same_with_or_without_libyaml(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
@@ -145,3 +149,57 @@ def test_problems_are_said_the_same_with_or_without_libyaml(
     with_libyaml = said()
     monkeypatch.setattr(loading, "_FastLoader", None)
     assert said() == with_libyaml
+
+
+def _outcome(loading: Any, text: str) -> object:
+    """What reading ``text`` gives: the data and lines, or the problems said."""
+    try:
+        return loading.parse_yaml(text.encode("utf-8"), Path("x.yaml"))
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+
+
+@pytest.mark.parametrize("text", [
+    "name: Jim\ntitle: !\n", "name: \"\\ud800\"\n", "name: Jim\n\ufefftitle: x\n",
+    "name: Jim\ntitle: ! x\n", "name: Jim\nnotes: >2#\n  x\n",
+])
+def test_what_libyaml_reads_otherwise_is_read_by_pyyaml(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    from outreach import loading
+
+    with_libyaml = _outcome(loading, text)
+    monkeypatch.setattr(loading, "_FastLoader", None)
+    assert _outcome(loading, text) == with_libyaml
+
+
+def test_contact_files_mangled_at_random_read_the_same_with_or_without_libyaml(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Characters YAML gives meaning to, put in, taken out and repeated at random places
+    of real contact files: with libyaml the data, the lines and the problems are those
+    PyYAML's own parser gives (the guard sends what libyaml reads otherwise to it)."""
+    import random
+
+    from outreach import loading
+
+    rng = random.Random(20261121)
+    seeds = [p.read_text(encoding="utf-8")
+             for p in sorted(Path(__file__).parent.parent.glob("profiles/**/*.yaml"))]
+    marks = [*":- \t\"'|>[]{}#&*!%@`\n,?\\~9é\r", "\n  ", "\n- ", ": ", "|+\n", ">-\n",
+             "\u2028", "\x85", "\ufeff", "---\n", "...\n", "!!str ", "&a ", "*a", "? "]
+    texts = []
+    for _ in range(400):
+        text = rng.choice(seeds)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            roll = rng.random()
+            if roll < 0.5:
+                text = text[:at] + rng.choice(marks) + text[at:]
+            elif roll < 0.8:
+                text = text[:at] + text[at + rng.randint(1, 3):]
+            else:
+                text = text[:at] + text[at:at + rng.randint(1, 20)] + text[at:]
+        texts.append(text)
+    with_libyaml = [_outcome(loading, t) for t in texts]
+    monkeypatch.setattr(loading, "_FastLoader", None)
+    assert [_outcome(loading, t) for t in texts] == with_libyaml
+    assert sum(isinstance(o, list) for o in with_libyaml) > 50  # many problems among them
