@@ -46,9 +46,10 @@ def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
     leads outside ``roots``, or onto something that is not a regular file."""
     real_roots = [root.resolve() for root in roots]
     folders: set[Path] = set()  # checked already, with every folder above them
+    resolve = _Resolver()
     for path in paths:
         shown = display_path(path)
-        real = path.resolve()
+        real = resolve(path)
         if not any(real.is_relative_to(root) for root in real_roots):
             raise OutputError(
                 f"cannot write {shown}: a link leads it to {real}, "
@@ -58,6 +59,21 @@ def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
         if what is not None:
             raise OutputError(f"cannot write {shown}: it is {what}; move it away")
         _no_file_above(real, shown, folders)
+
+
+class _Resolver:
+    """``path.resolve()`` for many files in a few folders, each folder resolved once: a
+    file that is not itself a link is where its resolved folder is."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.name in ("", ".", "..") or path.is_symlink():
+            return path.resolve()
+        if path.parent not in self.folders:
+            self.folders[path.parent] = path.parent.resolve()
+        return self.folders[path.parent] / path.name
 
 
 def _no_file_above(real: Path, shown: str, folders: set[Path]) -> None:

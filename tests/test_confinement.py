@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import copy_workspace, run
 
 
@@ -100,3 +102,30 @@ def test_nothing_is_written_outside_the_workspace_or_output(tmp_path: Path) -> N
         assert 0 in codes and 1 in codes and 2 in codes
     assert (sibling / "letters" / "approach-letter.pdf").read_bytes() == b"%PDF- mine\n"
     assert any(out.rglob("*.pdf")) and any((ws / "output").rglob("*.pdf"))
+
+
+def test_paths_checked_before_writing_are_resolved_as_the_system_resolves_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check before writing resolves each folder once for all the files in it: every
+    file still resolves where Path.resolve takes it, links, loops and '..' included."""
+    from outreach.paths import _Resolver
+
+    out = tmp_path / "ws" / "output"
+    (out / "a").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (out / "file").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", out / "out-link")
+    os.symlink(tmp_path / "elsewhere" / "t.pdf", out / "a" / "x.pdf")
+    os.symlink("loop2", out / "loop1")
+    os.symlink("loop1", out / "loop2")
+    os.symlink("../..", out / "up")
+    monkeypatch.chdir(tmp_path / "ws")
+    resolve = _Resolver()
+    for name in ["output/a/y.pdf", "output/a/x.pdf", "output/out-link/z.pdf", "output/a/z.pdf",
+                 "output/file/q.pdf", "output/nope/deeper/q.pdf", "output/up/elsewhere/r.pdf",
+                 "output/a/../a/y.pdf", "output/up/../x", "output/a/..", "output", "/",
+                 str(out / "out-link" / "w.pdf"), str(out / "a" / "x.pdf")]:
+        assert resolve(Path(name)) == Path(name).resolve(), name
+    for name in ["output/loop1/x", "output/loop1"]:
+        with pytest.raises(RuntimeError):
+            resolve(Path(name))
