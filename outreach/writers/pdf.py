@@ -113,6 +113,15 @@ class _Style:
     fonts: Any
     fetched: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: The size and time of each file read, when it was parsed: one changed since (a
+    #: font replaced while a program using outreach runs on) parses it again.
+    states: tuple[tuple[str, int, int], ...] = ()
+
+    def current(self) -> bool:
+        from ..cache import file_state
+
+        return all(file_state(name) == state for name, state in zip(
+            self.fetched, self.states, strict=True))
 
 
 _STYLES: dict[tuple[str, tuple[Path, ...]], _Style] = {}
@@ -121,23 +130,26 @@ _STYLES_KEPT = 8
 
 
 def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
-    """The parsed stylesheet for ``css``: parsing it, and loading its fonts, costs about a
-    tenth of a pass's layout, so every pass of a process shares one (measured in
-    ``make bench``)."""
+    """The parsed stylesheet for ``css``: parsing it, and loading its fonts, took about
+    a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
+    parse), so every pass of a process shares one."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from ..cache import file_state
     from ..layout import capture
 
     key = (css, allowed)
-    if key not in _STYLES:
+    if key not in _STYLES or not _STYLES[key].current():
         fonts, fetched = FontConfiguration(), list[str]()
         with capture(propagate=False) as warnings:
             parsed = weasyprint.CSS(string=css, url_fetcher=_fetcher(list(allowed), fetched),
                                     font_config=fonts)
+        _STYLES.pop(key, None)
         while len(_STYLES) >= _STYLES_KEPT:
             del _STYLES[next(iter(_STYLES))]
-        _STYLES[key] = _Style(parsed, fonts, tuple(fetched), tuple(warnings))
+        _STYLES[key] = _Style(parsed, fonts, tuple(fetched), tuple(warnings),
+                              tuple(map(file_state, fetched)))
     return _STYLES[key]
 
 
