@@ -258,28 +258,40 @@ def _without_external(rels: bytes) -> tuple[int, bytes]:
 
 
 def clean_copy(path: Path) -> bytes:
-    """The bytes an enclosure travels as: cleaned as its kind needs."""
-    return clean_docx(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+    """The bytes an enclosure travels as beside a DOCX: cleaned as its kind needs, once
+    per run however many letters carry it (as ``as_pdf``)."""
+    return _once(path, "copy")
 
 
 def as_pdf(path: Path) -> bytes:
     """An enclosure's pages as a clean PDF (a DOCX converted by LibreOffice), read and
     cleaned once per run however many letters carry it (a changed file is read again);
     what was said about it is said again each time."""
+    return _once(path, "pdf")
+
+
+def _once(path: Path, form: str) -> bytes:
     stat = path.stat()
-    data, warnings = _as_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if path.suffix.lower() != ".docx":
+        form = "pdf"  # a PDF's clean copy is its pages
+    data, warnings = _made(str(path.resolve()), stat.st_mtime_ns, stat.st_size, form)
     for message in warnings:
         log.warning("%s", message)
     return data
 
 
 @functools.lru_cache(maxsize=16)
-def _as_pdf(name: str, _mtime: int, _size: int) -> tuple[bytes, tuple[str, ...]]:
+def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[str, ...]]:
+    """``form`` of the file: ``pdf`` (its pages as a clean PDF), ``copy`` (its clean
+    copy), with the warnings making it gave."""
     from .layout import capture
 
     path = Path(name)
     with capture(propagate=False) as warnings:
-        data = docx_to_pdf(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+        if path.suffix.lower() != ".docx":
+            data = clean_pdf(path)
+        else:
+            data = docx_to_pdf(path) if form == "pdf" else clean_docx(path)
     return data, tuple(warnings)
 
 

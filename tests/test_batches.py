@@ -239,3 +239,32 @@ def test_print_file_is_made_from_the_letters_just_written(tmp_path: Path) -> Non
     for letter in letters:
         assert comparable(pdf_text(letter)) in text
 
+
+
+def test_the_resume_is_read_and_cleaned_once_per_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The busy week encloses the résumé with many letters: its clean copy (beside each
+    DOCX) and its pages (in each PDF) are made once, and made again once it changed."""
+    from outreach import enclosures
+
+    cleaned: list[Path] = []
+    real = enclosures.clean_pdf
+
+    def counted(path: Path) -> bytes:
+        cleaned.append(path)
+        return real(path)
+
+    monkeypatch.setattr(enclosures, "clean_pdf", counted)
+    root = workspaces.make(tmp_path / "week", 12, meetings=True)
+    result = run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21")
+    assert result.code == 0, result.err
+    copies = sorted((root / "output").glob("*/thank-you-enclosure-resume.pdf"))
+    assert len(copies) >= 2 and len(cleaned) == 1
+    resume = root / "profiles" / "resume.pdf"
+    assert {p.read_bytes() for p in copies} == {resume.read_bytes()}
+    changed = resume.read_bytes() + b"\n% a later version\n"
+    resume.write_bytes(changed)
+    assert run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21",
+               "--force").code == 0
+    assert len(cleaned) == 2
+    assert {p.read_bytes() for p in copies} == {changed}
