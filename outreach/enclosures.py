@@ -162,12 +162,12 @@ def says_the_same(path: Path, resume: Path) -> bool:
 
 # -- clean copies ---------------------------------------------------------------------
 
-def clean_pdf(path: Path, data: bytes | None = None) -> bytes:
-    """The PDF without its active content (warned about); the file itself (``data``, when
-    it was read already) when it has none."""
+def clean_pdf(path: Path) -> bytes:
+    """The PDF without its active content (warned about); the file itself when it has
+    none."""
     from pypdf import PdfWriter
 
-    data = path.read_bytes() if data is None else data
+    data = path.read_bytes()
     writer = PdfWriter(clone_from=_reader(data, path))
     removed: set[str] = set()
     _strip(writer.root_object, set(), removed)
@@ -221,11 +221,10 @@ def _active(key: str, value: Any) -> str | None:
     return None
 
 
-def clean_docx(path: Path, data: bytes | None = None) -> bytes:
+def clean_docx(path: Path) -> bytes:
     """The DOCX without its external relationships, in every part (linked images,
-    hyperlinks, attached templates, linked objects); the file itself (``data``, when it
-    was read already) without any."""
-    data = path.read_bytes() if data is None else data
+    hyperlinks, attached templates, linked objects); the file itself without any."""
+    data = path.read_bytes()
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
         cleaned = {info.filename: _without_external(source.read(info))
@@ -259,42 +258,40 @@ def _without_external(rels: bytes) -> tuple[int, bytes]:
 
 
 def clean_copy(path: Path) -> bytes:
-    """The bytes an enclosure travels as: cleaned as its kind needs, once per run however
-    many letters carry the same bytes; what was said about it is said again each time."""
-    data, warnings = _clean_copy(path, path.read_bytes())
-    for message in warnings:
-        log.warning("%s", message)
-    return data
-
-
-@functools.lru_cache(maxsize=8)
-def _clean_copy(path: Path, data: bytes) -> tuple[bytes, tuple[str, ...]]:
-    from .layout import capture
-
-    with capture(propagate=False) as warnings:
-        clean = clean_docx if path.suffix.lower() == ".docx" else clean_pdf
-        cleaned = clean(path, data)
-    return cleaned, tuple(warnings)
+    """The bytes an enclosure travels as beside a DOCX: cleaned as its kind needs, once
+    per run however many letters carry it (as ``as_pdf``)."""
+    return _once(path, "copy")
 
 
 def as_pdf(path: Path) -> bytes:
     """An enclosure's pages as a clean PDF (a DOCX converted by LibreOffice), read and
     cleaned once per run however many letters carry it (a changed file is read again);
     what was said about it is said again each time."""
+    return _once(path, "pdf")
+
+
+def _once(path: Path, form: str) -> bytes:
     stat = path.stat()
-    data, warnings = _as_pdf(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if path.suffix.lower() != ".docx":
+        form = "pdf"  # a PDF's clean copy is its pages
+    data, warnings = _made(str(path.resolve()), stat.st_mtime_ns, stat.st_size, form)
     for message in warnings:
         log.warning("%s", message)
     return data
 
 
 @functools.lru_cache(maxsize=16)
-def _as_pdf(name: str, _mtime: int, _size: int) -> tuple[bytes, tuple[str, ...]]:
+def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[str, ...]]:
+    """``form`` of the file: ``pdf`` (its pages as a clean PDF), ``copy`` (its clean
+    copy), with the warnings making it gave."""
     from .layout import capture
 
     path = Path(name)
     with capture(propagate=False) as warnings:
-        data = docx_to_pdf(path) if path.suffix.lower() == ".docx" else clean_pdf(path)
+        if path.suffix.lower() != ".docx":
+            data = clean_pdf(path)
+        else:
+            data = docx_to_pdf(path) if form == "pdf" else clean_docx(path)
     return data, tuple(warnings)
 
 

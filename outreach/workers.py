@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -61,14 +62,60 @@ def count(documents: int) -> int:
 
 
 def idle_cores() -> int:
-    """Cores no other program keeps busy (by the last minute's load): a worker on a core
-    that is not idle only takes turns with what runs there (measured: on this shared
-    2-core machine under a load of 3, two workers took longer than one process)."""
+    """Cores no other program keeps busy now: a worker on a core that is not idle only
+    takes turns with what runs there (measured: on this shared 2-core machine, with
+    another program busy, two workers took longer than one process).
+
+    Where Linux says how long the cores were idle (``/proc/stat``), it is measured over
+    the time since outreach last looked (from when it started, so over the reading and
+    rendering of the batch: the main process itself keeps one core busy meanwhile); a
+    look more than a few seconds old, or too recent to tell, is taken again over a
+    tenth of a second. Elsewhere the last minute's load average tells, which lags: it
+    still counts the batch run just before."""
+    global _last
+    now = _cpu_times()
+    if now is None or _last is None:
+        try:
+            return max(0, int(cores() - os.getloadavg()[0]))
+        except OSError:  # not known here: count on every core
+            return cores()
+    if not MIN_WINDOW <= now[1] - _last[1] <= MAX_WINDOW * _jiffies_per_second():
+        _last = now
+        time.sleep(MIN_WINDOW / _jiffies_per_second())
+        now = _cpu_times() or now
+    idle, total = now[0] - _last[0], now[1] - _last[1]
+    _last = now
+    return int(_machine_cores() * idle / max(total, 1) + 0.5)
+
+
+#: The shortest and longest spans, in clock ticks (of all cores together) and
+#: seconds, that the idle time is measured over.
+MIN_WINDOW = 20
+MAX_WINDOW = 5
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, all) clock ticks of every core of the machine since it started (the first
+    line of Linux's ``/proc/stat``), or None where there is no such file."""
     try:
-        load = os.getloadavg()[0]
-    except OSError:  # not known here: count on every core
-        return cores()
-    return max(0, int(cores() - load))
+        with open("/proc/stat", encoding="ascii") as handle:
+            ticks = [int(n) for n in handle.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(ticks) < 5:
+        return None
+    return ticks[3] + ticks[4], sum(ticks)  # idle and waiting for the disk: not busy
+
+
+def _jiffies_per_second() -> int:
+    return os.sysconf("SC_CLK_TCK") * _machine_cores()
+
+
+def _machine_cores() -> int:
+    return os.cpu_count() or 1
+
+
+_last = _cpu_times()
 
 
 _warm: list[bool] = []

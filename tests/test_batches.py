@@ -113,6 +113,46 @@ def test_a_cached_run_gives_the_same_warnings(ws: Path, cache: Path) -> None:
         assert "not fetched" in result.err and "/etc/hostname" in result.err
 
 
+def _font_file(family: str) -> Path:
+    return Path(subprocess.run(["fc-match", "-f", "%{file}", family], check=True,
+                               capture_output=True, text=True).stdout)
+
+
+def test_a_font_replaced_between_two_runs_of_one_process_is_used(
+        ws: Path, cache: Path, laid_out: list[tuple[str, bool]]) -> None:
+    """A process keeps its stylesheet parsed, with the fonts it loaded, from pass to
+    pass and run to run (a program using outreach); a font file changed since is loaded
+    again, as the layout cache lays the letter out again."""
+    (ws / "templates").mkdir()
+    face = ws / "templates" / "face.ttf"
+    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    (ws / "templates" / "document.css").write_text(
+        css + f"\n@font-face {{ font-family: Face; src: url({face.as_uri()}); }}\n"
+        "body, .part, p { font-family: Face; }\n")
+    letter = ws / "output" / "jim-park" / "approach-letter.pdf"
+    for family in ("Liberation Sans", "Liberation Serif"):
+        shutil.copyfile(_font_file(family), face)
+        assert run(ws, "letter", "jim-park", "--format", "pdf", "--force").code == 0
+        assert _embedded_families(letter) == {family}
+    assert len(laid_out) == 2
+
+
+def _embedded_families(path: Path) -> set[str]:
+    """The family names the PDF's embedded fonts give themselves (their name tables)."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    families = set()
+    with pikepdf.open(path) as document:
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Dictionary) and "/FontFile2" in thing:
+                font = TTFont(io.BytesIO(thing.FontFile2.read_bytes()))
+                families.add(str(font["name"].getDebugName(1)))
+    return families
+
+
 def test_the_cache_stays_within_its_size(ws: Path, cache: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OUTREACH_CACHE_MB", "0.02")  # about two letters
@@ -199,3 +239,32 @@ def test_print_file_is_made_from_the_letters_just_written(tmp_path: Path) -> Non
     for letter in letters:
         assert comparable(pdf_text(letter)) in text
 
+
+
+def test_the_resume_is_read_and_cleaned_once_per_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The busy week encloses the résumé with many letters: its clean copy (beside each
+    DOCX) and its pages (in each PDF) are made once, and made again once it changed."""
+    from outreach import enclosures
+
+    cleaned: list[Path] = []
+    real = enclosures.clean_pdf
+
+    def counted(path: Path) -> bytes:
+        cleaned.append(path)
+        return real(path)
+
+    monkeypatch.setattr(enclosures, "clean_pdf", counted)
+    root = workspaces.make(tmp_path / "week", 12, meetings=True)
+    result = run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21")
+    assert result.code == 0, result.err
+    copies = sorted((root / "output").glob("*/thank-you-enclosure-resume.pdf"))
+    assert len(copies) >= 2 and len(cleaned) == 1
+    resume = root / "profiles" / "resume.pdf"
+    assert {p.read_bytes() for p in copies} == {resume.read_bytes()}
+    changed = resume.read_bytes() + b"\n% a later version\n"
+    resume.write_bytes(changed)
+    assert run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21",
+               "--force").code == 0
+    assert len(cleaned) == 2
+    assert {p.read_bytes() for p in copies} == {changed}

@@ -1,0 +1,86 @@
+"""How many processes lay out a batch: workers only on cores no other program keeps busy,
+judged by how idle the cores are now, not by the last minute's load."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from outreach import workers
+
+LINUX = os.path.exists("/proc/stat")
+
+
+@pytest.fixture
+def no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OUTREACH_WORKERS", raising=False)
+    monkeypatch.setattr(workers, "_warm", [])
+
+
+def _ticks(monkeypatch: pytest.MonkeyPatch, *samples: tuple[int, int]) -> None:
+    """``/proc/stat`` as if it said these (idle, all) ticks, one per look."""
+    looks: Iterator[tuple[int, int]] = iter(samples[1:])
+    monkeypatch.setattr(workers, "_last", samples[0])
+    monkeypatch.setattr(workers, "_cpu_times", lambda: next(looks))
+    monkeypatch.setattr(workers, "_machine_cores", lambda: 2)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+
+
+@pytest.mark.parametrize(("idle", "expected"), [(100, 1), (0, 0), (60, 1), (30, 0), (200, 2)])
+def test_idle_cores_are_counted_from_the_idle_ticks_since_the_last_look(
+        monkeypatch: pytest.MonkeyPatch, idle: int, expected: int) -> None:
+    _ticks(monkeypatch, (1000, 5000), (1000 + idle, 5200))  # 200 ticks of 2 cores: 1 s
+    assert workers.idle_cores() == expected
+
+
+def test_a_look_too_old_to_say_what_happens_now_is_taken_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # an hour of idle cores before, then a tenth of a second with both busy
+    hour = 2 * 100 * 3600
+    _ticks(monkeypatch, (0, 0), (hour, hour), (hour, hour + 40))
+    monkeypatch.setattr(workers, "_jiffies_per_second", lambda: 200)
+    assert workers.idle_cores() == 0
+
+
+@pytest.mark.usefixtures("no_setting")
+def test_a_large_batch_uses_both_cores_when_the_other_is_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _ticks(monkeypatch, (0, 0), (100, 200))  # this process busy, the other core idle
+    assert workers.count(100) == 2
+
+
+@pytest.mark.usefixtures("no_setting")
+def test_a_small_batch_stays_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    _ticks(monkeypatch, (0, 0), (100, 200))
+    assert workers.count(workers.THRESHOLD - 1) == 1
+
+
+def _spin(until: float) -> None:
+    while time.monotonic() < until:
+        pass
+
+
+@pytest.mark.skipif(not LINUX, reason="the idle time is read from Linux's /proc/stat")
+@pytest.mark.usefixtures("no_setting")
+def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process() -> None:
+    """Other programs keep every core busy (real processes, spinning): workers would only
+    take turns with them, so the batch stays in one process, however idle the machine
+    was a minute ago."""
+    until = time.monotonic() + 3
+    context = multiprocessing.get_context("spawn")
+    spinners = [context.Process(target=_spin, args=(until,)) for _ in range(os.cpu_count() or 1)]
+    for spinner in spinners:
+        spinner.start()
+    try:
+        time.sleep(1)  # the spinners started; then a fresh look over a tenth of a second
+        workers._last = workers._cpu_times()
+        time.sleep(0.3)
+        assert workers.idle_cores() == 0
+        assert workers.count(100) == 1
+    finally:
+        for spinner in spinners:
+            spinner.join()
