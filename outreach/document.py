@@ -9,8 +9,11 @@ model into their format, so both always carry the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from .models import Paper
+#: The paper a document is set on (the profile's ``paper``). Defined here, with the
+#: document model, so that laying out pages needs no pydantic (``outreach.models``).
+Paper = Literal["letter", "a4"]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .document import Paper as Paper  # the one definition, re-exported
 from .scalars import typed
 
 #: Characters that end a line (for YAML, Python or a word processor).
@@ -84,7 +85,6 @@ Mode = Literal["in-person", "phone", "e-mail"]
 #: The events that send something: the only ones that may happen by e-mail.
 SENT_EVENTS = frozenset({"letter-sent", "thank-you-sent", "keep-in-touch-sent"})
 ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
-Paper = Literal["letter", "a4"]
 
 #: The fixed vocabulary of goals a seeker (or one contact) may name; the question bank
 #: tags every question with some of them. Documented in README.md.

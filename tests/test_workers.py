@@ -84,3 +84,20 @@ def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process() -> None
     finally:
         for spinner in spinners:
             spinner.join()
+
+
+def test_the_fork_server_loads_only_what_laying_out_needs() -> None:
+    """Workers are forked from a server that imports ``workers.PRELOAD`` while the batch
+    renders; what it imports beyond WeasyPrint delays every worker's first pass (pydantic
+    alone cost 0.2 s there), so the layout code needs none of the data and template
+    machinery."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from outreach import workers; [__import__(m) for m in "
+            "workers.PRELOAD]; print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                text=True).stdout.split())
+    assert "weasyprint" in loaded
+    assert not loaded & {"pydantic", "jinja2", "markdown_it", "yaml", "click", "docx",
+                         "nameparser", "outreach.models", "outreach.workspace"}
