@@ -108,13 +108,13 @@ def atomic_write(path: Path, data: bytes, *, within: Sequence[Path]) -> None:
     writable([path], within)
     path = path.resolve()
     sweep(path.parent, path.name)
-    tmp = _temp_copy(path, data)
     try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+        os.replace(_temp_copy(path, data), path)
+    except BaseException as exc:
+        _remove_own_temporaries([path])
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+        raise
 
 
 def create_new(path: Path, data: bytes) -> bool:
@@ -280,11 +280,21 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool,
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        _remove_own_temporaries([item.path for item in planned])
         raise
     return outcomes
+
+
+def _remove_own_temporaries(paths: list[Path]) -> None:
+    """Every temporary file this process made for ``paths``, found by name (its pid is in
+    it), not by the list of those staged: a signal (SIGTERM, Ctrl-C) may come after a
+    file was made and before its name was kept."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            real = path.resolve()
+            for tmp in real.parent.glob(f"{glob.escape(temp_prefix(real))}*.tmp"):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
 
 
 @contextlib.contextmanager

@@ -76,3 +76,32 @@ def test_killed_batch_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path,
     everything = finished(ws)
     assert len(everything) == total and all(complete(p) for p in everything)
     assert leftovers(ws) == []  # what a killed run left behind is swept
+
+
+@pytest.mark.parametrize("at", [1, 2, 3])
+def test_a_stop_between_making_a_temporary_file_and_keeping_its_name_leaves_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
+    """SIGTERM and Ctrl-C stop a batch wherever it is: even just after a temporary file
+    was made and before its name was kept, nothing but the user's files is left."""
+    from outreach import output
+
+    real, calls = os.fchmod, list[int]()
+
+    def stopped(fd: int, mode: int) -> None:
+        real(fd, mode)
+        calls.append(fd)
+        if len(calls) == at:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(output.os, "fchmod", stopped)
+    (tmp_path / "kept.pdf").write_bytes(b"the user's")
+    planned = [output.Planned(tmp_path / name, b"new") for name in
+               ("kept.pdf", "a.pdf", "b.docx")]
+    with pytest.raises(KeyboardInterrupt):
+        output.write_all(planned, force=True, dry_run=False, within=[tmp_path])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
+    assert (tmp_path / "kept.pdf").read_bytes() == b"the user's"
+    calls[:] = [0] * (at - 1)  # one file: stopped at its own temporary file
+    with pytest.raises(KeyboardInterrupt):
+        output.atomic_write(tmp_path / "kept.pdf", b"new", within=[tmp_path])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
