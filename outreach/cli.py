@@ -145,8 +145,19 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
     ctx.obj["profile"] = profile
 
 
-def _output_options(func: F) -> F:
-    options = [
+def _output_options_for(date_help: str) -> Callable[[F], F]:
+    """The options every writing command shares; ``--date`` says what it dates."""
+
+    def add(func: F) -> F:
+        for option in reversed(_writing_options(date_help)):
+            func = option(func)
+        return func
+
+    return add
+
+
+def _writing_options(date_help: str) -> list[Callable[[F], F]]:
+    return [
         click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "eml", "both"]),
                      multiple=True, help="Which files to write (repeatable): both (the "
                      "default) is PDF and DOCX; eml is an e-mail draft (letters only)."),
@@ -157,11 +168,11 @@ def _output_options(func: F) -> F:
         click.option("--dry-run", is_flag=True,
                      help="Render and check everything, say what would be written, write nothing."),
         click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
-                     help="The date on the document (default: today)."),
+                     help=date_help),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+
+
+_output_options = _output_options_for("The date on the document (default: today).")
 
 
 def _enclose_options(what: str) -> Callable[[F], F]:
@@ -267,7 +278,9 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
               help="A goal for this meeting (repeatable); replaces the contact's and "
                    "the profile's goals.")
 @_meeting_options
-@_output_options
+@_output_options_for("The meeting's day: the sheet shows it and dates the thank-you two "
+                     "days after (default: a meeting logged for today; else the sheet "
+                     "says 'within two days').")
 @click.pass_context
 @_fail_cleanly
 def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
