@@ -85,3 +85,14 @@ def test_every_command_line_mistake_exits_2(ws: Path, args: list[str]) -> None:
     assert result.exit_code == 2, (result.exit_code, result.output)
     assert "Traceback" not in result.output
     assert isinstance(cli, click.Group)
+
+
+def test_date_option_says_what_it_dates_for_each_command() -> None:
+    """``--date`` dates a letter, but for a question sheet it is the meeting's day."""
+    def date_help(name: str) -> str:
+        option = next(p for p in cli.commands[name].params if p.name in ("today", "day"))
+        return str(getattr(option, "help", ""))
+
+    assert date_help("questions").startswith("The meeting's day")
+    assert date_help("letter").startswith("The date on the document")
+    assert date_help("thank-you").startswith("The date on the document")
