@@ -1,5 +1,6 @@
 """The DOCX writer as it was before it prepared the reference once (python-docx for every
-document), kept to compare the fast writer's files with: same words, same pages.
+document), kept to compare the fast writer's files with: same words, same pages. The
+style each part takes is the reference DOCX's, named by the writer of today's table.
 """
 
 from __future__ import annotations
@@ -16,28 +17,9 @@ from docx.shared import Inches, Mm, Pt
 
 from outreach.document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
 from outreach.errors import TemplateError
+from outreach.writers.docx import DEFAULT_STYLE, LIST_STYLES, ROLE_STYLES
 
 log = logging.getLogger(__name__)
-
-#: The paragraph style each part's paragraphs take; the reference DOCX defines them.
-ROLE_STYLES = {
-    "sender": "Sender",
-    "date": "Letter Date",
-    "inside-address": "Inside Address",
-    "salutation": "Salutation",
-    "body": "Body Text",
-    "close": "Closing",
-    "signature": "Signature",
-    "enclosure": "Enclosure",
-    "note": "Note",
-    "answer": "Answer Space",
-    "short-answer": "Short Answer Space",
-    "say": "Spoken",
-    "question": "Question",
-    "meta": "Meta",
-}
-LIST_STYLES = {True: "Numbered Item", False: "Bullet Item"}
-DEFAULT_STYLE = "Body Text"
 
 PAGE = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 
