@@ -68,24 +68,27 @@ def idle_cores() -> int:
 
     Where Linux says how long the cores were idle (``/proc/stat``), it is measured over
     the time since outreach last looked (from when it started, so over the reading and
-    rendering of the batch: the main process itself keeps one core busy meanwhile); a
-    look more than a few seconds old, or too recent to tell, is taken again over a
-    tenth of a second. Elsewhere the last minute's load average tells, which lags: it
-    still counts the batch run just before."""
-    global _last
+    rendering of the batch: the main process itself keeps one core busy meanwhile). A
+    look too recent to tell gives the last answer again (each document the cache lacks
+    asks); a first one, or one more than a few seconds old, is taken again over a tenth
+    of a second. Elsewhere the last minute's load average tells, which lags: it still
+    counts the batch run just before."""
+    global _last, _answer
     now = _cpu_times()
     if now is None or _last is None:
         try:
             return max(0, int(cores() - os.getloadavg()[0]))
         except OSError:  # not known here: count on every core
             return cores()
+    if now[1] - _last[1] < MIN_WINDOW and _answer is not None:
+        return _answer
     if not MIN_WINDOW <= now[1] - _last[1] <= MAX_WINDOW * _jiffies_per_second():
         _last = now
         time.sleep(MIN_WINDOW / _jiffies_per_second())
         now = _cpu_times() or now
     idle, total = now[0] - _last[0], now[1] - _last[1]
-    _last = now
-    return int(_machine_cores() * idle / max(total, 1) + 0.5)
+    _last, _answer = now, int(_machine_cores() * idle / max(total, 1) + 0.5)
+    return _answer
 
 
 #: The shortest and longest spans, in clock ticks (of all cores together) and
@@ -116,6 +119,8 @@ def _machine_cores() -> int:
 
 
 _last = _cpu_times()
+#: What the last look found (given again for a look too recent to tell).
+_answer: int | None = None
 
 
 _warm: list[bool] = []

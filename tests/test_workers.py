@@ -25,6 +25,7 @@ def _ticks(monkeypatch: pytest.MonkeyPatch, *samples: tuple[int, int]) -> None:
     """``/proc/stat`` as if it said these (idle, all) ticks, one per look."""
     looks: Iterator[tuple[int, int]] = iter(samples[1:])
     monkeypatch.setattr(workers, "_last", samples[0])
+    monkeypatch.setattr(workers, "_answer", None)
     monkeypatch.setattr(workers, "_cpu_times", lambda: next(looks))
     monkeypatch.setattr(workers, "_machine_cores", lambda: 2)
     monkeypatch.setattr(workers, "cores", lambda: 2)
@@ -44,6 +45,17 @@ def test_a_look_too_old_to_say_what_happens_now_is_taken_again(
     _ticks(monkeypatch, (0, 0), (hour, hour), (hour, hour + 40))
     monkeypatch.setattr(workers, "_jiffies_per_second", lambda: 200)
     assert workers.idle_cores() == 0
+
+
+def test_looks_in_quick_succession_give_the_last_answer_without_waiting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every document the cache lacks asks (a batch of 100 on a busy machine asks 100
+    times): only a first look with nothing to go on waits its tenth of a second."""
+    waits: list[float] = []
+    monkeypatch.setattr(workers.time, "sleep", waits.append)
+    _ticks(monkeypatch, (0, 0), (0, 2), (0, 40), *[(0, 41 + n) for n in range(100)])
+    assert [workers.idle_cores() for _ in range(100)] == [0] * 100
+    assert len(waits) == 1
 
 
 @pytest.mark.usefixtures("no_setting")
