@@ -36,7 +36,7 @@ R = TypeVar("R")
 #: Fewer documents than this to lay out: done in the main process (measured).
 THRESHOLD = 24
 #: What the fork server imports before forking workers.
-PRELOAD = ["outreach.layout", "weasyprint"]
+PRELOAD = ["outreach.layout", "outreach.writers.engine"]
 
 
 def cores() -> int:

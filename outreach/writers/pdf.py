@@ -1,7 +1,7 @@
 """PDF through WeasyPrint, many documents in one layout pass.
 
-WeasyPrint is imported here and only here, when a PDF is written, so commands that
-write no PDF (``outreach --help``, ``contacts``, DOCX only) start instantly.
+WeasyPrint is imported here and only here (through ``engine``), when a PDF is written,
+so commands that write no PDF (``outreach --help``, ``contacts``, DOCX only) start instantly.
 
 All documents of a batch are laid out as one HTML document, each starting on a new
 page, then split per document by the page where its anchor lands: one layout pass is
@@ -34,11 +34,11 @@ class PdfPages:
 
 
 def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
-    from weasyprint.urls import URLFetcher
+    from .engine import weasyprint
 
     roots = [p.resolve() for p in allowed]
 
-    class LocalOnly(URLFetcher):  # type: ignore[misc]
+    class LocalOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         """Fetches data: URLs and files under the allowed folders; nothing else, ever.
         Every file asked for is noted in ``fetched`` (the layout cache checks them)."""
 
@@ -87,7 +87,7 @@ def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
     """All ``documents`` laid out in one WeasyPrint pass, each from a new page; the files
     the layout reads are noted in ``fetched``; ``size`` is the page's (default: the
     paper's); ``mark`` numbers their top-level blocks."""
-    import weasyprint
+    from .engine import weasyprint
 
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=mark)
                 for i, doc in enumerate(documents)]
@@ -133,11 +133,11 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
     """The parsed stylesheet for ``css``: parsing it, and loading its fonts, took about
     a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
     parse), so every pass of a process shares one."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
     from ..cache import file_state
     from ..layout import capture
+    from .engine import weasyprint
+
+    FontConfiguration = weasyprint.text.fonts.FontConfiguration
 
     key = (css, allowed)
     if key not in _STYLES or not _STYLES[key].current():
