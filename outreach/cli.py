@@ -149,11 +149,31 @@ def _output_options_for(date_help: str) -> Callable[[F], F]:
     """The options every writing command shares; ``--date`` says what it dates."""
 
     def add(func: F) -> F:
+        func = _warming_up(func)
         for option in reversed(_writing_options(date_help)):
             func = option(func)
         return func
 
     return add
+
+
+def _warming_up(func: F) -> F:
+    """A writing command starts, as it is called, the fork server its workers come from
+    when it may lay out a large batch of PDF or DOCX (``workers.warm_up_soon``): the
+    contacts named, or for ``--all`` and ``--since`` the contact files there are."""
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        named = kwargs.get("contact_ids") or ()
+        if {"pdf", "docx"} & set(_formats(kwargs.get("fmt") or ())) and (
+                named or kwargs.get("all_") or kwargs.get("since")):
+            from . import workers
+            from .paths import CONTACTS
+
+            root = (click.get_current_context().find_object(dict) or {}).get("root", Path())
+            workers.warm_up_soon(len(named) or sum(1 for _ in (root / CONTACTS).glob("*.yaml")))
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _writing_options(date_help: str) -> list[Callable[[F], F]]:

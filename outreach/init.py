@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import OutputError, display_path
 from .models import GOALS
 from .output import create_new
+from .paths import CONTACTS
 from .schema import SCHEMA_DIR, file_name, modeline, schema_text
 
 _GOAL_LINES = "".join(f"#   {goal:<20} {what}\n" for goal, what in GOALS.items())
@@ -122,12 +123,12 @@ class Initialized:
 
 def _files(root: Path) -> list[tuple[Path, str]]:
     profile = root / "profiles" / "candidate.yaml"
-    contact = root / "profiles" / "contacts" / "example-contact.yaml"
+    contact = root / CONTACTS / "example-contact.yaml"
     files = [(root / SCHEMA_DIR / file_name(kind), schema_text(kind))
              for kind in ("profile", "contact")]
     if not any((root / "profiles").glob("*.yaml")):  # a profile of another name is kept
         files.append((profile, modeline(profile, root, "profile") + PROFILE))
-    if not any((root / "profiles" / "contacts").glob("*.yaml")):
+    if not any((root / CONTACTS).glob("*.yaml")):
         files.append((contact, modeline(contact, root, "contact") + CONTACT))
     files += [(root / "templates" / "README.md", TEMPLATES_NOTE),
               (root / ".gitignore", GITIGNORE)]
@@ -144,5 +145,5 @@ def init(root: Path) -> Initialized:
             done.written.append(path)
         else:
             done.kept.append(path)
-    (root / "profiles" / "contacts").mkdir(parents=True, exist_ok=True)
+    (root / CONTACTS).mkdir(parents=True, exist_ok=True)
     return done

@@ -282,9 +282,9 @@ def _keep(job: _Job, done: _Done) -> list[Laid]:
 
 class Lookups:
     """The cache asked about each document of a batch as soon as it is rendered. At the
-    first one it lacks, in a batch large enough for workers, the fork server starts: it
-    imports WeasyPrint on another core while the rest of the batch renders. When the
-    cache holds every document, nothing starts."""
+    first one it lacks, in a batch large enough for workers, the fork server starts if
+    the command did not start it already (``workers.warm_up_soon``): it imports
+    WeasyPrint on another core while the rest of the batch renders."""
 
     def __init__(self, setting: Setting, *, pdf: bool, batch: int) -> None:
         self.setting, self.pdf, self.batch = setting, pdf, batch

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .errors import InputError, OutputError, Problem, UsageError, display_path
 
+#: Where a workspace keeps one YAML file per contact.
+CONTACTS = Path("profiles", "contacts")
+
 
 def within(path: Path, roots: Iterable[Path]) -> bool:
     """Does ``path``, with every link in it followed, stay inside one of ``roots``?"""

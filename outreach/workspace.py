@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of
 from .models import Contact, Profile
-from .paths import profile_name, readable, within
+from .paths import CONTACTS, profile_name, readable, within
 from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class Workspace:
 
     @property
     def contacts_dir(self) -> Path:
-        return self.profiles_dir / "contacts"
+        return self.root / CONTACTS
 
     @property
     def templates_dir(self) -> Path:

@@ -6,14 +6,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from outreach import workers
 
 LINUX = os.path.exists("/proc/stat")
+SAMPLE = list((Path(__file__).parent.parent / "profiles" / "contacts").glob("*.yaml"))
 
 
 @pytest.fixture
@@ -157,3 +160,52 @@ def test_weasyprint_is_imported_the_usual_way_where_the_sonames_do_not_open() ->
              "cffi.FFI.dlopen = dlopen\n")
     printed = _import_engine(setup)
     assert printed[0] == "%PDF-" and int(printed[1]) > 0 and len(printed) == 2
+
+
+@pytest.mark.parametrize(("args", "asked"), [
+    (("letter", "--all"), [len(SAMPLE)]),
+    (("questions", "--all", "--format", "docx"), [len(SAMPLE)]),
+    (("thank-you", "--since", "2026-11-14", "--date", "2026-11-21"), [len(SAMPLE)]),
+    (("letter", "jim-park", "maria-lopez"), [2]),
+    (("letter", "--all", "--format", "eml"), []),  # nothing laid out on pages
+    (("keep-in-touch", "--landed", "Planner, City of Springfield"), []),
+])
+def test_a_writing_command_starts_the_fork_server_as_it_starts(
+        args: tuple[str, ...], asked: list[int], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """Before it imports anything heavy, a command that lays out pages asks for the fork
+    server, with the size of its batch: the contacts named, or the contact files there
+    are (``warm_up_soon`` starts it only for a batch large enough for workers)."""
+    from conftest import copy_workspace, run
+
+    sizes: list[int] = []
+    monkeypatch.setattr(workers, "warm_up_soon", sizes.append)
+    run(copy_workspace(tmp_path), *args, "--dry-run")
+    assert sizes == asked
+
+
+def test_warming_up_says_nothing_of_a_bad_worker_count(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """The warm-up thread keeps quiet; the batch says what is wrong when it lays out."""
+    monkeypatch.setenv("OUTREACH_WORKERS", "many")
+    monkeypatch.setattr(workers, "_warm", [])
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    workers.warm_up_soon(100)
+    for thread in threading.enumerate():
+        if thread.name == "outreach-warm-up":
+            thread.join(10)
+    assert raised == [] and not workers._warm
+    assert capfd.readouterr().err == ""
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_a_single_pass_goes_to_a_worker_when_there_are_workers() -> None:
+    """A re-run that lays out one changed letter gives it to a worker of the fork server,
+    which has WeasyPrint already, instead of importing it in this process."""
+    assert list(workers.ordered(_pid, [1], 1)) == [os.getpid()]
+    assert list(workers.ordered(_pid, [1], 2)) != [os.getpid()]
+    assert list(workers.ordered(_pid, [], 2)) == []
