@@ -33,8 +33,12 @@ from .errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Fewer documents than this to lay out: done in the main process (measured).
-THRESHOLD = 24
+#: Fewer documents than this to lay out: done in the main process (measured, see ``make
+#: bench``). Where workers come from a fork server, started as the command starts, a
+#: single document gains: the server imports WeasyPrint while this process still starts
+#: (one letter, median of 5: 1.84 s in one process, 1.50 s with a worker). Where each
+#: worker is a new Python importing everything (spawn, on Windows), from 24.
+THRESHOLD = 1 if "forkserver" in multiprocessing.get_all_start_methods() else 24
 #: What the fork server imports before forking workers.
 PRELOAD = ["outreach.layout", "outreach.writers.engine"]
 
@@ -49,8 +53,9 @@ def cores() -> int:
 
 def count(documents: int) -> int:
     """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
-    else one for a small batch and one per core for a large one. Once the fork server
-    is up (``warm_up``), even one document goes to a worker: it has WeasyPrint already."""
+    else one for a batch too small to gain (``THRESHOLD``) and one per idle core. Once
+    the fork server is up (``warm_up``), even one document goes to a worker: it has
+    WeasyPrint already."""
     chosen = os.environ.get("OUTREACH_WORKERS", "").strip()
     if chosen:
         if not chosen.isdigit() or int(chosen) < 1:
