@@ -6,6 +6,7 @@ the same words; names outside ASCII are encoded in the headers as the standard s
 from __future__ import annotations
 
 import re
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default
@@ -198,3 +199,21 @@ def test_a_draft_written_again_keeps_its_message_id(ws: Path) -> None:
                "--force").code == 0
     assert read(path)["Message-ID"] == first
     assert re.fullmatch(r"<[0-9a-f]{32}\.thank-you@example\.org>", first)
+
+
+def test_a_line_break_in_the_html_part_is_a_br_which_every_mail_program_shows() -> None:
+    """The PDF's HTML breaks lines with ``white-space: pre-line`` (faster to lay out);
+    some mail programs ignore styles, so the e-mail's HTML keeps ``<br>``."""
+    from outreach.document import Document, Paragraph, Span
+    from outreach.writers import eml
+
+    document = Document(kind="approach-letter", title="t", paper="letter", blocks=(
+        Paragraph((Span("Dana Kehr\n+1 217 555 0100"),)),))
+    msg = BytesParser(policy=default).parsebytes(eml.render(document, eml.Draft(
+        Address("Dana Kehr", addr_spec="dana@example.org"),
+        Address("Rosa Díaz", addr_spec="rosa@example.org"), "Hello")))
+    assert isinstance(msg, EmailMessage)
+    html = msg.get_body(("html",))
+    assert html is not None
+    assert "Dana Kehr<br>+1 217 555 0100" in html.get_content()
+    assert "white-space" not in html.get_content()

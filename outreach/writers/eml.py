@@ -92,7 +92,7 @@ def render(document: Document, draft: Draft) -> bytes:
     if draft.answers:
         msg[SUBJECT_HEADER] = draft.answers
     msg.set_content(text)
-    html = page_html([document_html(document, "message")], draft.subject, document.lang)
+    html = page_html([document_html(document, "message", br=True)], draft.subject, document.lang)
     msg.add_alternative(html, subtype="html")
     for name, data in draft.attachments:
         kind, _ = mimetypes.guess_type(name)

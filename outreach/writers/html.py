@@ -11,23 +11,24 @@ from html import escape
 
 from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Span
 
-#: A block whose text breaks lines keeps its ``\n`` as they are and is set with
-#: ``white-space: pre-line``: a ``<br>`` is an element of its own, with a box and a
-#: pseudo-element to lay out, and a letter's address blocks hold about ten (about a
+#: For WeasyPrint, a block whose text breaks lines keeps its ``\n`` as they are and is
+#: set with ``white-space: pre-line``: a ``<br>`` is an element of its own, with a box
+#: and a pseudo-element to lay out, and a letter's address blocks hold about ten (about a
 #: quarter of a letter's layout time, see ``make bench``). Inline, so a stylesheet
-#: cannot lose the breaks.
+#: cannot lose the breaks. An e-mail keeps ``<br>``, which every mail program shows
+#: (some ignore styles).
 LINES = ' style="white-space: pre-line"'
 
 
-def _lines(spans: tuple[Span, ...]) -> str:
+def _lines(spans: tuple[Span, ...], br: bool) -> str:
     """The attribute of a block whose text breaks lines (nothing for the others)."""
-    return LINES if any("\n" in span.text for span in spans) else ""
+    return LINES if not br and any("\n" in span.text for span in spans) else ""
 
 
-def _spans(spans: tuple[Span, ...]) -> str:
+def _spans(spans: tuple[Span, ...], br: bool) -> str:
     out = []
     for span in spans:
-        text = escape(span.text)
+        text = "<br>".join(map(escape, span.text.split("\n"))) if br else escape(span.text)
         if span.bold:
             text = f"<strong>{text}</strong>"
         if span.italic:
@@ -36,25 +37,25 @@ def _spans(spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, br: bool = False) -> str:
     if isinstance(block, Paragraph):
-        return f"<p{_lines(block.spans)}>{_spans(block.spans)}</p>"
+        return f"<p{_lines(block.spans, br)}>{_spans(block.spans, br)}</p>"
     if isinstance(block, Heading):
         level = min(block.level, 6)
-        return f"<h{level}{_lines(block.spans)}>{_spans(block.spans)}</h{level}>"
+        return f"<h{level}{_lines(block.spans, br)}>{_spans(block.spans, br)}</h{level}>"
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
         start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-        items = "".join(f"<li>{_blocks(item)}</li>" for item in block.items)
+        items = "".join(f"<li>{_blocks(item, br)}</li>" for item in block.items)
         return f"<{tag}{start}>{items}</{tag}>"
     if isinstance(block, PageBreak):
         return '<div class="page-break"></div>'
     height = f' style="height: {block.height:.2f}pt"' if block.height is not None else ""
-    return f'<div class="part {escape(block.role)}"{height}>{_blocks(block.blocks)}</div>'
+    return f'<div class="part {escape(block.role)}"{height}>{_blocks(block.blocks, br)}</div>'
 
 
-def _blocks(blocks: tuple[Block, ...]) -> str:
-    return "".join(_block(b) for b in blocks)
+def _blocks(blocks: tuple[Block, ...], br: bool = False) -> str:
+    return "".join(_block(b, br) for b in blocks)
 
 
 def _marked(blocks: tuple[Block, ...]) -> str:
@@ -83,15 +84,17 @@ def _mark_foreign(html: str, foreign: tuple[tuple[str, str], ...]) -> str:
 
 
 def document_html(document: Document, anchor: str, extra_class: str = "",
-                  *, mark: bool = False) -> str:
+                  *, mark: bool = False, br: bool = False) -> str:
     """One document as a ``<section>`` in its language; ``anchor`` is its id, to find its
     first page. ``mark`` numbers the top-level blocks, for the layout stage to measure
-    them. A document with a folio says how many pages it has (``data-pages``)."""
+    them. A document with a folio says how many pages it has (``data-pages``). ``br``
+    breaks lines with ``<br>`` (for mail programs) instead of ``white-space: pre-line``
+    (for WeasyPrint: see ``LINES``)."""
     classes = f"document {escape(document.kind)} {extra_class}"
     if document.folio:
         classes += " folio"
     pages = f' data-pages="{document.pages}"' if document.folio and document.pages else ""
-    inner = _marked(document.blocks) if mark else _blocks(document.blocks)
+    inner = _marked(document.blocks) if mark else _blocks(document.blocks, br)
     body = _mark_foreign(inner, document.foreign)
     return (f'<section id="{anchor}" class="{" ".join(classes.split())}"{pages} '
             f'lang="{escape(document.lang)}">{body}</section>')
