@@ -158,9 +158,10 @@ def _output_options_for(date_help: str) -> Callable[[F], F]:
 
 
 def _warming_up(func: F) -> F:
-    """A writing command starts, as it is called, the fork server its workers come from
-    when it may lay out a large batch of PDF or DOCX (``workers.warm_up_soon``): the
-    contacts named, or for ``--all`` and ``--since`` the contact files there are."""
+    """A writing command that lays out PDF or DOCX asks, as it is called, for the fork
+    server its workers come from (``workers.warm_up_soon``, which decides by the batch's
+    size and the idle cores): the batch is the contacts named, or for ``--all`` and
+    ``--since`` the contact files there are."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         named = kwargs.get("contact_ids") or ()

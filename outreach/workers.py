@@ -17,6 +17,7 @@ no core is idle (other programs keep them busy): workers then only take turns.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -40,7 +41,7 @@ R = TypeVar("R")
 #: worker is a new Python importing everything (spawn, on Windows), from 24.
 THRESHOLD = 1 if "forkserver" in multiprocessing.get_all_start_methods() else 24
 #: What the fork server imports before forking workers.
-PRELOAD = ["outreach.layout", "outreach.writers.engine"]
+PRELOAD = ["outreach.server_streams", "outreach.layout", "outreach.writers.engine"]
 
 
 def cores() -> int:
@@ -77,7 +78,16 @@ def idle_cores() -> int:
     look too recent to tell gives the last answer again (each document the cache lacks
     asks); a first one, or one more than a few seconds old, is taken again over a tenth
     of a second. Elsewhere the last minute's load average tells, which lags: it still
-    counts the batch run just before."""
+    counts the batch run just before. One look at a time: the command's warm-up thread
+    and the batch may ask together."""
+    with _looking:
+        return _idle_cores()
+
+
+_looking = threading.Lock()
+
+
+def _idle_cores() -> int:
     global _last, _answer
     now = _cpu_times()
     if now is None or _last is None:
@@ -159,8 +169,10 @@ def warm_up_soon(documents: int) -> None:
     ``OUTREACH_WORKERS`` is said when the batch is laid out."""
 
     def quietly() -> None:
-        with contextlib.suppress(Exception):
+        try:
             warm_up(documents)
+        except Exception as exc:  # the batch says it when it lays out; here, a warm-up
+            logging.getLogger(__name__).debug("no early fork server: %s", exc)
 
     threading.Thread(target=quietly, daemon=True, name="outreach-warm-up").start()
 

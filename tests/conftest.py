@@ -30,6 +30,18 @@ def layout_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def no_early_warm_up(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in-process start no warm-up thread (``workers.warm_up_soon``): one
+    left running would look at the cores while a later test feeds them figures of its
+    own. Tests of the warm-up (marked ``warm_up``), and commands run as their own
+    process, start it as a user's commands do."""
+    if request.node.get_closest_marker("warm_up") is None:
+        from outreach import workers
+
+        monkeypatch.setattr(workers, "warm_up_soon", lambda documents: None)
+
+
 def copy_workspace(target: Path) -> Path:
     """A copy of the repository's sample workspace (profiles only) at ``target``."""
     shutil.copytree(REPO / "profiles", target / "profiles")

@@ -119,9 +119,9 @@ def test_the_fork_server_loads_only_what_laying_out_needs() -> None:
     import sys
 
     code = ("import sys; from outreach import workers; [__import__(m) for m in "
-            "workers.PRELOAD]; print(' '.join(sorted(sys.modules)))")
+            "workers.PRELOAD]; print(' '.join(sorted(sys.modules)), file=sys.stderr)")
     loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                text=True).stdout.split())
+                                text=True).stderr.split())
     assert "weasyprint" in loaded and "outreach.writers.engine" in loaded
     assert not loaded & {"pydantic", "jinja2", "markdown_it", "yaml", "click", "docx",
                          "nameparser", "outreach.models", "outreach.workspace"}
@@ -192,6 +192,7 @@ def test_a_writing_command_starts_the_fork_server_as_it_starts(
     assert sizes == asked
 
 
+@pytest.mark.warm_up
 def test_warming_up_says_nothing_of_a_bad_worker_count(
         monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
     """The warm-up thread keeps quiet; the batch says what is wrong when it lays out."""
@@ -217,3 +218,34 @@ def test_a_single_pass_goes_to_a_worker_when_there_are_workers() -> None:
     assert list(workers.ordered(_pid, [1], 1)) == [os.getpid()]
     assert list(workers.ordered(_pid, [1], 2)) != [os.getpid()]
     assert list(workers.ordered(_pid, [], 2)) == []
+
+
+WARM_UP_CODE = """
+import os, threading, time
+from multiprocessing import forkserver
+from outreach import workers
+workers.warm_up_soon(1)
+for thread in threading.enumerate():
+    if thread.name == "outreach-warm-up":
+        thread.join(30)
+pid = forkserver._forkserver._forkserver_pid
+streams = []
+for _ in range(300):  # until the server has imported its first module
+    streams = [os.readlink(f"/proc/{pid}/fd/{n}") for n in (0, 1)]
+    if streams == [os.devnull] * 2:
+        break
+    time.sleep(0.1)
+print(bool(workers._warm), pid is not None and os.path.exists(f"/proc/{pid}"), *streams)
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="the server's streams are read from /proc")
+def test_the_command_starts_a_fork_server_that_leaves_the_callers_output_alone() -> None:
+    """The server started as a command starts is up, and holds neither the caller's
+    input nor its output: ``$(outreach ...)`` ends when the run ends, not when the server
+    has imported WeasyPrint."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", WARM_UP_CODE], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "OUTREACH_WORKERS": "2"})
+    assert done.stdout.split() == ["True", "True", os.devnull, os.devnull], done.stderr
