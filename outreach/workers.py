@@ -154,7 +154,10 @@ def warm_up(documents: int) -> None:
             from multiprocessing import forkserver
 
             context()
-            forkserver.ensure_running()
+            try:
+                forkserver.ensure_running()
+            except OSError:  # no fork server here: the batch is laid out without it
+                return
             _warm.append(True)
 
 
@@ -220,14 +223,20 @@ def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Iterat
     """``func`` of each job, in order: in this process, or shared among ``processes``
     workers (even a single job: the workers have WeasyPrint already, and this process
     would import it first; a re-run that lays out one changed letter of 100 took 2.9 s
-    that way, 1.95 s with a worker). Leaving the loop early (an error, a signal) cancels
-    what is left; a worker that dies is an error, never a wait."""
+    that way, 1.95 s with a worker). Where no worker process can be made (a system
+    without the semaphores multiprocessing needs), all of them in this process. Leaving
+    the loop early (an error, a signal) cancels what is left; a worker that dies is an
+    error, never a wait."""
     todo = list(jobs)
     if processes <= 1 or not todo:
         yield from map(func, todo)
         return
-    executor = ProcessPoolExecutor(min(processes, len(todo)), mp_context=context(),
-                                   initializer=_end_with_parent)
+    try:
+        executor = ProcessPoolExecutor(min(processes, len(todo)), mp_context=context(),
+                                       initializer=_end_with_parent)
+    except (OSError, NotImplementedError):  # no worker processes here (no sem_open, say)
+        yield from map(func, todo)
+        return
     try:
         with _without_main():
             futures = [executor.submit(func, job) for job in todo]

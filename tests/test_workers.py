@@ -220,6 +220,17 @@ def test_a_single_pass_goes_to_a_worker_when_there_are_workers() -> None:
     assert list(workers.ordered(_pid, [], 2)) == []
 
 
+def test_where_no_worker_can_be_made_the_batch_is_laid_out_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Now that even one letter asks for a worker, a system without the semaphores
+    multiprocessing needs (some containers) must still write it."""
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("sem_open is not implemented on this system")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", unavailable)
+    assert list(workers.ordered(_pid, [1, 2], 2)) == [os.getpid()] * 2
+
+
 WARM_UP_CODE = """
 import os, threading, time
 from multiprocessing import forkserver
