@@ -95,6 +95,8 @@ def test_approach_drafts_carry_no_attachment_and_the_letters_words(ws: Path) -> 
         assert comparable(text.rstrip().removesuffix(phone)) in letter, cid
         assert letter.index(comparable(text[:40])) > 0
         assert "Springfield, IL 62701" not in text and "2026" not in text
+        # the promised call is timed by when "this" reaches them, letter or e-mail
+        assert "this letter" not in text and "after this reaches you" in text, cid
         assert "résumé" not in text.lower() or "not asking" in text
     jim = read(ws / "output" / "jim-park" / "approach-letter.eml")
     assert jim["To"].addresses[0].addr_spec == "jpark@example.gov"
