@@ -303,13 +303,24 @@ class Lookups:
         return _cached(document, limit, self.setting, self.pdf, filling)
 
 
+def _passes(items: list[Item], missing: list[int], setting: Setting, *, pdf: bool,
+            processes: int) -> tuple[list[list[int]], list[_Job]]:
+    """The documents the cache lacks in passes (their indexes in ``items``), and a job
+    for each: smaller ones when workers share them."""
+    size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
+    passes = [missing[start:start + size] for start in range(0, len(missing), size)]
+    return passes, [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p),
+                         setting, pdf, tuple(items[n][2] for n in p)) for p in passes]
+
+
 def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             progress: Progress | None = None, lookups: Lookups | None = None
             ) -> Generator[list[tuple[int, Laid]], None, None]:
     """Each document of ``items`` (with the most pages it may take, and what fills its
     pages) laid out, yielded a
     pass at a time as ``(index in items, Laid)``: first those the cache holds (asked
-    already, when ``lookups`` is given), then the passes laid out, in order. A document
+    already, when ``lookups`` is given; workers lay out the rest meanwhile), then the
+    passes laid out, in order. A document
     still over its limit when set tighter is returned so; the caller says what to
     shorten."""
     lookups = lookups or Lookups(setting, pdf=pdf, batch=len(items))
@@ -321,21 +332,22 @@ def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             missing.append(n)
         else:
             hits.append((n, found))
-    for start in range(0, len(hits), PASS_SIZE):
-        if progress is not None:
-            progress(len(hits[start:start + PASS_SIZE]))
-        yield hits[start:start + PASS_SIZE]
     processes = workers.count(len(missing))
-    size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
-    passes = [missing[start:start + size] for start in range(0, len(missing), size)]
-    jobs = [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p), setting, pdf,
-                 tuple(items[n][2] for n in p)) for p in passes]
-    for n, done in enumerate(workers.ordered(run, jobs, processes)):
-        indexes, job = passes[n], jobs[n]
-        if processes > 1:  # logged in the worker: said again here, where they are collected
-            _replay(done.warnings)
-        if progress is not None:
-            progress(len(indexes))
-        yield list(zip(indexes, _keep(job, done), strict=True))
+    passes, jobs = _passes(items, missing, setting, pdf=pdf, processes=processes)
+    results = workers.ordered(run, jobs, processes)  # workers start on them at once
+    try:
+        for start in range(0, len(hits), PASS_SIZE):
+            if progress is not None:
+                progress(len(hits[start:start + PASS_SIZE]))
+            yield hits[start:start + PASS_SIZE]
+        for n, done in enumerate(results):
+            indexes, job = passes[n], jobs[n]
+            if processes > 1:  # logged in the worker: said again here, where collected
+                _replay(done.warnings)
+            if progress is not None:
+                progress(len(indexes))
+            yield list(zip(indexes, _keep(job, done), strict=True))
+    finally:
+        results.close()
     if missing:
         cache.trim()

@@ -260,3 +260,25 @@ def test_the_command_starts_a_fork_server_that_leaves_the_callers_output_alone()
     done = subprocess.run([sys.executable, "-c", WARM_UP_CODE], capture_output=True,
                           text=True, timeout=120, env={**os.environ, "OUTREACH_WORKERS": "2"})
     assert done.stdout.split() == ["True", "True", os.devnull, os.devnull], done.stderr
+
+
+def _mark(path: str) -> str:
+    Path(path).write_text(str(os.getpid()))
+    return path
+
+
+def test_workers_are_given_every_job_before_the_first_result_is_asked_for(
+        tmp_path: Path) -> None:
+    """A re-run writes the letters the cache held while the workers lay out the ones
+    that changed (the one changed letter of 100 came 0.12-0.17 s after the others were
+    written)."""
+    marks = [str(tmp_path / str(n)) for n in range(3)]
+    results = workers.ordered(_mark, marks, 2)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(map(os.path.exists, marks)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(map(os.path.exists, marks))
+        assert list(results) == marks
+    finally:
+        results.close()
