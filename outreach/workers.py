@@ -35,12 +35,14 @@ from .errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Workers come from a fork server here (everywhere but Windows); else each is spawned.
+FORK_SERVER = "forkserver" in multiprocessing.get_all_start_methods()
 #: Fewer documents than this to lay out: done in the main process (measured, see ``make
 #: bench``). Where workers come from a fork server, started as the command starts, a
 #: single document gains: the server imports WeasyPrint while this process still starts
 #: (one letter, median of 5: 1.84 s in one process, 1.50 s with a worker). Where each
 #: worker is a new Python importing everything (spawn, on Windows), from 24.
-THRESHOLD = 1 if "forkserver" in multiprocessing.get_all_start_methods() else 24
+THRESHOLD = 1 if FORK_SERVER else 24
 #: What the fork server imports before forking workers.
 PRELOAD = ["outreach.server_streams", "outreach.layout", "outreach.writers.engine"]
 
@@ -150,8 +152,7 @@ def warm_up(documents: int) -> None:
     imports WeasyPrint on another core while this process reads and renders the batch.
     (When the cache then answers every document, that import was the only cost.)"""
     with _warming:
-        if not _warm and count(documents) > 1 and \
-                "forkserver" in multiprocessing.get_all_start_methods():
+        if FORK_SERVER and not _warm and count(documents) > 1:
             from multiprocessing import forkserver
 
             context()
@@ -183,7 +184,7 @@ def warm_up_soon(documents: int) -> None:
 
 def context() -> BaseContext:
     """The fork server's context (spawn where there is no fork server)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if FORK_SERVER:
         forkserver = multiprocessing.get_context("forkserver")
         forkserver.set_forkserver_preload(PRELOAD)
         return forkserver

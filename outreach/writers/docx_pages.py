@@ -9,6 +9,7 @@ as Word fields (``PAGE``, ``NUMPAGES``) that the reader's software fills in.
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 from lxml import etree
@@ -19,9 +20,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` as XML text holds them (as ``xml.sax.saxutils.escape``
-    does, without importing urllib, http and ssl with it)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """``&``, ``<`` and ``>`` as XML text holds them (``xml.sax.saxutils.escape`` does
+    the same, but imports urllib, http and ssl with it)."""
+    return html.escape(text, quote=False)
 
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
