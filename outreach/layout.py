@@ -284,23 +284,57 @@ class Lookups:
     """The cache asked about each document of a batch as soon as it is rendered. At the
     first one it lacks, in a batch large enough for workers, the fork server starts if
     the command did not start it already (``workers.warm_up_soon``): it imports
-    WeasyPrint on another core while the rest of the batch renders."""
+    WeasyPrint on another core while the rest of the batch renders. Once the workers are
+    to be used, the documents the cache lacks are handed to them a pass at a time, as
+    they are rendered (``handed``): the workers lay out the first passes while this
+    process renders the rest. ``close`` cancels what was handed, if the batch stops."""
 
     def __init__(self, setting: Setting, *, pdf: bool, batch: int) -> None:
         self.setting, self.pdf, self.batch = setting, pdf, batch
         self.found: dict[int, tuple[Document, Laid | None]] = {}
+        #: The passes handed to the workers, in order, and their results.
+        self.handed: list[_Job] = []
+        self.jobs: workers.Jobs[_Job, _Done] | None = None
+        self._waiting: list[Item] = []
 
     def ask(self, document: Document, limit: int, filling: Filling | None = None) -> None:
         found = _cached(document, limit, self.setting, self.pdf, filling)
         self.found[id(document)] = (document, found)
         if found is None:
             workers.warm_up(self.batch)
+            self._waiting.append((document, limit, filling))
+            if len(self._waiting) >= WORKER_PASS_SIZE and workers.warm():
+                self._hand()
+
+    def _hand(self) -> None:
+        """The documents waiting to the workers, in passes of ``WORKER_PASS_SIZE`` (the
+        rest wait for the next, or for ``lay_out``)."""
+        if self.jobs is None:
+            self.jobs = workers.Jobs(run, workers.count(self.batch))
+        while len(self._waiting) >= WORKER_PASS_SIZE:
+            some = self._waiting[:WORKER_PASS_SIZE]
+            del self._waiting[:WORKER_PASS_SIZE]
+            job = _job(some, self.setting, self.pdf)
+            self.jobs.add(job)
+            self.handed.append(job)
 
     def get(self, document: Document, limit: int, filling: Filling | None = None
             ) -> Laid | None:
         if id(document) in self.found:
             return self.found[id(document)][1]
         return _cached(document, limit, self.setting, self.pdf, filling)
+
+    def close(self) -> None:
+        """Cancel the passes handed and not yet laid out."""
+        jobs, self.jobs = self.jobs, None
+        self.handed = []
+        if jobs is not None:
+            jobs.close()
+
+
+def _job(items: list[Item], setting: Setting, pdf: bool) -> _Job:
+    return _Job(tuple(d for d, _, _ in items), tuple(limit for _, limit, _ in items),
+                setting, pdf, tuple(f for _, _, f in items))
 
 
 def _passes(items: list[Item], missing: list[int], setting: Setting, *, pdf: bool,
@@ -309,8 +343,30 @@ def _passes(items: list[Item], missing: list[int], setting: Setting, *, pdf: boo
     for each: smaller ones when workers share them."""
     size = PASS_SIZE if processes == 1 else WORKER_PASS_SIZE
     passes = [missing[start:start + size] for start in range(0, len(missing), size)]
-    return passes, [_Job(tuple(items[n][0] for n in p), tuple(items[n][1] for n in p),
-                         setting, pdf, tuple(items[n][2] for n in p)) for p in passes]
+    return passes, [_job([items[n] for n in p], setting, pdf) for p in passes]
+
+
+def _given(items: list[Item], missing: list[int], setting: Setting, pdf: bool,
+           lookups: Lookups) -> tuple[list[list[int]], list[_Job], workers.Jobs[_Job, _Done]]:
+    """The passes of the documents the cache lacks (their indexes in ``items``), their
+    jobs, and the jobs given out: first the passes handed to the workers as the batch
+    rendered (``Lookups``), then the rest. Passes handed for documents this batch does
+    not lay out (another setting, other documents) are cancelled and made again."""
+    where = {id(items[n][0]): n for n in missing}
+    handed, given = lookups.handed, lookups.jobs
+    if given is None or lookups.setting != setting or lookups.pdf != pdf or not all(
+            id(d) in where for job in handed for d in job.documents):
+        lookups.close()
+        handed, given = [], None
+    early = [[where[id(d)] for d in job.documents] for job in handed]
+    taken = {n for p in early for n in p}
+    rest = [n for n in missing if n not in taken]
+    if given is None:
+        given = workers.Jobs(run, workers.count(len(rest)))
+    passes, jobs = _passes(items, rest, setting, pdf=pdf, processes=given.processes)
+    for job in jobs:  # workers start on them at once
+        given.add(job)
+    return early + passes, handed + jobs, given
 
 
 def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
@@ -332,9 +388,7 @@ def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             missing.append(n)
         else:
             hits.append((n, found))
-    processes = workers.count(len(missing))
-    passes, jobs = _passes(items, missing, setting, pdf=pdf, processes=processes)
-    results = workers.ordered(run, jobs, processes)  # workers start on them at once
+    passes, jobs, results = _given(items, missing, setting, pdf, lookups)
     try:
         for start in range(0, len(hits), PASS_SIZE):
             if progress is not None:
@@ -342,7 +396,7 @@ def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             yield hits[start:start + PASS_SIZE]
         for n, done in enumerate(results):
             indexes, job = passes[n], jobs[n]
-            if processes > 1:  # logged in the worker: said again here, where collected
+            if results.processes > 1:  # logged in the worker: said again here
                 _replay(done.warnings)
             if progress is not None:
                 progress(len(indexes))

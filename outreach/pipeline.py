@@ -393,16 +393,17 @@ def run(workspace: Workspace, plan: Plan, report: Report,
     printed = [t for t in plan.to_write if PRINTED & set(t.write)]
     lookups = Lookups(layout_setting(workspace, templates, plan.kind), batch=len(printed),
                       pdf=any("pdf" in t.write for t in printed))
-    rendered = render(workspace, templates, plan, lookups)
-    report.rendered = {cid: r for cid, r in rendered.items()
-                       if cid in {t.contact.id for t in plan.to_write}}
-    if plan.options.explain:
-        report.explanations = {cid: r.explanation for cid, r in rendered.items()}
-    if progress is not None:
-        progress.start(plan.steps)
-    for target in plan.targets:
-        report.outcomes += target.kept()
-    write(workspace, templates, plan, rendered, report, progress, lookups)
+    with contextlib.closing(lookups):  # what was handed to workers, if the batch stops
+        rendered = render(workspace, templates, plan, lookups)
+        report.rendered = {cid: r for cid, r in rendered.items()
+                           if cid in {t.contact.id for t in plan.to_write}}
+        if plan.options.explain:
+            report.explanations = {cid: r.explanation for cid, r in rendered.items()}
+        if progress is not None:
+            progress.start(plan.steps)
+        for target in plan.targets:
+            report.outcomes += target.kept()
+        write(workspace, templates, plan, rendered, report, progress, lookups)
     report.outcomes.sort(key=lambda o: str(o.path))
     return report
 
