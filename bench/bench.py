@@ -35,6 +35,9 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DAY = "2026-11-21"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TARGETS = {"both": 2.5, "docx": 1.2, "rerun": 1.0, "week": 3.0, "thousand": 20.0}
+#: LibreOffice converting the same 100 DOCX when the targets were set, on this kind of
+#: machine (the first version of outreach then took 6.4 to 7.6 s for the 100 letters).
+OFFICE_THEN = 7.48
 
 
 @dataclass
@@ -149,9 +152,29 @@ def libreoffice(root: Path, tmp: Path) -> Measure:
                     *map(str, files)], source)
 
 
+#: The rows measured against a target, for the summary at the machine's speed then.
+TARGETED: list[tuple[str, float, float]] = []
+
+
 def row(name: str, m: Measure, target: float | None = None, note: str = "") -> None:
     goal = f"≤ {target:.1f} s {'met' if m.wall <= target else 'NOT met'}" if target else ""
     print(f"  {name:<44} {m.wall:6.2f} s  {m.cpu:6.2f} s  {m.memory:6.0f} MB  {goal} {note}")
+    if target:
+        TARGETED.append((name, m.wall, target))
+
+
+def at_the_speed_then(office: Measure) -> None:
+    """The targeted rows scaled to the machine's speed when the targets were set, as
+    LibreOffice measures it: the machine is shared, and its speed changes by the hour
+    (the same LibreOffice run took from 7.5 s to 15.8 s on different days)."""
+    factor = OFFICE_THEN / office.wall
+    print(f"\nthe same rows at the machine's speed when the targets were set (LibreOffice "
+          f"{OFFICE_THEN:.2f} s then, {office.wall:.2f} s in this run: each time times "
+          f"{factor:.2f}):")
+    for name, wall, target in TARGETED:
+        scaled = wall * factor
+        print(f"  {name:<44} {scaled:6.2f} s  ≤ {target:.1f} s "
+              f"{'met' if scaled <= target else 'NOT met'}")
 
 
 def rerun(root: Path, tmp: Path) -> Measure:
@@ -302,6 +325,7 @@ def main() -> None:
             row("1,000 letters, PDF and DOCX (one run)", big, TARGETS["thousand"],
                 f"(memory: ≤ 400 MB; {big.wall:.0f} ms a letter, against "
                 f"{both.wall * 10:.0f} ms at 100)")
+        at_the_speed_then(office)
         stages(hundred)
         threshold(tmp)
 

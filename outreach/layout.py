@@ -292,7 +292,7 @@ class Lookups:
     def __init__(self, setting: Setting, *, pdf: bool, batch: int) -> None:
         self.setting, self.pdf, self.batch = setting, pdf, batch
         self.found: dict[int, tuple[Document, Laid | None]] = {}
-        #: The passes handed to the workers, in order, and their results.
+        #: The passes handed to the workers, in order, and the jobs that lay them out.
         self.handed: list[_Job] = []
         self.jobs: workers.Jobs[_Job, _Done] | None = None
         self._waiting: list[Item] = []
@@ -303,7 +303,8 @@ class Lookups:
         if found is None:
             workers.warm_up(self.batch)
             self._waiting.append((document, limit, filling))
-            if len(self._waiting) >= WORKER_PASS_SIZE and workers.warm():
+            if len(self._waiting) >= WORKER_PASS_SIZE and workers.warm() \
+                    and workers.count(self.batch) > 1:
                 self._hand()
 
     def _hand(self) -> None:
@@ -354,15 +355,17 @@ def _given(items: list[Item], missing: list[int], setting: Setting, pdf: bool,
     not lay out (another setting, other documents) are cancelled and made again."""
     where = {id(items[n][0]): n for n in missing}
     handed, given = lookups.handed, lookups.jobs
+    lookups.handed, lookups.jobs = [], None  # this layout's from now on: taken once
     if given is None or lookups.setting != setting or lookups.pdf != pdf or not all(
             id(d) in where for job in handed for d in job.documents):
-        lookups.close()
+        if given is not None:
+            given.close()
         handed, given = [], None
     early = [[where[id(d)] for d in job.documents] for job in handed]
     taken = {n for p in early for n in p}
     rest = [n for n in missing if n not in taken]
     if given is None:
-        given = workers.Jobs(run, workers.count(len(rest)))
+        given = workers.Jobs(run, workers.count(len(rest)) if rest else 1)
     passes, jobs = _passes(items, rest, setting, pdf=pdf, processes=given.processes)
     for job in jobs:  # workers start on them at once
         given.add(job)

@@ -21,16 +21,15 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import multiprocessing.spawn
 import os
 import queue
-import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import UsageError
 
@@ -166,7 +165,8 @@ def warm_up(documents: int) -> None:
 
 
 def warm() -> bool:
-    """Whether the fork server is up for this batch, with a core idle for workers."""
+    """Whether the fork server is up, and a core was idle for workers when it started
+    (for this process's first batch large enough; it stays up for the next)."""
     return bool(_warm)
 
 
@@ -213,19 +213,31 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="outreach-parent-watch").start()
 
 
-@contextlib.contextmanager
-def _without_main() -> Iterator[None]:
-    """Workers started meanwhile do not import the main script. A new process imports
-    the module its parent ran as ``__main__`` (so that functions defined there can be
+#: Set on the thread that gives outreach's jobs to the workers (``Jobs``).
+_giving = threading.local()
+
+
+def _preparation_data(name: str) -> dict[str, Any]:
+    """What multiprocessing tells a new process to set up, without the main script when
+    the process is a worker started by outreach's jobs thread. A new process imports the
+    module its parent ran as ``__main__`` (so that functions defined there can be
     called); outreach's workers run only outreach's functions, and a script that calls
     outreach without an ``if __name__ == "__main__"`` guard would otherwise run again in
-    every worker."""
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
+    every worker. Only that thread is concerned: the script's ``__main__`` stays what it
+    is for every other thread, while a first worker waits for the fork server."""
+    data: dict[str, Any] = _PREPARATION_DATA(name)
+    if getattr(_giving, "jobs", False):
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
+_PREPARATION_DATA = multiprocessing.spawn.get_preparation_data
+
+
+def _leave_main_out() -> None:
+    """Have multiprocessing ask ``_preparation_data`` (once a process has workers)."""
+    multiprocessing.spawn.get_preparation_data = _preparation_data
 
 
 def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Jobs[T, R]:
@@ -254,7 +266,7 @@ class Jobs(Iterator[R], Generic[T, R]):
 
     A job is given to the workers from a thread of its own: the first ones wait there for
     the fork server to have imported WeasyPrint, while this process renders on.
-    ``close`` (called too when a job failed, or the last result was given) cancels the
+    ``close`` (called too when a job failed, or the results have run out) cancels the
     jobs not started and waits for the rest; a worker that dies is an error, never a
     wait."""
 
@@ -270,6 +282,7 @@ class Jobs(Iterator[R], Generic[T, R]):
             with contextlib.suppress(OSError, NotImplementedError):
                 self._executor = ProcessPoolExecutor(processes, mp_context=context(),
                                                      initializer=_end_with_parent)
+                _leave_main_out()
         #: How many processes lay the jobs out (1: this one).
         self.processes = processes if self._executor is not None else 1
 
@@ -289,7 +302,17 @@ class Jobs(Iterator[R], Generic[T, R]):
         self._todo.put((job, result))
 
     def _give(self) -> None:
-        """In a thread: each job to the workers, in order, its result passed on."""
+        """In a thread: each job to the workers, in order, its result passed on. Should
+        it end otherwise than asked, the results not given fail rather than never come."""
+        _giving.jobs = True
+        try:
+            self._give_each()
+        finally:
+            while not self._todo.empty():
+                if (item := self._todo.get_nowait()) is not None:
+                    item[1].cancel()
+
+    def _give_each(self) -> None:
         assert self._executor is not None
         while (item := self._todo.get()) is not None:
             job, result = item
@@ -297,8 +320,7 @@ class Jobs(Iterator[R], Generic[T, R]):
                 result.cancel()
                 continue
             try:
-                with _without_main():
-                    done = self._executor.submit(self._func, job)
+                done = self._executor.submit(self._func, job)
             except BaseException as exc:  # the pool broke: said when the result is asked
                 result.set_exception(exc)
                 continue
@@ -315,15 +337,18 @@ class Jobs(Iterator[R], Generic[T, R]):
             raise
 
     def close(self) -> None:
-        """Cancel the jobs not started and wait for those running."""
+        """Cancel the jobs not started and wait for those running (even if a second
+        Ctrl-C comes meanwhile)."""
         self._closed = True
         giver, self._giver = self._giver, None
-        if giver is not None:
-            self._todo.put(None)
-            giver.join()
         executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        try:
+            if giver is not None:
+                self._todo.put(None)
+                giver.join()
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _pass_on(result: Future[R], done: Future[R]) -> None:

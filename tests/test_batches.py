@@ -343,3 +343,30 @@ def test_a_batch_that_fails_to_render_cancels_the_passes_it_handed_out(
     assert not (root / "output").exists()
     assert made and all(job._closed for job in made)  # type: ignore[attr-defined]
     assert not any(t.name == "outreach-jobs" for t in threading.enumerate())
+
+
+def test_lookups_asked_for_a_second_layout_lose_no_document(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The passes handed out as a batch rendered belong to the first layout that takes
+    them; laying the batch out again with the same lookups lays out every document once
+    more (it used to give nothing for the handed ones, or fail)."""
+    from outreach import layout, workers
+    from outreach.document import Document, Paragraph, Span
+
+    monkeypatch.setenv("OUTREACH_WORKERS", "2")
+    monkeypatch.setenv("OUTREACH_CACHE", "off")
+    monkeypatch.setattr(workers, "warm", lambda: True)
+    css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
+    setting = layout.Setting(css)
+    docs = [Document("approach-letter", f"Letter {n}", "letter",
+                     (Paragraph((Span(f"Dear reader number {n},"),)),)) for n in range(6)]
+    items: list[layout.Item] = [(d, 1, None) for d in docs]
+    lookups = layout.Lookups(setting, pdf=False, batch=6)
+    for document in docs:
+        lookups.ask(document, 1)
+    assert len(lookups.handed) == 1  # one pass of 4 handed; 2 wait
+    for _ in range(2):
+        laid = [n for done in layout.lay_out(items, setting, pdf=False, lookups=lookups)
+                for n, _ in done]
+        assert sorted(laid) == list(range(6))
+        assert lookups.handed == [] and lookups.jobs is None

@@ -16,7 +16,8 @@ import pytest
 from outreach import workers
 
 LINUX = os.path.exists("/proc/stat")
-SAMPLE = list((Path(__file__).parent.parent / "profiles" / "contacts").glob("*.yaml"))
+REPO = Path(__file__).parent.parent
+SAMPLE = list((REPO / "profiles" / "contacts").glob("*.yaml"))
 
 
 @pytest.fixture
@@ -282,3 +283,33 @@ def test_workers_are_given_every_job_before_the_first_result_is_asked_for(
         assert list(results) == marks
     finally:
         results.close()
+
+
+MAIN_CODE = """
+import sys, time
+from outreach import workers
+MARK = "the caller's own"
+print("started")
+jobs = workers.Jobs(abs, 2)
+jobs.add(-7)  # its first worker waits, in another thread, for the fork server's import
+seen = set()
+end = time.monotonic() + 1.5
+while time.monotonic() < end:
+    seen.add(getattr(sys.modules["__main__"], "MARK", None))
+print(list(jobs), *seen)
+"""
+
+
+def test_the_callers_main_module_stays_its_own_while_workers_start(tmp_path: Path) -> None:
+    """The first worker waits for the fork server in a thread of its own; meanwhile the
+    caller's ``__main__`` is the caller's for every other thread (it used to be swapped
+    for an empty one while the worker started), and the worker does not run the
+    caller's script again."""
+    import subprocess
+
+    script = tmp_path / "caller.py"
+    script.write_text(MAIN_CODE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["started", "[7] the caller's own"]
