@@ -6,7 +6,10 @@ needs to know that a document fits, not its PDF) and whether it had to be set ti
 fit. Documents laid out before with the same HTML, CSS, fonts and WeasyPrint come from
 the cache (``outreach/cache.py``) without WeasyPrint being imported; the rest are laid
 out in passes of several (one WeasyPrint pass is much faster than one call each), by
-worker processes when the batch is large enough (``outreach/workers.py``).
+worker processes when the batch is large enough (``outreach/workers.py``). The cache is
+asked about each document as soon as it is rendered (``Lookups``); once the workers are
+up, the documents it lacks go to them a pass at a time from then on, so the first passes
+are laid out while the rest of the batch still renders.
 
 A document whose kind fills its pages (a question sheet: ``outreach/fill.py``) is laid
 out in the same pass once more to fill them, where its first layout was made (in the
