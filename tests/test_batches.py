@@ -156,6 +156,37 @@ def _embedded_families(path: Path) -> set[str]:
     return families
 
 
+def test_a_text_library_updated_changes_every_key(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout's fingerprint sees the text libraries in every folder searched, a
+    folder reached twice (``/lib`` that is ``/usr/lib``) listed once."""
+    from outreach import cache as layout_cache
+
+    lib = tmp_path / "usr" / "lib" / "x86_64-linux-gnu"
+    lib.mkdir(parents=True)
+    (tmp_path / "lib").symlink_to(tmp_path / "usr" / "lib")
+    (lib / "libpango-1.0.so.0").write_bytes(b"pango 1.50")
+    (lib / "libunrelated.so.1").write_bytes(b"other")
+    monkeypatch.setattr(layout_cache, "LIBRARY_DIRS",
+                        (str(tmp_path / "usr" / "lib" / "*"), str(tmp_path / "lib" / "*")))
+
+    def fingerprint() -> str:
+        layout_cache.environment.cache_clear()
+        return layout_cache.environment()
+
+    try:
+        found = layout_cache._libraries()
+        assert [f.split(":")[0] for f in found] == [str(lib / "libpango-1.0.so.0")]
+        before = fingerprint()
+        assert fingerprint() == before
+        (lib / "libunrelated.so.1").write_bytes(b"other, newer")
+        assert fingerprint() == before
+        (lib / "libpango-1.0.so.0").write_bytes(b"pango 1.52, rebuilt")
+        assert fingerprint() != before
+    finally:
+        layout_cache.environment.cache_clear()
+
+
 def test_the_cache_stays_within_its_size(ws: Path, cache: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OUTREACH_CACHE_MB", "0.02")  # about two letters
