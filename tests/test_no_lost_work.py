@@ -105,3 +105,34 @@ def test_a_stop_between_making_a_temporary_file_and_keeping_its_name_leaves_none
     with pytest.raises(KeyboardInterrupt):
         output.atomic_write(tmp_path / "kept.pdf", b"new", within=[tmp_path])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
+
+
+def test_passes_are_synced_by_the_same_threads_and_a_failed_sync_says_which_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The threads that sync a pass's files are kept for the next pass (making them for
+    each pass cost a third of writing it), and a sync that fails still names its file and
+    leaves nothing behind."""
+    import threading
+
+    from outreach import output
+    from outreach.errors import OutputError
+
+    def syncing() -> set[threading.Thread]:  # the threads themselves: no ident reused
+        return {t for t in threading.enumerate() if t.name.startswith("outreach-sync")}
+
+    made: set[threading.Thread] = set()
+    for n in range(4):
+        planned = [output.Planned(tmp_path / f"pass-{n}" / f"{i}.pdf", b"pages")
+                   for i in range(output.SYNC_THREADS)]
+        output.write_all(planned, force=False, dry_run=False, within=[tmp_path])
+        made |= syncing()
+    assert 0 < len(made) <= output.SYNC_THREADS  # 16 new threads a pass made 64
+
+    def failing(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", failing)
+    with pytest.raises(OutputError, match=r"cannot write .*\.tmp: No space left on device"):
+        output.write_all([output.Planned(tmp_path / "full.pdf", b"pages")], force=False,
+                         dry_run=False, within=[tmp_path])
+    assert not (tmp_path / "full.pdf").exists() and not list(tmp_path.glob(".full*"))
