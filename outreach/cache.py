@@ -8,6 +8,10 @@ image named in the CSS) is recorded with its size and time, and the entry is not
 once that file changed. So an entry is never stale; the folder is safe to delete at any
 time, and it is kept under a size (least recently used entries go first).
 
+The same folder keeps what outreach's own code made of a template's rendered Markdown
+(the document's blocks), keyed by that text and a fingerprint of outreach's code and
+the Markdown parser: a batch run again parses only the letters whose text changed.
+
 The folder is ``$OUTREACH_CACHE_DIR``, else ``$XDG_CACHE_HOME/outreach/layout``, else
 ``~/.cache/outreach/layout``; ``OUTREACH_CACHE=off`` turns the cache off and
 ``OUTREACH_CACHE_MB`` sets its size (default 200).
@@ -30,6 +34,8 @@ from pathlib import Path
 #: Packages whose code lays out or writes the pages (stat of their files, not imported).
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools",
             "pyphen")
+#: Packages whose code turns rendered Markdown into blocks.
+CODE_PACKAGES = ("markdown_it", "mdit_py_plugins")
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
              "/etc/fonts", "/Library/Fonts", "~/Library/Fonts", "/System/Library/Fonts")
 LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libfontconfig", "libfreetype")
@@ -116,13 +122,37 @@ def environment() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def key(*parts: str) -> str:
-    """The cache key of a document laid out from ``parts`` in this environment."""
-    digest = hashlib.sha256(environment().encode())
+def _digest(fingerprint: str, parts: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(fingerprint.encode())
     for part in parts:
         digest.update(len(part.encode()).to_bytes(8, "big"))
         digest.update(part.encode())
     return digest.hexdigest()[:48]
+
+
+def key(*parts: str) -> str:
+    """The cache key of a document laid out from ``parts`` in this environment."""
+    return _digest(environment(), parts)
+
+
+def code_files() -> list[Path]:
+    """outreach's own modules: what any of them does may change what it makes."""
+    here = Path(__file__).resolve().parent
+    return sorted(here.rglob("*.py"))
+
+
+@functools.cache
+def code() -> str:
+    """A fingerprint of outreach's own code and of the packages it parses Markdown with."""
+    parts = [sys.version, *(_stat(str(path)) for path in code_files())]
+    for name in CODE_PACKAGES:
+        parts += _package_files(name)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def code_key(*parts: str) -> str:
+    """The cache key of what outreach's code makes of ``parts`` (no layout in it)."""
+    return _digest(code(), ("made by outreach", *parts))
 
 
 def file_state(path: str) -> tuple[str, int, int]:
@@ -133,45 +163,62 @@ def file_state(path: str) -> tuple[str, int, int]:
     return (path, info.st_size, info.st_mtime_ns)
 
 
-def get(name: str, *, need_pdf: bool) -> Entry | None:
-    """The entry for a key, if there is a sound one (and with the PDF, if needed)."""
+def load(name: str) -> bytes | None:
+    """The bytes kept under ``name``, or None (none kept, or the cache is off)."""
     where = folder()
     if where is None:
         return None
-    path = where / name
     try:
-        with open(path, "rb") as handle:
-            header = json.loads(handle.readline())
+        with open(where / name, "rb") as handle:
             data = handle.read()
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(where / name)  # recently used: trimmed last
+    return data
+
+
+def keep(name: str, data: bytes) -> bool:
+    """Keep ``data`` under ``name`` (atomically); False when the cache is off or cannot
+    be written."""
+    where = folder()
+    if where is None:
+        return False
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=where)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, where / name)
+    except OSError:
+        return False
+    return True
+
+
+def get(name: str, *, need_pdf: bool) -> Entry | None:
+    """The entry for a key, if there is a sound one (and with the PDF, if needed)."""
+    kept = load(name)
+    if kept is None:
+        return None
+    line, _, data = kept.partition(b"\n")
+    try:
+        header = json.loads(line)
         entry = Entry(int(header["pages"]), data if header["pdf"] else None,
                       tuple(header["warnings"]), tuple(tuple(f) for f in header["files"]),
                       str(header.get("placed", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     if (need_pdf and entry.data is None) or any(file_state(f[0]) != f for f in entry.files):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # recently used: trimmed last
     return entry
 
 
 def put(name: str, entry: Entry) -> bool:
     """Keep an entry (atomically); False when the cache is off or cannot be written."""
-    where = folder()
-    if where is None:
-        return False
     header = {"pages": entry.pages, "pdf": entry.data is not None,
               "warnings": list(entry.warnings), "files": [list(f) for f in entry.files],
               "placed": entry.placed}
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=where)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(header).encode() + b"\n" + (entry.data or b""))
-        os.replace(tmp, where / name)
-    except OSError:
-        return False
-    return True
+    return keep(name, json.dumps(header).encode() + b"\n" + (entry.data or b""))
 
 
 def trim(limit: int | None = None) -> None:

@@ -9,7 +9,7 @@ model into their format, so both always carry the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 #: The paper a document is set on (the profile's ``paper``). Defined here, with the
 #: document model, so that laying out pages needs no pydantic (``outreach.models``).
@@ -130,3 +130,49 @@ def walk(blocks: tuple[Block, ...]) -> list[Block]:
             for item in block.items:
                 out.extend(walk(item))
     return out
+
+
+def to_plain(blocks: tuple[Block, ...]) -> list[Any]:
+    """Blocks as plain lists, strings and numbers (for JSON): ``from_plain`` gives them
+    back equal."""
+    def span(s: Span) -> list[Any]:
+        return [s.text, s.bold, s.italic]
+
+    out: list[Any] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(["p", [span(s) for s in block.spans]])
+        elif isinstance(block, Heading):
+            out.append(["h", block.level, [span(s) for s in block.spans]])
+        elif isinstance(block, ListBlock):
+            out.append(["l", block.ordered, block.start, [to_plain(i) for i in block.items]])
+        elif isinstance(block, Part):
+            out.append(["r", block.role, block.height, to_plain(block.blocks)])
+        else:
+            out.append(["b"])
+    return out
+
+
+def from_plain(plain: list[Any]) -> tuple[Block, ...]:
+    """The blocks ``to_plain`` gave; ValueError for anything else."""
+    def spans(items: list[Any]) -> tuple[Span, ...]:
+        return tuple(Span(str(t), bool(b), bool(i)) for t, b, i in items)
+
+    out: list[Block] = []
+    for item in plain:
+        tag, *rest = item
+        if tag == "p":
+            out.append(Paragraph(spans(rest[0])))
+        elif tag == "h":
+            out.append(Heading(int(rest[0]), spans(rest[1])))
+        elif tag == "l":
+            out.append(ListBlock(bool(rest[0]), tuple(from_plain(i) for i in rest[2]),
+                                 int(rest[1])))
+        elif tag == "r":
+            height = None if rest[1] is None else float(rest[1])
+            out.append(Part(str(rest[0]), from_plain(rest[2]), height))
+        elif tag == "b":
+            out.append(PageBreak())
+        else:
+            raise ValueError(f"not a block: {tag!r}")
+    return tuple(out)

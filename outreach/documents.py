@@ -9,14 +9,15 @@ enforces whatever a template says (an approach letter never encloses the rÃ©sumÃ
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import rules
-from .document import Document, text_of
+from . import cache, rules
+from .document import Block, Document, from_plain, text_of, to_plain
 from .errors import EnclosureRuleError, display_path
 from .markup import parse
 from .models import Mode
@@ -153,6 +154,22 @@ def foreign_names(contact: ContactFile, lang: str) -> tuple[tuple[str, str], ...
     return tuple((name.strip(), data.lang) for name in dict.fromkeys(n for n in names if n))
 
 
+def blocks_of(markdown: str) -> tuple[Block, ...]:
+    """The typeset blocks of a document's rendered Markdown: kept in the cache, keyed by
+    the text, so a batch run again parses only the documents whose text changed
+    (parsing was a third of rendering a letter)."""
+    name = cache.code_key("blocks", markdown)
+    kept = cache.load(name)
+    if kept is not None:
+        try:
+            return from_plain(json.loads(kept))
+        except (ValueError, TypeError, KeyError, IndexError):  # damaged: parsed again
+            pass
+    blocks = typeset(parse(markdown))
+    cache.keep(name, json.dumps(to_plain(blocks), ensure_ascii=False).encode("utf-8"))
+    return blocks
+
+
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:
     """Render one document for one contact and check it against the rules."""
     kind = request.kind
@@ -163,7 +180,7 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     request = replace(request, enclosures=extra + request.enclosures)
     context = kind.context(workspace, request, templates)
     markdown = templates.render(kind.template, context)
-    blocks = typeset(parse(markdown))
+    blocks = blocks_of(markdown)
     if kind.fit is not None:
         blocks = kind.fit(blocks, request, context)
     document = Document(kind.name, kind.title.format(name=request.contact.data.name),

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
+from typing import TYPE_CHECKING
 
 from .document import LINE_ROLES, Block, Heading, ListBlock, Paragraph, Part, Span
+
+if TYPE_CHECKING:  # imported when a document is first parsed: a batch whose documents
+    from markdown_it import MarkdownIt  # are all in the cache needs no parser
+    from markdown_it.token import Token
 
 _ROLE = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*$")
 
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["code", "fence", "html_block", "html_inline", "image", "link", "autolink"])
     md.use(container_plugin, name="part",

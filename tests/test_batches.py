@@ -275,20 +275,26 @@ def test_print_file_is_made_from_the_letters_just_written(tmp_path: Path) -> Non
 
 
 
+def _calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
+    """The first argument of each call of ``owner.name`` from now on (it still works)."""
+    seen: list[Any] = []
+    real = getattr(owner, name)
+
+    def spy(first: Any, *args: Any, **kw: Any) -> Any:
+        seen.append(first)
+        return real(first, *args, **kw)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen
+
+
 def test_the_resume_is_read_and_cleaned_once_per_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The busy week encloses the résumé with many letters: its clean copy (beside each
     DOCX) and its pages (in each PDF) are made once, and made again once it changed."""
     from outreach import enclosures
 
-    cleaned: list[Path] = []
-    real = enclosures.clean_pdf
-
-    def counted(path: Path) -> bytes:
-        cleaned.append(path)
-        return real(path)
-
-    monkeypatch.setattr(enclosures, "clean_pdf", counted)
+    cleaned = _calls(monkeypatch, enclosures, "clean_pdf")
     root = workspaces.make(tmp_path / "week", 12, meetings=True)
     result = run(root, "thank-you", "--since", "2026-11-14", "--date", "2026-11-21")
     assert result.code == 0, result.err
@@ -401,3 +407,91 @@ def test_lookups_asked_for_a_second_layout_lose_no_document(
                 for n, _ in done]
         assert sorted(laid) == list(range(6))
         assert lookups.handed == [] and lookups.jobs is None
+
+
+def _every_kind(ws: Path) -> list[str]:
+    """Run each command that writes a document, for every contact it applies to; the
+    text of every DOCX written, by path."""
+    for command in (["letter", "--all"], ["script", "--all"], ["questions", "--all"],
+                    ["thank-you", "--since", "2026-01-01"],
+                    ["keep-in-touch", "--landed", "Planner, City of Springfield"]):
+        result = run(ws, *command, "--format", "docx", "--force")
+        assert result.code == 0, result.err
+    from conftest import docx_text
+
+    return [f"{p.relative_to(ws)}\n{docx_text(p)}"
+            for p in sorted((ws / "output").rglob("*.docx"))]
+
+
+def test_a_batch_run_again_parses_only_the_documents_whose_text_changed(
+        ws: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocks of each document's Markdown are kept in the cache: run again, nothing
+    is parsed and every document has the same words; a changed contact's documents are
+    parsed again; a damaged entry is parsed again, never used."""
+    from outreach import documents
+
+    parsed = _calls(monkeypatch, documents, "parse")
+    first = _every_kind(ws)
+    assert len(first) >= 12 and len(parsed) >= len(first)
+    parsed.clear()
+    assert _every_kind(ws) == first and parsed == []
+    contact = ws / "profiles" / "contacts" / "priya-raman.yaml"
+    contact.write_text(contact.read_text().replace("Chicago Metropolitan Agency",
+                                                   "Chicago Regional Agency"))
+    again = _every_kind(ws)
+    assert parsed and all("Chicago Regional Agency" in m or "Priya" in m for m in parsed)
+    assert [t for t in again if "priya-raman" not in t.split("\n")[0]] == \
+        [t for t in first if "priya-raman" not in t.split("\n")[0]]
+    assert any("Chicago Regional Agency" in t for t in again)
+    for entry in cache.iterdir():  # every entry damaged: all parsed again, same words
+        entry.write_bytes(entry.read_bytes()[:7])
+    parsed.clear()
+    assert _every_kind(ws) == again and len(parsed) >= len(again)
+
+
+def test_blocks_kept_as_json_come_back_equal() -> None:
+    from outreach.document import (
+        Heading,
+        ListBlock,
+        PageBreak,
+        Paragraph,
+        Part,
+        Span,
+        from_plain,
+        to_plain,
+    )
+    from outreach.documents import blocks_of
+
+    made = (Heading(2, (Span("Questions “to ask”", bold=True),)),
+            Part("answer", (Paragraph((Span("a\nb"), Span("c", italic=True))),), 71.5),
+            ListBlock(True, ((Paragraph((Span("one"),)),), (Part("x", ()),)), start=3),
+            ListBlock(False, ()), PageBreak(), Part("body", (), None))
+    import json
+
+    assert from_plain(json.loads(json.dumps(to_plain(made)))) == made
+    markdown = ("::: salutation\nDear Zoë O'Neill,\n:::\n\n# A *heading*\n\n1. first\n"
+                "2. **second**\n\n- a\n- b\n")
+    assert from_plain(to_plain(blocks_of(markdown))) == blocks_of(markdown)
+    with pytest.raises(ValueError):
+        from_plain([["?"]])
+
+
+def test_the_parse_cache_follows_outreachs_code(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every module of outreach is in the fingerprint of what its code makes: a module
+    changed (a new version, an edit) parses every document again."""
+    from outreach import cache as kept
+
+    names = {p.name for p in kept.code_files()}
+    assert {"markup.py", "text.py", "document.py", "documents.py"} <= names
+    module = tmp_path / "markup.py"
+    module.write_text("# one version\n")
+    monkeypatch.setattr(kept, "code_files", lambda: [module])
+    try:
+        kept.code.cache_clear()
+        before = kept.code_key("blocks", "Dear Jim,")
+        module.write_text("# another version, longer\n")
+        kept.code.cache_clear()
+        assert kept.code_key("blocks", "Dear Jim,") != before
+    finally:
+        kept.code.cache_clear()
