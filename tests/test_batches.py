@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -495,3 +496,47 @@ def test_the_parse_cache_follows_outreachs_code(tmp_path: Path,
         assert kept.code_key("blocks", "Dear Jim,") != before
     finally:
         kept.code.cache_clear()
+
+
+def test_a_batch_run_again_loads_no_parser(tmp_path: Path) -> None:
+    """Names read and Markdown parsed are kept with the pages: a DOCX-only batch run
+    again loads neither parser nor WeasyPrint, and writes the same words."""
+    from conftest import docx_text
+
+    root = workspaces.make(tmp_path / "ws", 30)
+    code = ("import sys\nfrom outreach.cli import cli\n"
+            "try:\n    cli(['letter', '--all', '--format', 'docx', '--force', "
+            "'--date', '2026-11-21'], prog_name='outreach')\n"
+            "except SystemExit as e:\n    assert not e.code, e.code\n"
+            "print('loaded:', sorted(m for m in ('nameparser', 'markdown_it', 'weasyprint')"
+            " if m in sys.modules))\n")
+    env = {**ENV, "OUTREACH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def batch() -> tuple[str, list[str]]:
+        done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                              text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        letters = sorted((root / "output").glob("*/approach-letter.docx"))
+        assert len(letters) == 30
+        return done.stdout.splitlines()[-1], [docx_text(p) for p in letters]
+
+    loaded, first = batch()
+    assert "'markdown_it', 'nameparser'" in loaded
+    loaded, again = batch()
+    assert loaded == "loaded: []" and again == first
+
+
+def test_a_damaged_name_entry_is_read_again(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    from outreach import cache as kept
+    from outreach import names
+
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path))
+    written = "Dr. María José García Pérez, Jr."
+    fresh = names._reading(written)
+    assert fresh[0] == "Dr." and fresh[3] == "Jr."
+    entry = tmp_path / kept.code_key("name", written)
+    for damage in (b"[1, 2", b'["Dr."]', b"[1, 2, 3, 4, 5]", b'{"a": 1}'):
+        entry.write_bytes(damage)
+        assert names._reading(written) == fresh
+        assert json.loads(entry.read_bytes()) == list(fresh)
