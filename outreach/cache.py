@@ -9,9 +9,9 @@ once that file changed. So an entry is never stale; the folder is safe to delete
 time, and it is kept under a size (least recently used entries go first).
 
 The same folder keeps what outreach's own code made of a template's rendered Markdown
-(the document's blocks) and of a contact's name (its parts), keyed by that text and a
-fingerprint of outreach's code and of the parsers: a batch run again parses only the
-letters and names that changed.
+(the document's blocks), of a contact's name (its parts) and of the DOCX reference (its
+styles, prepared), keyed by that input and a fingerprint of outreach's code and of the
+packages it used: a batch run again parses only the letters and names that changed.
 
 The folder is ``$OUTREACH_CACHE_DIR``, else ``$XDG_CACHE_HOME/outreach/layout``, else
 ``~/.cache/outreach/layout``; ``OUTREACH_CACHE=off`` turns the cache off and
@@ -36,8 +36,9 @@ from pathlib import Path
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools",
             "pyphen")
 #: Packages whose code outreach's cached work depends on besides its own: the Markdown
-#: parser (a document's blocks) and the name parser (a contact's name read).
-CODE_PACKAGES = ("markdown_it", "mdit_py_plugins", "nameparser")
+#: parser (a document's blocks), the name parser (a contact's name read) and lxml (the
+#: DOCX reference's styles, prepared once).
+CODE_PACKAGES = ("markdown_it", "mdit_py_plugins", "nameparser", "lxml")
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
              "/etc/fonts", "/Library/Fonts", "~/Library/Fonts", "/System/Library/Fonts")
 LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libfontconfig", "libfreetype")

@@ -207,3 +207,36 @@ def test_a_reference_saved_by_libreoffice_restyles_the_letters(ws: Path, tmp_pat
         assert pdf_pages(pdf) == 1
         assert comparable(pdf_text(pdf)) == comparable(
             pdf_text(ws / "output" / cid / "approach-letter.pdf"))
+
+
+def test_a_reference_prepared_once_is_kept_and_writes_the_same_documents(
+        ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the writer prepares of reference.docx (its styles read, its parts compressed
+    for each variant) is kept in the cache: the next run writes the same documents
+    without reading the reference; a damaged entry is prepared again."""
+    import zipfile
+
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
+    reference = templates_for(Workspace(ws)).resource("reference.docx")
+    documents = [r.document for r in _rendered(ws)]
+    assert any(d.folio for d in documents) and any(d.is_letter for d in documents)
+    now = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)
+
+    def written(writer: DocxWriter) -> list[dict[str, bytes]]:
+        out = []
+        for document in documents:
+            for compact in (False, True):
+                with zipfile.ZipFile(io.BytesIO(writer.render(document, compact=compact,
+                                                              now=now))) as archive:
+                    out.append({name: archive.read(name) for name in archive.namelist()})
+        return out
+
+    fresh = DocxWriter(reference)
+    first = written(fresh)
+    assert fresh._parts is not None  # read, prepared and kept
+    again = DocxWriter(reference)
+    assert written(again) == first and again._parts is None  # the reference not read
+    for entry in (tmp_path / "cache").iterdir():
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    damaged = DocxWriter(reference)
+    assert written(damaged) == first and damaged._parts is not None
