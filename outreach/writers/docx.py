@@ -1,14 +1,16 @@
-"""DOCX styled by a reference document, which is read and prepared once per run.
+"""DOCX styled by a reference document, which is read and prepared once (and kept in the
+cache, so the next run need not read it).
 
 The writer starts from ``reference.docx`` (the workspace's ``templates/`` first, the
 built-in one last) and uses its paragraph styles by name, so a user restyles every
 document by editing that file in Word. Reading that file is the expensive part (its
-styles alone are hundreds of kilobytes), so ``DocxWriter`` does it once: every part of
-the reference (styles, theme, fonts, numbering, settings) goes, compressed once, into a
-prepared package, and each document adds only what is its own, ``word/document.xml``
-and the core properties, to a copy of it. Text goes in as plain, escaped runs: a field
-code or markup typed in a contact's notes stays text. Page breaks, sized room to write
-and the folio's footer, which the layout stage places, are in ``docx_pages.py``.
+styles alone are hundreds of kilobytes), so ``DocxWriter`` does it once, and keeps the
+result in the cache (``cache.py``): every part of the reference (styles, theme, fonts,
+numbering, settings) goes, compressed once, into a prepared package, and each document
+adds only what is its own, ``word/document.xml`` and the core properties, to a copy of
+it. Text goes in as plain, escaped runs: a field code or markup typed in a contact's
+notes stays text. Page breaks, sized room to write and the folio's footer, which the
+layout stage places, are in ``docx_pages.py``.
 """
 
 from __future__ import annotations
