@@ -209,7 +209,7 @@ def get(name: str, *, need_pdf: bool) -> Entry | None:
         entry = Entry(int(header["pages"]), data if header["pdf"] else None,
                       tuple(header["warnings"]), tuple(tuple(f) for f in header["files"]),
                       str(header.get("placed", "")))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
     if (need_pdf and entry.data is None) or any(file_state(f[0]) != f for f in entry.files):
         return None

@@ -163,7 +163,7 @@ def blocks_of(markdown: str) -> tuple[Block, ...]:
     if kept is not None:
         try:
             return from_plain(json.loads(kept))
-        except (ValueError, TypeError, KeyError, IndexError):  # damaged: parsed again
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):  # damaged
             pass
     blocks = typeset(parse(markdown))
     cache.keep(name, json.dumps(to_plain(blocks), ensure_ascii=False).encode("utf-8"))

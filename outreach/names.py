@@ -132,7 +132,7 @@ def _reading(written: str) -> tuple[str, str, str, str, str]:
     name = kept.code_key("name", written)
     found = kept.load(name)
     if found is not None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             parts = json.loads(found)
             if isinstance(parts, list) and len(parts) == 5 and \
                     all(isinstance(part, str) for part in parts):

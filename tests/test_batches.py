@@ -540,3 +540,30 @@ def test_a_damaged_name_entry_is_read_again(monkeypatch: pytest.MonkeyPatch,
         entry.write_bytes(damage)
         assert names._reading(written) == fresh
         assert json.loads(entry.read_bytes()) == list(fresh)
+
+
+def test_entries_nested_too_deep_are_made_again(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry of the cache nested deeper than Python's parser goes (a shared folder
+    someone wrote into) is made again, never an error."""
+    from outreach import cache as kept
+    from outreach import names
+    from outreach.documents import blocks_of
+    from outreach.pipeline import templates_for
+    from outreach.workspace import Workspace
+    from outreach.writers.docx import DocxWriter
+
+    monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
+    markdown = "::: salutation\nDear Zoë,\n:::\n\n1. one\n2. two\n"
+    reference = templates_for(Workspace(REPO)).resource("reference.docx")
+    blocks, reading = blocks_of(markdown), names._reading("Dr. Ana Abara")
+    kept.put("layout-entry", kept.Entry(1, b"%PDF"))
+    DocxWriter(reference)
+    deep = b"[" * 200_000 + b"]" * 200_000
+    for entry in (tmp_path / "cache").iterdir():
+        entry.write_bytes(deep)
+    assert blocks_of(markdown) == blocks and names._reading("Dr. Ana Abara") == reading
+    assert kept.get("layout-entry", need_pdf=False) is None
+    assert DocxWriter(reference)._parts is not None  # prepared again
+    (tmp_path / "cache" / "layout-entry").write_bytes(b'{"pages": ' + deep + b"}\n")
+    assert kept.get("layout-entry", need_pdf=False) is None

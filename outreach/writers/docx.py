@@ -158,7 +158,7 @@ def _from_json(data: bytes) -> dict[str, Any] | None:
             return None
         texts = [*found["style_ids"], *found["style_ids"].values(), *found["footer_tabs"]]
         etree.fromstring(found["root"].encode("utf-8"))
-    except (ValueError, etree.XMLSyntaxError):
+    except (ValueError, RecursionError, etree.XMLSyntaxError):
         return None
     return found if all(isinstance(text, str) for text in texts) else None
 
