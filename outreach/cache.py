@@ -28,9 +28,11 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
+from typing import Any, TypeVar
 
 #: Packages whose code lays out or writes the pages (stat of their files, not imported).
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fontTools",
@@ -44,6 +46,10 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local
 LIBRARIES = ("libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libfontconfig", "libfreetype")
 LIBRARY_DIRS = ("/usr/lib", "/usr/lib/*", "/usr/local/lib", "/opt/homebrew/lib", "/lib/*")
 DEFAULT_MB = 200
+#: What reading a damaged entry raises: the entry is then made again.
+DAMAGED = (ValueError, TypeError, KeyError, IndexError, RecursionError)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,25 @@ def keep(name: str, data: bytes) -> bool:
     return True
 
 
+def as_json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def remembered(name: str, make: Callable[[], T], read: Callable[[bytes], T],
+               dump: Callable[[T], bytes] = as_json) -> T:
+    """What ``make`` gives, kept under ``name``: read back from a sound entry (``read``
+    raises one of ``DAMAGED`` for one that is not), else made and kept."""
+    found = load(name)
+    if found is not None:
+        try:
+            return read(found)
+        except DAMAGED:
+            pass
+    made = make()
+    keep(name, dump(made))
+    return made
+
+
 def get(name: str, *, need_pdf: bool) -> Entry | None:
     """The entry for a key, if there is a sound one (and with the PDF, if needed)."""
     kept = load(name)
@@ -209,7 +234,7 @@ def get(name: str, *, need_pdf: bool) -> Entry | None:
         entry = Entry(int(header["pages"]), data if header["pdf"] else None,
                       tuple(header["warnings"]), tuple(tuple(f) for f in header["files"]),
                       str(header.get("placed", "")))
-    except (ValueError, KeyError, TypeError, RecursionError):
+    except DAMAGED:
         return None
     if (need_pdf and entry.data is None) or any(file_state(f[0]) != f for f in entry.files):
         return None

@@ -158,16 +158,10 @@ def blocks_of(markdown: str) -> tuple[Block, ...]:
     """The typeset blocks of a document's rendered Markdown: kept in the cache, keyed by
     the text, so a batch run again parses only the documents whose text changed
     (parsing was a third of rendering a letter)."""
-    name = cache.code_key("blocks", markdown)
-    kept = cache.load(name)
-    if kept is not None:
-        try:
-            return from_plain(json.loads(kept))
-        except (ValueError, TypeError, KeyError, IndexError, RecursionError):  # damaged
-            pass
-    blocks = typeset(parse(markdown))
-    cache.keep(name, json.dumps(to_plain(blocks), ensure_ascii=False).encode("utf-8"))
-    return blocks
+    return cache.remembered(cache.code_key("blocks", markdown),
+                            lambda: typeset(parse(markdown)),
+                            lambda kept: from_plain(json.loads(kept)),
+                            lambda blocks: cache.as_json(to_plain(blocks)))
 
 
 def build(workspace: Workspace, templates: Templates, request: Request) -> Rendered:

@@ -234,7 +234,7 @@ def _cached_filled(document: Document, setting: Setting, filling: Filling, pdf: 
         return None
     try:
         placed, compact = _from_json(entry.placed)
-    except (ValueError, KeyError, TypeError, RecursionError):  # no filled document
+    except cache.DAMAGED:  # an entry of no filled document
         return None
     _replay(entry.warnings)
     return Laid(entry.pages, entry.data, compact, placed.on(document))

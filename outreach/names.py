@@ -10,7 +10,6 @@ first, as in ``Chen Siyuan``; two family names, as in ``García Pérez``) and
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -124,24 +123,28 @@ def _given(parsed: HumanName) -> str:
     return " ".join(kept or words[:1])
 
 
-def _reading(written: str) -> tuple[str, str, str, str, str]:
+Reading = tuple[str, str, str, str, str]
+
+
+def _reading(written: str) -> Reading:
     """What the parser reads in ``written``: honorific, given names, family name, suffix
     and nickname. Kept in the cache (keyed by the name, outreach's code and nameparser's),
     so a batch run again loads no parser: loading it and reading a hundred names took a
     tenth of such a run."""
-    name = kept.code_key("name", written)
-    found = kept.load(name)
-    if found is not None:
-        with contextlib.suppress(ValueError, RecursionError):
-            parts = json.loads(found)
-            if isinstance(parts, list) and len(parts) == 5 and \
-                    all(isinstance(part, str) for part in parts):
-                return (parts[0], parts[1], parts[2], parts[3], parts[4])
-    parsed = _parse(written)
-    title = parsed.title if parsed.title and _is_honorific(parsed.title) else ""
-    reading = (title, _given(parsed), parsed.last, parsed.suffix, parsed.nickname)
-    kept.keep(name, json.dumps(reading, ensure_ascii=False).encode("utf-8"))
-    return reading
+    def read() -> Reading:
+        parsed = _parse(written)
+        title = parsed.title if parsed.title and _is_honorific(parsed.title) else ""
+        return (title, _given(parsed), parsed.last, parsed.suffix, parsed.nickname)
+
+    return kept.remembered(kept.code_key("name", written), read, _reading_kept)
+
+
+def _reading_kept(data: bytes) -> Reading:
+    parts = json.loads(data)
+    if not (isinstance(parts, list) and len(parts) == 5 and
+            all(isinstance(part, str) for part in parts)):
+        raise ValueError("not a name's reading")
+    return (parts[0], parts[1], parts[2], parts[3], parts[4])
 
 
 @lru_cache(maxsize=4096)  # a batch asks for each contact's name several times

@@ -149,18 +149,27 @@ _PREPARED: dict[str, type | tuple[type, ...]] = {
     "footer_style": str, "footer_tabs": list, "root": str}
 
 
-def _from_json(data: bytes) -> dict[str, Any] | None:
-    """A prepared reference kept in the cache, or None if it is not a sound one."""
+def _prepared(data: bytes) -> dict[str, Any]:
+    """A prepared reference kept in the cache; ValueError if it is not a sound one."""
+    found = json.loads(data)
+    if not isinstance(found, dict) or any(not isinstance(found.get(k), t)
+                                          for k, t in _PREPARED.items()):
+        raise ValueError("not a prepared reference")
+    texts = [*found["style_ids"], *found["style_ids"].values(), *found["footer_tabs"]]
+    if not all(isinstance(text, str) for text in texts):
+        raise ValueError("not a prepared reference")
     try:
-        found = json.loads(data)
-        if not isinstance(found, dict) or any(not isinstance(found.get(k), t)
-                                              for k, t in _PREPARED.items()):
-            return None
-        texts = [*found["style_ids"], *found["style_ids"].values(), *found["footer_tabs"]]
         etree.fromstring(found["root"].encode("utf-8"))
-    except (ValueError, RecursionError, etree.XMLSyntaxError):
-        return None
-    return found if all(isinstance(text, str) for text in texts) else None
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(str(exc)) from None
+    return found
+
+
+def _package(data: bytes) -> bytes:
+    """A prepared package kept in the cache; ValueError if it is no zip."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError("not a package")
+    return data
 
 
 def _rels_name(part: str) -> str:
@@ -357,12 +366,8 @@ class DocxWriter:
         self._parts: dict[str, bytes] | None = None
         self._bases: dict[tuple[bool, str, bool], bytes] = {}
         self._frames: dict[tuple[str, bool, bool], tuple[str, str]] = {}
-        name = cache.code_key("docx reference", self.digest)
-        found = cache.load(name)
-        prepared = _from_json(found) if found is not None else None
-        if prepared is None:
-            prepared = self._prepare()
-            cache.keep(name, json.dumps(prepared, ensure_ascii=False).encode("utf-8"))
+        prepared = cache.remembered(cache.code_key("docx reference", self.digest),
+                                    self._prepare, _prepared)
         self.main, self.styles, self.core, self.footer = (
             prepared["main"], prepared["styles"], prepared["core"], prepared["footer"])
         self.style_ids: dict[str, str] = prepared["style_ids"]
@@ -396,7 +401,7 @@ class DocxWriter:
             styles = _targets(parts.get(_rels_name(main), b"<r/>"), folder).get(_STYLES_REL)
             style_ids = _paragraph_styles(parts.get(styles or ""))
             root = _with_w_prefix(etree.fromstring(parts[main]))
-        except (_Unusable, KeyError, etree.XMLSyntaxError) as exc:
+        except (KeyError, etree.XMLSyntaxError) as exc:  # an unreadable zip: in .parts
             raise _unusable(exc) from None
         return {"main": main, "styles": styles, "core": _with_core(parts),
                 "footer": posixpath.join(folder, docx_pages.FOOTER_NAME),
@@ -432,12 +437,9 @@ class DocxWriter:
         the reference's parts took 30 ms of every run."""
         key = (compact, lang, folio)
         if key not in self._bases:
-            name = cache.code_key("docx base", self.digest, str(compact), lang, str(folio))
-            found = cache.load(name)
-            if found is None or not zipfile.is_zipfile(io.BytesIO(found)):
-                found = self._make_base(compact, lang, folio)
-                cache.keep(name, found)
-            self._bases[key] = found
+            self._bases[key] = cache.remembered(
+                cache.code_key("docx base", self.digest, str(compact), lang, str(folio)),
+                lambda: self._make_base(compact, lang, folio), _package, bytes)
         return self._bases[key]
 
     def _make_base(self, compact: bool, lang: str, folio: bool) -> bytes:
