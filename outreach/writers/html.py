@@ -18,6 +18,13 @@ from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph
 #: cannot lose the breaks. An e-mail keeps ``<br>``, which every mail program shows
 #: (some ignore styles).
 LINES = ' style="white-space: pre-line"'
+#: Every element and attribute the HTML below holds: the PDF writer leaves out the rules
+#: of WeasyPrint's stylesheet for HTML that could style no other (``pdf.ua_css``).
+TAGS = frozenset({"html", "head", "meta", "title", "body", "section", "div", "p", "h1",
+                  "h2", "h3", "h4", "h5", "h6", "ol", "ul", "li", "strong", "em", "span",
+                  "br"})
+ATTRIBUTES = frozenset({"lang", "charset", "id", "class", "style", "start", "data-pages",
+                        "data-block"})
 
 
 def _lines(spans: tuple[Span, ...], br: bool) -> str:

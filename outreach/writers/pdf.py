@@ -13,12 +13,13 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..document import Document
-from .html import document_html, page_html
+from .html import ATTRIBUTES, TAGS, document_html, page_html
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,160 @@ def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
         log.warning("%s", message)
     if fetched is not None:
         fetched += style.fetched
-    return weasyprint.HTML(
-        string=html, base_url=str(base_url) if base_url else None,
-        url_fetcher=_fetcher(allowed or [], fetched),
-    ).render(stylesheets=[style.css], font_config=style.fonts)
+    page = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None,
+                           url_fetcher=_fetcher(allowed or [], fetched))
+    if style.ua is not None:
+        own = page._ua_stylesheets
+        page._ua_stylesheets = lambda forms=False: [style.ua, *own(forms)[1:]]
+    return page.render(stylesheets=[style.css], font_config=style.fonts)
+
+
+#: The page's margin boxes (CSS Paged Media), as named in an ``@page`` rule.
+MARGIN_BOXES = frozenset(
+    f"{edge}-{place}" for edge, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")), ("right", ("top", "middle", "bottom")))
+    for place in places)
+
+
+def _selectors(prelude: str) -> list[str]:
+    """A rule's selectors: its prelude cut at each comma outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(prelude[start:i])
+            start = i + 1
+    return [*parts, prelude[start:]]
+
+
+def _narrowing_removed(selector: str) -> str:
+    """``selector`` without its ``:not()`` and ``:has()``: they only narrow what it
+    matches, so a selector without them matches at least as much."""
+    while (found := re.search(r":(not|has)\(", selector)) is not None:
+        depth, end = 0, len(selector)
+        for i in range(found.end() - 1, len(selector)):
+            depth += {"(": 1, ")": -1}.get(selector[i], 0)
+            if depth == 0:
+                end = i + 1
+                break
+        selector = selector[:found.start()] + selector[end:]
+    return selector
+
+
+def _may_match(selector: str) -> bool:
+    """Whether ``selector`` may match an element outreach's HTML holds: not if the element
+    it styles (its last compound) is only of other types, or if it needs an attribute
+    that HTML never has. A selector with an escape is kept, unread."""
+    selector = _narrowing_removed(selector.strip().lower())
+    if "\\" in selector:
+        return True
+    if any(name not in ATTRIBUTES for name in re.findall(r"\[\s*([a-z-]+)", selector)):
+        return False
+    depth, last = 0, 0
+    for i, char in enumerate(selector):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and char in " >+~":
+            last = i + 1
+    subject = re.sub(r"\[[^]]*\]", "", selector[last:])
+    types = re.findall(r"(?<![-\w.#:])([a-z][a-z0-9-]*)", subject)
+    return not types or any(name in TAGS for name in types)
+
+
+@dataclass(frozen=True)
+class _Uses:
+    """What of WeasyPrint's stylesheet for HTML a stylesheet of outreach's documents
+    calls on beyond the elements: footnotes, notes and margin boxes of the page."""
+
+    footnotes: bool
+    notes: bool
+    styled: frozenset[str]
+
+    @classmethod
+    def of(cls, css: str) -> _Uses:
+        return cls(re.search(r"footnote", css, re.IGNORECASE) is not None,
+                   re.search(r"note\(", css, re.IGNORECASE) is not None,
+                   frozenset(name.lower() for name in re.findall(r"@([a-z-]+)", css,
+                                                                 re.IGNORECASE)))
+
+    def selector(self, selector: str) -> bool:
+        selector = selector.strip().lower()
+        if selector.startswith("::footnote-"):
+            return self.footnotes
+        if selector.startswith("::note-"):
+            return self.notes
+        return _may_match(selector)
+
+    def area(self, name: str) -> bool:
+        if name == "footnote":
+            return self.footnotes
+        if name == "note-area":
+            return self.notes
+        return name not in MARGIN_BOXES or name in self.styled
+
+
+def ua_css(ua: str, css: str) -> str:
+    """WeasyPrint's stylesheet for HTML (``ua``) less the rules that cannot change a
+    document outreach lays out with ``css`` (the only stylesheet: outreach's HTML has no
+    ``<style>``, and only its own ``style`` attributes):
+
+    - rules that style no element and no attribute outreach's HTML holds (forms, tables…);
+    - those of footnotes unless ``css`` names them (``float: footnote``), and of notes
+      unless it places one (``position: note()``);
+    - the look of each margin box of the page that ``css`` does not style (one it does
+      not style is empty, drawn nowhere);
+    - the counter styles, which WeasyPrint gives each document on their own.
+
+    Every element had a style made for each part of a footnote and a note, and every
+    page one for each of its 16 margin boxes: a sixth of laying out a letter (``make
+    bench``). What is left lays out every page as WeasyPrint's whole stylesheet does
+    (tested for every kind of document)."""
+    import tinycss2
+
+    uses = _Uses.of(css)
+    kept = []
+    for rule in tinycss2.parse_stylesheet(ua, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            if any(map(uses.selector, _selectors(tinycss2.serialize(rule.prelude)))):
+                kept.append(rule.serialize())
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content:
+            inner = tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                   skip_whitespace=True)
+            body = "".join(f"{node.serialize()};" if node.type == "declaration" else
+                           node.serialize() for node in inner
+                           if node.type != "at-rule" or uses.area(node.lower_at_keyword))
+            kept.append(f"@page{tinycss2.serialize(rule.prelude)}{{{body}}}")
+        elif rule.type != "at-rule" or rule.lower_at_keyword != "counter-style":
+            kept.append(rule.serialize())
+    return "\n".join(kept)
+
+
+def _ua_sheet(css: str) -> Any:
+    """``ua_css`` for ``css``, parsed; None (WeasyPrint's own is used) where WeasyPrint
+    keeps no stylesheet for HTML where outreach looks. The text is kept in the cache
+    (as JSON: a cut entry is made again), so a process parses only what is left of it."""
+    import json
+    from importlib.resources import files
+
+    from .. import cache
+    from .engine import weasyprint
+
+    try:
+        ua = (files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
+    except OSError:
+        return None
+    if not callable(getattr(weasyprint.HTML, "_ua_stylesheets", None)):
+        return None
+
+    def read(data: bytes) -> str:
+        text = json.loads(data)
+        if not isinstance(text, str):
+            raise ValueError("not a stylesheet")
+        return text
+
+    text = cache.remembered(cache.code_key("ua css", ua, css), lambda: ua_css(ua, css), read)
+    return weasyprint.CSS(string=text, counter_style=weasyprint.css.counters.CounterStyle())
 
 
 @dataclass(frozen=True)
@@ -113,6 +264,8 @@ class _Style:
     fonts: Any
     fetched: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: WeasyPrint's stylesheet for HTML as ``ua_css`` trims it for ``css`` (None: its own).
+    ua: Any = None
     #: The size and time of each file read, when it was parsed: one changed since (a
     #: font replaced while a program using outreach runs on) parses it again.
     states: tuple[tuple[str, int, int], ...] = ()
@@ -149,7 +302,7 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
         while len(_STYLES) >= _STYLES_KEPT:
             del _STYLES[next(iter(_STYLES))]
         _STYLES[key] = _Style(parsed, fonts, tuple(fetched), tuple(warnings),
-                              tuple(map(file_state, fetched)))
+                              _ua_sheet(css), tuple(map(file_state, fetched)))
     return _STYLES[key]
 
 
