@@ -17,8 +17,9 @@ from outreach.document import Document, Heading, ListBlock, PageBreak, Paragraph
 from outreach.writers import html as html_writer
 from outreach.writers import pdf as pdf_writer
 
-#: The writer's own ``render``: the ``passes`` fixture puts a spy in its place.
+#: The writer's own ``render`` and ``print_file``: the fixtures put spies in their place.
 RENDER = pdf_writer.render
+PRINT_FILE = pdf_writer.print_file
 
 CSS = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
 UA = (files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
@@ -110,6 +111,34 @@ def test_every_kind_of_document_comes_out_as_with_weasyprints_whole_stylesheet(
     assert len(passes) >= 5
 
 
+def test_envelopes_and_labels_come_out_as_with_weasyprints_whole_stylesheet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The print files of envelopes and of address labels (their own page sizes and
+    CSS) are the same bytes with the trimmed stylesheet as with WeasyPrint's."""
+    from conftest import copy_workspace
+
+    seen: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        seen.append((args, kw))
+        return PRINT_FILE(*args, **kw)
+
+    monkeypatch.setenv("OUTREACH_WORKERS", "1")
+    monkeypatch.setattr(pdf_writer, "print_file", spy)
+    ws = copy_workspace(tmp_path / "ws")
+    for labels in ([], ["--labels"]):
+        result = run(ws, "envelopes", "--all", *labels, "--force")
+        assert result.code == 0, result.err
+    assert len(seen) == 2
+    for args, kw in seen:
+        with monkeypatch.context() as m:
+            m.setattr(pdf_writer, "_STYLES", {})
+            trimmed = PRINT_FILE(*args, **kw)
+            m.setattr(pdf_writer, "_STYLES", {})
+            m.setattr(pdf_writer, "_ua_sheet", lambda css: None)
+            assert trimmed == PRINT_FILE(*args, **kw)
+
+
 @pytest.mark.parametrize("css", [CSS, FOOTNOTES_AND_BOXES], ids=["own", "footnotes-and-boxes"])
 def test_every_block_comes_out_as_with_weasyprints_whole_stylesheet(
         css: str, passes: list[tuple[list[Document], dict[str, Any]]],
@@ -165,6 +194,20 @@ def test_the_trimmed_stylesheet_leaves_out_only_what_cannot_style_a_document() -
     assert "::note-call" not in theirs and "@top-left " not in theirs
     assert "::note-call" in pdf_writer.ua_css(UA, CSS + ".x { position: note(); }")
     assert len(own) < len(UA) / 3
+
+
+@pytest.mark.parametrize(("selector", "matches"), [
+    ("p", True), ("h1 + p", True), ("ol > li", True), ("::marker", True), (":root", True),
+    (":lang(zh)", True), ("p:lang(fr)", True), (":dir(rtl) li", True),
+    ("li:nth-child(2n+1)", True), (":where(p, table)", True), (":is(ol, ul) ul", True),
+    ("p:not(table)", True), ("p:has(> table)", True), ("[lang] span", True),
+    ("section[data-pages='2']", True), ("table", False), ("td:nth-child(2)", False),
+    (":is(table, td)", False), ("input:not(p)", False), ("[dir=rtl] p", False),
+    ("p[hidden]", False), ("ul dir", False), ("a:link", False), ("p a\\:b", True),
+])
+def test_a_selector_may_match_only_if_its_element_and_attributes_can_be_there(
+        selector: str, matches: bool) -> None:
+    assert pdf_writer._may_match(selector) is matches
 
 
 def test_the_html_holds_only_the_elements_and_attributes_the_trim_counts_on(

@@ -126,17 +126,25 @@ def _selectors(prelude: str) -> list[str]:
     return [*parts, prelude[start:]]
 
 
-def _narrowing_removed(selector: str) -> str:
-    """``selector`` without its ``:not()`` and ``:has()``: they only narrow what it
-    matches, so a selector without them matches at least as much."""
-    while (found := re.search(r":(not|has)\(", selector)) is not None:
+def _arguments_read(selector: str) -> str:
+    """``selector`` as ``_may_match`` reads it: without its ``:not()`` and ``:has()``,
+    which only narrow what it matches (a selector without them matches at least as
+    much), and without the arguments of other functional pseudo-classes but ``:is()``
+    and ``:where()`` (``:lang(zh)`` and ``:nth-child(2n)`` name no element)."""
+    at = 0
+    while (found := re.compile(r":([a-z-]+)\(").search(selector, at)) is not None:
+        if found.group(1) in ("is", "where", "matches", "any"):
+            at = found.end()
+            continue
         depth, end = 0, len(selector)
         for i in range(found.end() - 1, len(selector)):
             depth += {"(": 1, ")": -1}.get(selector[i], 0)
             if depth == 0:
                 end = i + 1
                 break
-        selector = selector[:found.start()] + selector[end:]
+        kept = "" if found.group(1) in ("not", "has") else f":{found.group(1)}"
+        selector = selector[:found.start()] + kept + selector[end:]
+        at = found.start() + len(kept)
     return selector
 
 
@@ -144,7 +152,7 @@ def _may_match(selector: str) -> bool:
     """Whether ``selector`` may match an element outreach's HTML holds: not if the element
     it styles (its last compound) is only of other types, or if it needs an attribute
     that HTML never has. A selector with an escape is kept, unread."""
-    selector = _narrowing_removed(selector.strip().lower())
+    selector = _arguments_read(selector.strip().lower())
     if "\\" in selector:
         return True
     if any(name not in ATTRIBUTES for name in re.findall(r"\[\s*([a-z-]+)", selector)):
