@@ -306,15 +306,14 @@ class Lookups:
         if found is None:
             workers.warm_up(self.batch)
             self._waiting.append((document, limit, filling))
-            if len(self._waiting) >= WORKER_PASS_SIZE and workers.warm() \
-                    and workers.count(self.batch) > 1:
+            if len(self._waiting) >= WORKER_PASS_SIZE and workers.to_workers():
                 self._hand()
 
     def _hand(self) -> None:
         """The documents waiting to the workers, in passes of ``WORKER_PASS_SIZE`` (the
         rest wait for the next, or for ``lay_out``)."""
         if self.jobs is None:
-            self.jobs = workers.Jobs(run, workers.count(self.batch))
+            self.jobs = workers.Jobs(run, workers.count(self.batch), workers_only=True)
         while len(self._waiting) >= WORKER_PASS_SIZE:
             some = self._waiting[:WORKER_PASS_SIZE]
             del self._waiting[:WORKER_PASS_SIZE]
@@ -368,7 +367,8 @@ def _given(items: list[Item], missing: list[int], setting: Setting, pdf: bool,
     taken = {n for p in early for n in p}
     rest = [n for n in missing if n not in taken]
     if given is None:
-        given = workers.Jobs(run, workers.count(len(rest)) if rest else 1)
+        given = workers.Jobs(run, workers.count(len(rest)) if rest else 1,
+                             workers_only=bool(rest) and workers.to_workers())
     passes, jobs = _passes(items, rest, setting, pdf=pdf, processes=given.processes)
     for job in jobs:  # workers start on them at once
         given.add(job)
@@ -402,7 +402,7 @@ def lay_out(items: list[Item], setting: Setting, *, pdf: bool = True,
             yield hits[start:start + PASS_SIZE]
         for n, done in enumerate(results):
             indexes, job = passes[n], jobs[n]
-            if results.processes > 1:  # logged in the worker: said again here
+            if results.elsewhere:  # logged in the worker: said again here
                 _replay(done.warnings)
             if progress is not None:
                 progress(len(indexes))

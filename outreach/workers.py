@@ -24,10 +24,12 @@ import multiprocessing
 import multiprocessing.spawn
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from glob import glob
 from multiprocessing.context import BaseContext
 from typing import Any, Generic, TypeVar
 
@@ -58,17 +60,33 @@ def cores() -> int:
 
 def count(documents: int) -> int:
     """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
-    else one for a batch too small to gain (``THRESHOLD``) and one per idle core. Once
-    the fork server is up (``warm_up``), even one document goes to a worker: it has
-    WeasyPrint already."""
-    chosen = os.environ.get("OUTREACH_WORKERS", "").strip()
-    if chosen:
-        if not chosen.isdigit() or int(chosen) < 1:
-            raise UsageError(f"OUTREACH_WORKERS={chosen}: give a number of processes, 1 or more")
-        return int(chosen)
-    if documents and _warm:
-        return max(2, cores())
+    else one for a batch too small to gain (``THRESHOLD``), and else this process's core
+    and every idle one. Where the fork server is up (``warm_up``), even one process is a
+    worker (``Jobs``' ``workers_only``): it has WeasyPrint already."""
+    chosen = _chosen()
+    if chosen is not None:
+        return chosen
     return 1 if documents < THRESHOLD else min(cores(), 1 + idle_cores())
+
+
+def _chosen() -> int | None:
+    """``OUTREACH_WORKERS``, the number of processes asked for (None: not set)."""
+    chosen = os.environ.get("OUTREACH_WORKERS", "").strip()
+    if not chosen:
+        return None
+    if not chosen.isdigit() or int(chosen) < 1:
+        raise UsageError(f"OUTREACH_WORKERS={chosen}: give a number of processes, 1 or more")
+    return int(chosen)
+
+
+def may_use_workers(documents: int) -> bool:
+    """Whether a batch of ``documents`` may be laid out by workers, before anyone looks
+    at how idle the cores are: ``OUTREACH_WORKERS`` asks for more than one process, or
+    it is not set and the batch is large enough on a machine of several cores."""
+    chosen = _chosen()
+    if chosen is not None:
+        return chosen > 1
+    return documents >= THRESHOLD and cores() > 1
 
 
 def idle_cores() -> int:
@@ -78,12 +96,15 @@ def idle_cores() -> int:
 
     Where Linux says how long the cores were idle (``/proc/stat``), it is measured over
     the time since outreach last looked (from when it started, so over the reading and
-    rendering of the batch: the main process itself keeps one core busy meanwhile). A
-    look too recent to tell gives the last answer again (each document the cache lacks
-    asks); a first one, or one more than a few seconds old, is taken again over a tenth
-    of a second. Elsewhere the last minute's load average tells, which lags: it still
-    counts the batch run just before. One look at a time: the command's warm-up thread
-    and the batch may ask together."""
+    rendering of the batch: the main process itself keeps one core busy meanwhile). The
+    time outreach's own fork server and workers spent meanwhile counts as idle: they
+    work for this batch, and the server starts as the command does, before anyone looks
+    (``warm_up``). A look too recent to tell gives the last answer again (each document
+    the cache lacks asks); a first one waits until a tenth of a second has passed since
+    outreach started, and one more than a few seconds old is taken again over a tenth of
+    a second. Elsewhere the last minute's load average tells, which lags: it still counts
+    the batch run just before. One look at a time: the command's warm-up thread and the
+    batch may ask together."""
     with _looking:
         return _idle_cores()
 
@@ -101,12 +122,15 @@ def _idle_cores() -> int:
             return cores()
     if now[1] - _last[1] < MIN_WINDOW and _answer is not None:
         return _answer
-    if not MIN_WINDOW <= now[1] - _last[1] <= MAX_WINDOW * _jiffies_per_second():
-        _last = now
-        time.sleep(MIN_WINDOW / _jiffies_per_second())
+    if now[1] - _last[1] > MAX_WINDOW * _jiffies_per_second():  # too old: looked anew
+        _last = (*now, _helper_ticks())
+    if now[1] - _last[1] < MIN_WINDOW:  # too short to tell: the rest of it waited
+        time.sleep((MIN_WINDOW - (now[1] - _last[1])) / _jiffies_per_second())
         now = _cpu_times() or now
-    idle, total = now[0] - _last[0], now[1] - _last[1]
-    _last, _answer = now, int(_machine_cores() * idle / max(total, 1) + 0.5)
+    helpers = _helper_ticks()
+    idle, total = now[0] - _last[0] + helpers - _last[2], now[1] - _last[1]
+    _last, _answer = (*now, helpers), min(_machine_cores(), max(0, int(
+        _machine_cores() * idle / max(total, 1) + 0.5)))
     return _answer
 
 
@@ -129,6 +153,45 @@ def _cpu_times() -> tuple[int, int] | None:
     return ticks[3] + ticks[4], sum(ticks)  # idle and waiting for the disk: not busy
 
 
+def _helper_ticks() -> int:
+    """The clock ticks of CPU used so far by outreach's fork server and the workers it
+    forked, from Linux's ``/proc``; 0 where it does not tell, or before the server
+    starts. (Only the server's: other processes a program calling outreach started are
+    other programs.)"""
+    server = _server_pid()
+    if server is None:
+        return 0
+    stats = _stats()
+    total, todo = 0, [server]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == pid)
+    return total
+
+
+def _stats() -> dict[int, tuple[int, int]]:
+    """Each process's parent and clock ticks of CPU: its own and those of its children
+    that ended (so a worker's time stays counted, in the server's, once it has gone)."""
+    stats: dict[int, tuple[int, int]] = {}
+    for path in glob("/proc/[0-9]*/stat"):
+        try:
+            with open(path, encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            stats[int(path.split("/")[2])] = int(fields[1]), sum(map(int, fields[11:15]))
+        except (OSError, IndexError, ValueError):  # ended meanwhile
+            continue
+    return stats
+
+
+def _server_pid() -> int | None:
+    """The fork server's process id, once it runs (multiprocessing keeps it on its one
+    server; not a documented attribute, hence the care)."""
+    forkserver = sys.modules.get("multiprocessing.forkserver")  # not imported: no server
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    return pid if isinstance(pid, int) else None
+
+
 def _jiffies_per_second() -> int:
     return os.sysconf("SC_CLK_TCK") * _machine_cores()
 
@@ -137,7 +200,14 @@ def _machine_cores() -> int:
     return os.cpu_count() or 1
 
 
-_last = _cpu_times()
+def _look() -> tuple[int, int, int] | None:
+    """The machine's idle and all clock ticks, and the helpers' (``_helper_ticks``)."""
+    now = _cpu_times()
+    return None if now is None else (*now, _helper_ticks())
+
+
+#: The last look (``_look``), first taken as outreach starts.
+_last = _look()
 #: What the last look found (given again for a look too recent to tell).
 _answer: int | None = None
 
@@ -149,11 +219,16 @@ _warming = threading.Lock()
 
 
 def warm_up(documents: int) -> None:
-    """Start the fork server for a batch of ``documents`` large enough for workers: it
-    imports WeasyPrint on another core while this process reads and renders the batch.
-    (When the cache then answers every document, that import was the only cost.)"""
+    """Start the fork server for a batch of ``documents`` that may use workers
+    (``may_use_workers``): it imports WeasyPrint on another core while this process reads
+    and renders the batch. It starts without a look at the cores, which would hold it up
+    a tenth of a second: how many workers it forks is decided when the batch is laid out
+    (``count``), over the time since the command started, and the time the server spent
+    meanwhile counts as idle. Where no core is idle then, one worker lays the batch out,
+    in place of this process, which would have to import WeasyPrint first. (When the
+    cache answers every document, the server's import was the only cost.)"""
     with _warming:
-        if FORK_SERVER and not _warm and count(documents) > 1:
+        if FORK_SERVER and not _warm and may_use_workers(documents):
             from multiprocessing import forkserver
 
             context()
@@ -165,9 +240,16 @@ def warm_up(documents: int) -> None:
 
 
 def warm() -> bool:
-    """Whether the fork server is up, and a core was idle for workers when it started
-    (for this process's first batch large enough; it stays up for the next)."""
+    """Whether the fork server is up (started for this process's first batch that may
+    use workers; it stays up for the next)."""
     return bool(_warm)
+
+
+def to_workers() -> bool:
+    """Whether a batch's documents go to workers, even where one process lays them out
+    (``count``): the fork server is up, with WeasyPrint imported or on its way, and
+    ``OUTREACH_WORKERS`` does not ask for this process alone."""
+    return bool(_warm) and _chosen() != 1
 
 
 def warm_up_soon(documents: int) -> None:
@@ -176,8 +258,7 @@ def warm_up_soon(documents: int) -> None:
     outreach and reads the batch, about 0.4 s before the first document the cache lacks
     is known (100 letters, PDF and DOCX, A/B in one sitting: 5.50 s -> 4.62 s). It is
     started before anyone knows whether the cache holds every document; if it does, the
-    import on the other core was the only cost. The look at the cores it needs (a tenth
-    of a second) does not hold this process up. Nothing is said from there: a mistake in
+    import on the other core was the only cost. Nothing is said from there: a mistake in
     ``OUTREACH_WORKERS`` is said when the batch is laid out."""
 
     def quietly() -> None:
@@ -240,11 +321,13 @@ def _leave_main_out() -> None:
     multiprocessing.spawn.get_preparation_data = _preparation_data
 
 
-def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Jobs[T, R]:
+def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int, *,
+            workers_only: bool = False) -> Jobs[T, R]:
     """``func`` of each job, in order: in this process, or shared among ``processes``
     workers (``Jobs``), every job given to them at once."""
     todo = list(jobs)
-    results: Jobs[T, R] = Jobs(func, processes if todo else 1)
+    results: Jobs[T, R] = Jobs(func, processes if todo else 1,
+                               workers_only=workers_only and bool(todo))
     for job in todo:
         results.add(job)
     return results
@@ -253,8 +336,9 @@ def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Jobs[T
 class Jobs(Iterator[R], Generic[T, R]):
     """``func`` of each job added, given back in the order added: worked out by
     ``processes`` workers, or here, one at a time as each is asked for, when
-    ``processes`` is 1 or no worker process can be made (a system without the
-    semaphores multiprocessing needs).
+    ``processes`` is 1 (unless ``workers_only``: the fork server is up, and has what
+    ``func`` needs) or no worker process can be made (a system without the semaphores
+    multiprocessing needs).
 
     Worker processes are started as jobs come, up to ``processes``. Jobs may be added
     until the last result has been asked for, so a batch hands the workers each pass as
@@ -270,21 +354,24 @@ class Jobs(Iterator[R], Generic[T, R]):
     jobs not started and waits for the rest; a worker that dies is an error, never a
     wait."""
 
-    def __init__(self, func: Callable[[T], R], processes: int) -> None:
+    def __init__(self, func: Callable[[T], R], processes: int, *,
+                 workers_only: bool = False) -> None:
         self._func = func
         self._results: collections.deque[Callable[[], R]] = collections.deque()
         self._executor: ProcessPoolExecutor | None = None
         self._todo: queue.SimpleQueue[tuple[T, Future[R]] | None] = queue.SimpleQueue()
         self._giver: threading.Thread | None = None
         self._closed = False
-        if processes > 1:
+        if processes > 1 or workers_only:
             # where no worker process can be made (no sem_open), all of them here
             with contextlib.suppress(OSError, NotImplementedError):
                 self._executor = ProcessPoolExecutor(processes, mp_context=context(),
                                                      initializer=_end_with_parent)
                 _leave_main_out()
-        #: How many processes lay the jobs out (1: this one).
+        #: How many processes lay the jobs out, and whether they are workers (else this
+        #: process works them out itself, one at a time).
         self.processes = processes if self._executor is not None else 1
+        self.elsewhere = self._executor is not None
 
     def add(self, job: T) -> None:
         """One more job: the workers start on it as soon as one is free."""

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, comparable, pdf_pages, pdf_text, run
+from outreach.workers import FORK_SERVER
 from outreach.writers import pdf as pdf_writer
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -115,6 +116,37 @@ def test_a_cached_run_gives_the_same_warnings(ws: Path, cache: Path) -> None:
         result = run(ws, "letter", "jim-park", "--format", "pdf", "--force")
         assert result.code == 0
         assert "not fetched" in result.err and "/etc/hostname" in result.err
+
+
+@pytest.mark.skipif(not FORK_SERVER, reason="spawned workers are not warmed up")
+def test_with_no_idle_core_one_worker_lays_the_batch_out_and_its_warnings_are_said(
+        ws: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork server started as the command did; then every core is busy. One worker
+    lays the batch out, in place of this process (which would first import WeasyPrint),
+    and what WeasyPrint said there is said here."""
+    from outreach import workers
+
+    (ws / "templates").mkdir()
+    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    (ws / "templates" / "document.css").write_text(
+        css + "\nhtml { background: url(file:///etc/hostname); }\n")
+    monkeypatch.delenv("OUTREACH_WORKERS", raising=False)
+    monkeypatch.setattr(workers, "_warm", [])
+    monkeypatch.setattr(workers, "idle_cores", lambda: 0)
+    here: list[object] = []
+    monkeypatch.setattr(pdf_writer, "render", lambda *a, **kw: here.append(a))
+    workers.warm_up(6)
+    assert workers.warm()
+    result = run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21")
+    assert result.code == 0, result.err
+    assert here == [] and result.err.count("/etc/hostname") >= 1
+    letters = sorted((ws / "output").glob("*/approach-letter.pdf"))
+    assert len(letters) == 6 and all(pdf_pages(pdf) == 1 for pdf in letters)
+    # one letter, fewer than a pass handed early: a worker too
+    result = run(ws, "letter", "jim-park", "--format", "pdf", "--date", "2026-11-22",
+                 "--force")
+    assert result.code == 0 and here == [] and "/etc/hostname" in result.err
+    assert "November 22, 2026" in pdf_text(ws / "output" / "jim-park" / "approach-letter.pdf")
 
 
 def _font_file(family: str) -> Path:
@@ -393,7 +425,7 @@ def test_lookups_asked_for_a_second_layout_lose_no_document(
 
     monkeypatch.setenv("OUTREACH_WORKERS", "2")
     monkeypatch.setenv("OUTREACH_CACHE", "off")
-    monkeypatch.setattr(workers, "warm", lambda: True)
+    monkeypatch.setattr(workers, "to_workers", lambda: True)
     css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
     setting = layout.Setting(css)
     docs = [Document("approach-letter", f"Letter {n}", "letter",

@@ -26,12 +26,18 @@ def no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "_warm", [])
 
 
-def _ticks(monkeypatch: pytest.MonkeyPatch, *samples: tuple[int, int]) -> None:
-    """``/proc/stat`` as if it said these (idle, all) ticks, one per look."""
+def _ticks(monkeypatch: pytest.MonkeyPatch, *samples: tuple[int, int],
+           helpers: tuple[int, ...] = ()) -> None:
+    """``/proc/stat`` as if it said these (idle, all) ticks, one per look, and the fork
+    server and workers had used ``helpers`` ticks by each look after the first (none
+    unless given)."""
     looks: Iterator[tuple[int, int]] = iter(samples[1:])
-    monkeypatch.setattr(workers, "_last", samples[0])
+    used: Iterator[int] = iter(helpers)
+    monkeypatch.setattr(workers, "_last", (*samples[0], 0))
     monkeypatch.setattr(workers, "_answer", None)
     monkeypatch.setattr(workers, "_cpu_times", lambda: next(looks))
+    monkeypatch.setattr(workers, "_helper_ticks", lambda: next(used, helpers[-1] if helpers
+                                                               else 0))
     monkeypatch.setattr(workers, "_machine_cores", lambda: 2)
     monkeypatch.setattr(workers, "cores", lambda: 2)
 
@@ -58,9 +64,31 @@ def test_looks_in_quick_succession_give_the_last_answer_without_waiting(
     times): only a first look with nothing to go on waits its tenth of a second."""
     waits: list[float] = []
     monkeypatch.setattr(workers.time, "sleep", waits.append)
+    monkeypatch.setattr(workers, "_jiffies_per_second", lambda: 200)
     _ticks(monkeypatch, (0, 0), (0, 2), (0, 40), *[(0, 41 + n) for n in range(100)])
     assert [workers.idle_cores() for _ in range(100)] == [0] * 100
-    assert len(waits) == 1
+    # only what the window still lacks: 18 of its 20 ticks had passed since the start
+    assert waits == [pytest.approx((workers.MIN_WINDOW - 2) / 200)]
+
+
+def test_a_first_look_long_enough_after_the_start_does_not_wait(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outreach looks first as it starts; by the time a batch is laid out the window is
+    long enough, and the answer comes at once."""
+    waits: list[float] = []
+    monkeypatch.setattr(workers.time, "sleep", waits.append)
+    _ticks(monkeypatch, (0, 0), (100, 200))
+    assert workers.idle_cores() == 1 and waits == []
+
+
+@pytest.mark.parametrize(("helpers", "expected"), [(0, 0), (100, 1), (200, 2), (300, 2)])
+def test_the_time_outreachs_own_workers_spent_counts_as_idle(
+        monkeypatch: pytest.MonkeyPatch, helpers: int, expected: int) -> None:
+    """The fork server starts as the command does and imports WeasyPrint on the other
+    core: that core is busy for this batch, not for another program, so it is counted
+    idle (both cores busy for a second, the server using ``helpers`` ticks of them)."""
+    _ticks(monkeypatch, (0, 0), (0, 200), helpers=(helpers,))
+    assert workers.idle_cores() == expected
 
 
 @pytest.mark.usefixtures("no_setting")
@@ -102,7 +130,7 @@ def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process() -> None
         spinner.start()
     try:
         time.sleep(1)  # the spinners started; then a fresh look over a tenth of a second
-        workers._last = workers._cpu_times()
+        workers._last = workers._look()
         time.sleep(0.3)
         assert workers.idle_cores() == 0
         assert workers.count(100) == 1
@@ -209,6 +237,38 @@ def test_warming_up_says_nothing_of_a_bad_worker_count(
     assert capfd.readouterr().err == ""
 
 
+@pytest.mark.skipif(not workers.FORK_SERVER, reason="spawned workers are not warmed up")
+@pytest.mark.parametrize(("setting", "cores", "documents", "started"), [
+    (None, 2, 100, True), (None, 2, 1, True), (None, 2, 0, False), (None, 1, 100, False),
+    ("1", 2, 100, False), ("2", 1, 100, True)])
+def test_the_fork_server_starts_without_a_look_at_the_cores(
+        setting: str | None, cores: int, documents: int, started: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A look would hold the server up a tenth of a second, on the way to every batch's
+    first layout: whether it may be needed is enough (several cores, or workers asked
+    for); how many workers is decided when the batch is laid out."""
+    from multiprocessing import forkserver
+
+    if setting is None:
+        monkeypatch.delenv("OUTREACH_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("OUTREACH_WORKERS", setting)
+    monkeypatch.setattr(workers, "_warm", [])
+    monkeypatch.setattr(workers, "cores", lambda: cores)
+
+    def no_look() -> int:
+        raise AssertionError("looked at the cores")
+
+    monkeypatch.setattr(workers, "idle_cores", no_look)
+    monkeypatch.setattr(workers, "_cpu_times", no_look)
+    monkeypatch.setattr(workers.time, "sleep", no_look)
+    runs: list[bool] = []
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: runs.append(True))
+    workers.warm_up(documents)
+    assert workers.warm() == started and runs == [True] * started
+    assert workers.to_workers() == started
+
+
 def _pid(_: int) -> int:
     return os.getpid()
 
@@ -219,6 +279,10 @@ def test_a_single_pass_goes_to_a_worker_when_there_are_workers() -> None:
     assert list(workers.ordered(_pid, [1], 1)) == [os.getpid()]
     assert list(workers.ordered(_pid, [1], 2)) != [os.getpid()]
     assert list(workers.ordered(_pid, [], 2)) == []
+    # no idle core for a second worker: one worker, which has WeasyPrint already
+    jobs = workers.ordered(_pid, [1, 2], 1, workers_only=True)
+    assert jobs.elsewhere and jobs.processes == 1
+    assert os.getpid() not in set(jobs)
 
 
 def test_where_no_worker_can_be_made_the_batch_is_laid_out_here(
