@@ -160,7 +160,7 @@ def _output_options_for(date_help: str) -> Callable[[F], F]:
 def _warming_up(func: F) -> F:
     """A writing command that lays out PDF or DOCX asks, as it is called, for the fork
     server its workers come from (``workers.warm_up_soon``, which decides by the batch's
-    size and the idle cores): the batch is the contacts named, or for ``--all`` and
+    size and the machine's cores): the batch is the contacts named, or for ``--all`` and
     ``--since`` the contact files there are."""
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -10,8 +10,9 @@ process, and stop when it is gone; a worker that dies is an error, not a wait).
 
 One process stays the default where a batch is too small to gain (starting the workers
 costs about as much as laying out ``THRESHOLD`` documents, see ``make bench``) and where
-no core is idle (other programs keep them busy): workers then only take turns.
-``OUTREACH_WORKERS=N`` sets the number of processes (1: no workers).
+other programs keep every core but one busy: more workers would only take turns with
+them. That one process is a worker where the fork server is up (it has WeasyPrint
+already). ``OUTREACH_WORKERS=N`` sets the number of processes (1: no workers, no server).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ import queue
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
-from glob import glob
 from multiprocessing.context import BaseContext
 from typing import Any, Generic, TypeVar
 
@@ -60,13 +61,14 @@ def cores() -> int:
 
 def count(documents: int) -> int:
     """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
-    else one for a batch too small to gain (``THRESHOLD``), and else this process's core
-    and every idle one. Where the fork server is up (``warm_up``), even one process is a
-    worker (``Jobs``' ``workers_only``): it has WeasyPrint already."""
+    else one for a batch too small to gain (``THRESHOLD``), and else one per core no
+    other program keeps busy (``free_cores``). Where the fork server is up
+    (``warm_up``), even one process is a worker (``Jobs``' ``workers_only``): it has
+    WeasyPrint already."""
     chosen = _chosen()
     if chosen is not None:
         return chosen
-    return 1 if documents < THRESHOLD else min(cores(), 1 + idle_cores())
+    return 1 if documents < THRESHOLD else max(1, min(cores(), free_cores()))
 
 
 def _chosen() -> int | None:
@@ -89,48 +91,47 @@ def may_use_workers(documents: int) -> bool:
     return documents >= THRESHOLD and cores() > 1
 
 
-def idle_cores() -> int:
-    """Cores no other program keeps busy now: a worker on a core that is not idle only
+def free_cores() -> int:
+    """Cores no other program keeps busy now: a worker on a core that is not free only
     takes turns with what runs there (measured: on this shared 2-core machine, with
     another program busy, two workers took longer than one process).
 
-    Where Linux says how long the cores were idle (``/proc/stat``), it is measured over
-    the time since outreach last looked (from when it started, so over the reading and
-    rendering of the batch: the main process itself keeps one core busy meanwhile). The
-    time outreach's own fork server and workers spent meanwhile counts as idle: they
-    work for this batch, and the server starts as the command does, before anyone looks
-    (``warm_up``). A look too recent to tell gives the last answer again (each document
-    the cache lacks asks); a first one waits until a tenth of a second has passed since
-    outreach started, and one more than a few seconds old is taken again over a tenth of
-    a second. Elsewhere the last minute's load average tells, which lags: it still counts
-    the batch run just before. One look at a time: the command's warm-up thread and the
-    batch may ask together."""
+    Where Linux says how the cores spent their time (``/proc/stat``), it is measured
+    over the time since outreach last looked (from when it started, so over the reading
+    and rendering of the batch): the ticks neither idle nor spent by outreach itself
+    (this process, its fork server and the workers, ``_our_ticks``) are other programs'.
+    A look too recent to tell gives the last answer again; a first one waits until a
+    tenth of a second has passed since outreach started (on two cores), and one more
+    than a few seconds old is taken again over a tenth of a second. Elsewhere the last
+    minute's load average tells, which lags: it still counts the batch run just before.
+    One look at a time, in case two threads ask together."""
     with _looking:
-        return _idle_cores()
+        return _free_cores()
 
 
 _looking = threading.Lock()
 
 
-def _idle_cores() -> int:
+def _free_cores() -> int:
     global _last, _answer
     now = _cpu_times()
     if now is None or _last is None:
         try:
-            return max(0, int(cores() - os.getloadavg()[0]))
+            return max(1, int(cores() + 1 - os.getloadavg()[0]))
         except OSError:  # not known here: count on every core
             return cores()
     if now[1] - _last[1] < MIN_WINDOW and _answer is not None:
         return _answer
     if now[1] - _last[1] > MAX_WINDOW * _jiffies_per_second():  # too old: looked anew
-        _last = (*now, _helper_ticks())
+        _last = (*now, _our_ticks())
     if now[1] - _last[1] < MIN_WINDOW:  # too short to tell: the rest of it waited
         time.sleep((MIN_WINDOW - (now[1] - _last[1])) / _jiffies_per_second())
         now = _cpu_times() or now
-    helpers = _helper_ticks()
-    idle, total = now[0] - _last[0] + helpers - _last[2], now[1] - _last[1]
-    _last, _answer = (*now, helpers), min(_machine_cores(), max(0, int(
-        _machine_cores() * idle / max(total, 1) + 0.5)))
+    ours = _our_ticks()
+    total = max(now[1] - _last[1], 1)
+    others = max(0, total - (now[0] - _last[0]) - (ours - _last[2]))
+    _last = (*now, ours)
+    _answer = max(0, _machine_cores() - int(_machine_cores() * others / total + 0.5))
     return _answer
 
 
@@ -153,43 +154,56 @@ def _cpu_times() -> tuple[int, int] | None:
     return ticks[3] + ticks[4], sum(ticks)  # idle and waiting for the disk: not busy
 
 
+def _our_ticks() -> int:
+    """The clock ticks of CPU outreach has used so far: this process's (every thread),
+    its fork server's, and its workers' (``_helper_ticks``)."""
+    mine = os.times()
+    return int((mine.user + mine.system) * os.sysconf("SC_CLK_TCK")) + _helper_ticks()
+
+
 def _helper_ticks() -> int:
-    """The clock ticks of CPU used so far by outreach's fork server and the workers it
-    forked, from Linux's ``/proc``; 0 where it does not tell, or before the server
-    starts. (Only the server's: other processes a program calling outreach started are
-    other programs.)"""
+    """The clock ticks of CPU used so far by outreach's fork server and its workers,
+    from Linux's ``/proc``: the server's own and its ended children's (the workers that
+    have gone), and each live worker's; 0 before the server starts. A few files read,
+    however many processes the machine runs."""
     server = _server_pid()
     if server is None:
         return 0
-    stats = _stats()
-    total, todo = 0, [server]
-    while todo:
-        pid = todo.pop()
-        total += stats.get(pid, (0, 0))[1]
-        todo.extend(child for child, (parent, _) in stats.items() if parent == pid)
-    return total
+    workers: set[int] = set()
+    try:
+        with open(CHILDREN.format(pid=server), encoding="ascii") as handle:
+            workers.update(int(pid) for pid in handle.read().split())
+    except (OSError, ValueError):  # a kernel that does not list children: the pools'
+        for pool in list(_pools):
+            workers.update(getattr(pool, "_processes", None) or ())
+    return sum(map(_process_ticks, {server, *workers}))
 
 
-def _stats() -> dict[int, tuple[int, int]]:
-    """Each process's parent and clock ticks of CPU: its own and those of its children
-    that ended (so a worker's time stays counted, in the server's, once it has gone)."""
-    stats: dict[int, tuple[int, int]] = {}
-    for path in glob("/proc/[0-9]*/stat"):
-        try:
-            with open(path, encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            stats[int(path.split("/")[2])] = int(fields[1]), sum(map(int, fields[11:15]))
-        except (OSError, IndexError, ValueError):  # ended meanwhile
-            continue
-    return stats
+def _process_ticks(pid: int) -> int:
+    """User and system clock ticks of one process and of its children that ended and
+    were waited for (so a worker's time stays counted once it has gone, in the server's);
+    0 once it has ended."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return sum(int(field) for field in fields[11:15])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _server_pid() -> int | None:
     """The fork server's process id, once it runs (multiprocessing keeps it on its one
-    server; not a documented attribute, hence the care)."""
+    server; not a documented attribute, hence the care: without it, the server's and the
+    workers' time is taken for other programs')."""
     forkserver = sys.modules.get("multiprocessing.forkserver")  # not imported: no server
     pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
     return pid if isinstance(pid, int) else None
+
+
+#: Where Linux lists a process's children (where the kernel was built to).
+CHILDREN = "/proc/{pid}/task/{pid}/children"
+#: The worker pools of outreach's jobs (``Jobs``), whose workers ``_helper_ticks`` reads.
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
 
 
 def _jiffies_per_second() -> int:
@@ -201,9 +215,9 @@ def _machine_cores() -> int:
 
 
 def _look() -> tuple[int, int, int] | None:
-    """The machine's idle and all clock ticks, and the helpers' (``_helper_ticks``)."""
+    """The machine's idle and all clock ticks, and outreach's own (``_our_ticks``)."""
     now = _cpu_times()
-    return None if now is None else (*now, _helper_ticks())
+    return None if now is None else (*now, _our_ticks())
 
 
 #: The last look (``_look``), first taken as outreach starts.
@@ -223,9 +237,10 @@ def warm_up(documents: int) -> None:
     (``may_use_workers``): it imports WeasyPrint on another core while this process reads
     and renders the batch. It starts without a look at the cores, which would hold it up
     a tenth of a second: how many workers it forks is decided when the batch is laid out
-    (``count``), over the time since the command started, and the time the server spent
-    meanwhile counts as idle. Where no core is idle then, one worker lays the batch out,
-    in place of this process, which would have to import WeasyPrint first. (When the
+    (``count``), over the time since the command started, the server's own time counted
+    as outreach's (``free_cores``). Where other programs keep the other cores busy, one
+    worker lays the batch out, in place of this process, which would have to import
+    WeasyPrint first. (When the
     cache answers every document, the server's import was the only cost.)"""
     with _warming:
         if FORK_SERVER and not _warm and may_use_workers(documents):
@@ -367,6 +382,7 @@ class Jobs(Iterator[R], Generic[T, R]):
             with contextlib.suppress(OSError, NotImplementedError):
                 self._executor = ProcessPoolExecutor(processes, mp_context=context(),
                                                      initializer=_end_with_parent)
+                _pools.add(self._executor)
                 _leave_main_out()
         #: How many processes lay the jobs out, and whether they are workers (else this
         #: process works them out itself, one at a time).

@@ -27,26 +27,34 @@ def no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _ticks(monkeypatch: pytest.MonkeyPatch, *samples: tuple[int, int],
-           helpers: tuple[int, ...] = ()) -> None:
-    """``/proc/stat`` as if it said these (idle, all) ticks, one per look, and the fork
-    server and workers had used ``helpers`` ticks by each look after the first (none
-    unless given)."""
+           ours: tuple[int, ...] = ()) -> None:
+    """``/proc/stat`` as if it said these (idle, all) ticks, one per look, and outreach
+    (this process, its fork server and workers) had used ``ours`` ticks by each look
+    after the first (none unless given; the last one from then on)."""
     looks: Iterator[tuple[int, int]] = iter(samples[1:])
-    used: Iterator[int] = iter(helpers)
+    used: Iterator[int] = iter(ours)
     monkeypatch.setattr(workers, "_last", (*samples[0], 0))
     monkeypatch.setattr(workers, "_answer", None)
     monkeypatch.setattr(workers, "_cpu_times", lambda: next(looks))
-    monkeypatch.setattr(workers, "_helper_ticks", lambda: next(used, helpers[-1] if helpers
-                                                               else 0))
+    monkeypatch.setattr(workers, "_our_ticks", lambda: next(used, ours[-1] if ours else 0))
     monkeypatch.setattr(workers, "_machine_cores", lambda: 2)
     monkeypatch.setattr(workers, "cores", lambda: 2)
 
 
-@pytest.mark.parametrize(("idle", "expected"), [(100, 1), (0, 0), (60, 1), (30, 0), (200, 2)])
-def test_idle_cores_are_counted_from_the_idle_ticks_since_the_last_look(
-        monkeypatch: pytest.MonkeyPatch, idle: int, expected: int) -> None:
-    _ticks(monkeypatch, (1000, 5000), (1000 + idle, 5200))  # 200 ticks of 2 cores: 1 s
-    assert workers.idle_cores() == expected
+# A second of 2 cores is 200 ticks. ``ours``: this process busy all along (100), the fork
+# server too (+100), or this process asleep waiting for its workers (0).
+@pytest.mark.parametrize(("idle", "ours", "expected"), [
+    (100, 100, 2),  # this process busy, the other core idle
+    (0, 100, 1),  # another program keeps the other core busy
+    (60, 100, 2), (30, 100, 1),  # busy for less than half the time, or more
+    (0, 200, 2),  # this process and its fork server, both busy
+    (0, 133, 1),  # another program shared both cores with them: a third of each
+    (100, 0, 1),  # this process asleep: its idle core is no other program's
+    (200, 0, 2), (0, 0, 0)])
+def test_free_cores_are_those_neither_idle_nor_outreachs_own(
+        monkeypatch: pytest.MonkeyPatch, idle: int, ours: int, expected: int) -> None:
+    _ticks(monkeypatch, (1000, 5000), (1000 + idle, 5200), ours=(ours,))
+    assert workers.free_cores() == expected
 
 
 def test_a_look_too_old_to_say_what_happens_now_is_taken_again(
@@ -55,18 +63,18 @@ def test_a_look_too_old_to_say_what_happens_now_is_taken_again(
     hour = 2 * 100 * 3600
     _ticks(monkeypatch, (0, 0), (hour, hour), (hour, hour + 40))
     monkeypatch.setattr(workers, "_jiffies_per_second", lambda: 200)
-    assert workers.idle_cores() == 0
+    assert workers.free_cores() == 0
 
 
 def test_looks_in_quick_succession_give_the_last_answer_without_waiting(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every document the cache lacks asks (a batch of 100 on a busy machine asks 100
-    times): only a first look with nothing to go on waits its tenth of a second."""
+    """A caller laying out batch after batch asks each time: only a first look with
+    too little to go on waits, and only for what its window lacks."""
     waits: list[float] = []
     monkeypatch.setattr(workers.time, "sleep", waits.append)
     monkeypatch.setattr(workers, "_jiffies_per_second", lambda: 200)
     _ticks(monkeypatch, (0, 0), (0, 2), (0, 40), *[(0, 41 + n) for n in range(100)])
-    assert [workers.idle_cores() for _ in range(100)] == [0] * 100
+    assert [workers.free_cores() for _ in range(100)] == [0] * 100
     # only what the window still lacks: 18 of its 20 ticks had passed since the start
     assert waits == [pytest.approx((workers.MIN_WINDOW - 2) / 200)]
 
@@ -77,25 +85,24 @@ def test_a_first_look_long_enough_after_the_start_does_not_wait(
     long enough, and the answer comes at once."""
     waits: list[float] = []
     monkeypatch.setattr(workers.time, "sleep", waits.append)
-    _ticks(monkeypatch, (0, 0), (100, 200))
-    assert workers.idle_cores() == 1 and waits == []
-
-
-@pytest.mark.parametrize(("helpers", "expected"), [(0, 0), (100, 1), (200, 2), (300, 2)])
-def test_the_time_outreachs_own_workers_spent_counts_as_idle(
-        monkeypatch: pytest.MonkeyPatch, helpers: int, expected: int) -> None:
-    """The fork server starts as the command does and imports WeasyPrint on the other
-    core: that core is busy for this batch, not for another program, so it is counted
-    idle (both cores busy for a second, the server using ``helpers`` ticks of them)."""
-    _ticks(monkeypatch, (0, 0), (0, 200), helpers=(helpers,))
-    assert workers.idle_cores() == expected
+    _ticks(monkeypatch, (0, 0), (100, 200), ours=(100,))
+    assert workers.free_cores() == 2 and waits == []
 
 
 @pytest.mark.usefixtures("no_setting")
 def test_a_large_batch_uses_both_cores_when_the_other_is_idle(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    _ticks(monkeypatch, (0, 0), (100, 200))  # this process busy, the other core idle
+    _ticks(monkeypatch, (0, 0), (100, 200), ours=(100,))  # this process busy, the other idle
     assert workers.count(100) == 2
+
+
+@pytest.mark.usefixtures("no_setting")
+def test_with_another_program_busy_a_large_batch_has_one_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _ticks(monkeypatch, (0, 0), (0, 200), ours=(100,))
+    assert workers.count(100) == 1
+    _ticks(monkeypatch, (0, 0), (0, 200), ours=(0,))  # every core another program's
+    assert workers.count(100) == 1
 
 
 @pytest.mark.usefixtures("no_setting")
@@ -104,12 +111,57 @@ def test_even_one_letter_goes_to_a_worker_where_there_is_a_fork_server(
     """The fork server imports WeasyPrint while the command starts, so even one letter
     gains (measured); where each worker would be a new Python, a small batch stays in
     this process."""
-    _ticks(monkeypatch, (0, 0), (100, 200), (200, 400))
+    _ticks(monkeypatch, (0, 0), (100, 200), (200, 400), ours=(100, 200))
     fork_server = "forkserver" in multiprocessing.get_all_start_methods()
     assert workers.count(1) == (2 if fork_server else 1)
     assert workers.count(0) == 1
     monkeypatch.setattr(workers, "THRESHOLD", 24)
     assert workers.count(23) == 1
+
+
+def _burn(seconds: float) -> int:
+    """Keep a core busy for ``seconds`` of CPU time; this process's id."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return os.getpid()
+
+
+@pytest.mark.skipif(not LINUX or not workers.FORK_SERVER,
+                    reason="the server's time is read from Linux's /proc")
+@pytest.mark.parametrize("listed", [True, False])
+def test_the_fork_servers_and_its_workers_time_is_read_while_they_run_and_after(
+        listed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read for real (a CPython that renamed what it keeps the server's id in would
+    make it 0, and a busy machine's cores would seem free): a worker's time is counted
+    while it runs, and stays counted once it has ended; where the kernel does not list
+    a process's children, the workers are those of outreach's pools."""
+    if not listed:
+        monkeypatch.setattr(workers, "CHILDREN", "/proc/{pid}/task/{pid}/no-such-listing")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def rises_by(seconds: float, since: int) -> bool:
+        deadline = time.monotonic() + 30
+        while workers._helper_ticks() - since < seconds * ticks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    jobs = workers.Jobs(_burn, 1, workers_only=True)
+    jobs.add(0.0)
+    worker = next(jobs)
+    assert worker != os.getpid() and workers._server_pid() is not None
+    before = workers._helper_ticks()
+    jobs.add(0.5)
+    assert rises_by(0.1, before)  # counted while the worker runs
+    assert next(jobs) == worker
+    jobs.close()
+    deadline = time.monotonic() + 30
+    while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not os.path.exists(f"/proc/{worker}")
+    assert rises_by(0.45, before)  # and once it has ended, in the server's
 
 
 def _spin(until: float) -> None:
@@ -119,7 +171,8 @@ def _spin(until: float) -> None:
 
 @pytest.mark.skipif(not LINUX, reason="the idle time is read from Linux's /proc/stat")
 @pytest.mark.usefixtures("no_setting")
-def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process() -> None:
+def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Other programs keep every core busy (real processes, spinning): workers would only
     take turns with them, so the batch stays in one process, however idle the machine
     was a minute ago."""
@@ -130,9 +183,10 @@ def test_with_every_core_busy_a_large_batch_is_laid_out_in_one_process() -> None
         spinner.start()
     try:
         time.sleep(1)  # the spinners started; then a fresh look over a tenth of a second
-        workers._last = workers._look()
+        monkeypatch.setattr(workers, "_last", workers._look())
+        monkeypatch.setattr(workers, "_answer", None)
         time.sleep(0.3)
-        assert workers.idle_cores() == 0
+        assert workers.free_cores() == 0
         assert workers.count(100) == 1
     finally:
         for spinner in spinners:
@@ -259,7 +313,7 @@ def test_the_fork_server_starts_without_a_look_at_the_cores(
     def no_look() -> int:
         raise AssertionError("looked at the cores")
 
-    monkeypatch.setattr(workers, "idle_cores", no_look)
+    monkeypatch.setattr(workers, "free_cores", no_look)
     monkeypatch.setattr(workers, "_cpu_times", no_look)
     monkeypatch.setattr(workers.time, "sleep", no_look)
     runs: list[bool] = []
