@@ -366,9 +366,10 @@ def _given(items: list[Item], missing: list[int], setting: Setting, pdf: bool,
     early = [[where[id(d)] for d in job.documents] for job in handed]
     taken = {n for p in early for n in p}
     rest = [n for n in missing if n not in taken]
-    if given is None:
-        given = workers.Jobs(run, workers.count(len(rest)) if rest else 1,
-                             workers_only=bool(rest) and workers.to_workers())
+    if given is None and rest:
+        given = workers.Jobs(run, workers.count(len(rest)), workers_only=workers.to_workers())
+    elif given is None:  # nothing to lay out
+        given = workers.Jobs(run, 1)
     passes, jobs = _passes(items, rest, setting, pdf=pdf, processes=given.processes)
     for job in jobs:  # workers start on them at once
         given.add(job)

@@ -240,8 +240,8 @@ def warm_up(documents: int) -> None:
     (``count``), over the time since the command started, the server's own time counted
     as outreach's (``free_cores``). Where other programs keep the other cores busy, one
     worker lays the batch out, in place of this process, which would have to import
-    WeasyPrint first. (When the
-    cache answers every document, the server's import was the only cost.)"""
+    WeasyPrint first. (When the cache answers every document, the server's import was
+    the only cost.)"""
     with _warming:
         if FORK_SERVER and not _warm and may_use_workers(documents):
             from multiprocessing import forkserver
@@ -336,13 +336,11 @@ def _leave_main_out() -> None:
     multiprocessing.spawn.get_preparation_data = _preparation_data
 
 
-def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int, *,
-            workers_only: bool = False) -> Jobs[T, R]:
+def ordered(func: Callable[[T], R], jobs: Iterable[T], processes: int) -> Jobs[T, R]:
     """``func`` of each job, in order: in this process, or shared among ``processes``
     workers (``Jobs``), every job given to them at once."""
     todo = list(jobs)
-    results: Jobs[T, R] = Jobs(func, processes if todo else 1,
-                               workers_only=workers_only and bool(todo))
+    results: Jobs[T, R] = Jobs(func, processes if todo else 1)
     for job in todo:
         results.add(job)
     return results

@@ -334,7 +334,9 @@ def test_a_single_pass_goes_to_a_worker_when_there_are_workers() -> None:
     assert list(workers.ordered(_pid, [1], 2)) != [os.getpid()]
     assert list(workers.ordered(_pid, [], 2)) == []
     # no idle core for a second worker: one worker, which has WeasyPrint already
-    jobs = workers.ordered(_pid, [1, 2], 1, workers_only=True)
+    jobs: workers.Jobs[int, int] = workers.Jobs(_pid, 1, workers_only=True)
+    for job in (1, 2):
+        jobs.add(job)
     assert jobs.elsewhere and jobs.processes == 1
     assert os.getpid() not in set(jobs)
 
