@@ -477,13 +477,25 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
         click.echo(f"marked thank-you-sent in the history of {cid}")
 
 
+def _hh_mm(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None or re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value.strip()):
+        return value.strip() if value else None
+    raise click.BadParameter(f"{value!r} is not a time: write HH:MM on a 24-hour clock, "
+                             "such as 14:30")
+
+
 @cli.command()
 @click.argument("contact_id", metavar="CONTACT_ID")
-@click.option("--event", required=True,
-              type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent",
-                                 "keep-in-touch-sent"]))
+@click.option("--event", default=None,
+              type=click.Choice(["meeting", "call", "declined", "letter-sent", "follow-up",
+                                 "thank-you-sent", "keep-in-touch-sent"]),
+              help="What happened (or, for a meeting or call dated ahead, what is booked).")
 @click.option("--date", "day", callback=_parse_day, metavar="YYYY-MM-DD",
-              help="When it happened (default: today).")
+              help="When it happened (default: today); a later day books a meeting or call.")
+@click.option("--at", callback=_hh_mm, metavar="HH:MM",
+              help="The time of a meeting or call (a later time today books it).")
+@click.option("--minutes", type=click.IntRange(5, 120), default=None,
+              help="How long the meeting or call is agreed to last.")
 @click.option("--mode", type=click.Choice(["in-person", "phone", "e-mail"]), default=None,
               help="How it happened: in person or by phone; a letter by e-mail.")
 @click.option("--point", "points", multiple=True, metavar="TEXT",
@@ -492,24 +504,36 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
               help="Someone they suggested you talk to (repeatable); becomes a new contact.")
 @click.option("--resume", type=click.Choice(["reviewed", "kept", "not-discussed", "asked"]),
               default=None, help="What happened to your résumé at the meeting.")
+@click.option("--cancel", "cancel", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="Cancel the meeting or call booked for that day.")
 @click.pass_context
 @_fail_cleanly
-def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
-        mode: str | None, points: tuple[str, ...], referrals: tuple[str, ...],
-        resume: str | None) -> None:
-    """Add what happened to a contact's history.
+def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | None,
+        at: str | None, minutes: int | None, mode: str | None, points: tuple[str, ...],
+        referrals: tuple[str, ...], resume: str | None, cancel: dt.date | None) -> None:
+    """Add what happened to a contact's history, or book a meeting or call.
 
     The file is kept as you wrote it: the new lines are inserted, nothing else changes.
-    Each --referral becomes a contact file of its own (relationship referral, referred
-    by this contact) unless a contact of that name exists.
+    A meeting or call dated ahead is booked (--at HH:MM, --minutes N); logged on its
+    day, it is completed, never counted twice; booked again, it is moved; --cancel DATE
+    removes it. Each --referral becomes a contact file of its own (relationship
+    referral, referred by this contact) unless a contact of that name exists.
     """
-    from .main import log_event
+    from .main import cancel_booking, log_event
 
+    if (event is None) == (cancel is None):
+        raise click.UsageError("give --event EVENT (what happened or is booked), or "
+                               "--cancel DATE (a booking to remove)")
+    if cancel is not None:
+        click.echo(cancel_booking(_workspace(ctx), contact_id, cancel).said())
+        return
+    assert event is not None
     result = log_event(_workspace(ctx), contact_id, event=event, day=day, mode=mode,
-                       points=list(points), referrals=list(referrals), resume=resume)
+                       points=list(points), referrals=list(referrals), resume=resume,
+                       at=at, minutes=minutes)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"logged {event} on {result.entry.date.isoformat()} in {result.path}")
+    click.echo(result.said())
     for cid, path, created in result.referrals:
         if created:
             click.echo(f"added contact {cid} ({path}); write to them with: "

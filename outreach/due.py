@@ -1,38 +1,54 @@
-"""What is due: the follow-up calls, thank-you letters and referrals waiting on the seeker.
+"""What is due: the follow-up calls, thank-you letters, referrals and booked meetings
+waiting on the seeker: the follow-up schedule of the guides, in one place.
 
 Plain functions over the loaded contacts; nothing here reads files, prints or writes.
-Each rule is one function whose docstring states it, and ``due_items`` collects them.
-``to_ics`` turns the list into an iCalendar file (one all-day event per item) so the
-list can go into any calendar.
+Each rule is one function whose docstring states it; ``every_item`` collects one
+contact's, each with the day from which it is listed, and ``due_items`` keeps those
+listed by today. ``to_ics`` turns the list into an iCalendar file (a booked meeting as a
+timed event with an alarm the evening before, the rest as all-day events).
 
-Only what has happened counts: history entries dated after ``today`` are plans, not
-events, and are ignored when deciding what is due.
+Only what has happened counts as an event: a meeting or call dated ahead (or later
+today) is booked, a plan that makes the contact ``scheduled``, and no other entry may
+stand in the future.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from . import kinds, rules
-from .models import HistoryEntry
+from .models import BOOKABLE, HistoryEntry
 from .rules import CONVERSATIONS
 from .workspace import ContactFile
 from .workspace import referrer_name as workspace_referrer_name
 
-Action = Literal["follow-up call", "thank-you", "approach referral"]
-
 #: The events that mean a contact has been approached.
 APPROACHES = CONVERSATIONS | {"letter-sent"}  # a decline is a conversation too
 
-#: The call follows a day or two after the letter arrives: due two days after sending.
+Action = Literal["follow-up call", "thank-you", "approach referral", "question sheet",
+                 "meeting", "call", "log what helped", "gone quiet"]
+
+#: The follow-up schedule of the guides (docs/campaign.md says it for users):
+#: a letter by post takes some days to arrive; an e-mail arrives the day it is sent.
+POST_DAYS = dt.timedelta(days=3)
+#: The call comes a day or two after the letter arrives: listed from the day after it
+#: arrives, due the day after that.
+FOLLOW_UP_LISTED = dt.timedelta(days=1)
 FOLLOW_UP_DUE = dt.timedelta(days=2)
 #: How long past its due date a follow-up call may slip before it is overdue.
 FOLLOW_UP_GRACE = dt.timedelta(days=3)
+#: After a follow-up that reached nobody (a voicemail, a reminder), the next one.
+FOLLOW_UP_AGAIN = dt.timedelta(days=7)
+#: After this many follow-ups with no answer the contact has gone quiet: ``due`` stops
+#: asking (as career-ops closes a lead after two follow-ups) ...
+FOLLOW_UPS = 2
+#: ... and says so for this long.
+QUIET_SHOWN = dt.timedelta(days=14)
 #: A thank-you is listed from the day after the conversation, and is due as
 #: ``rules.thank_you_due`` says (two days after it).
 THANK_YOU_LISTED = dt.timedelta(days=1)
@@ -41,6 +57,11 @@ _SLUGS: dict[Action, str] = {
     "follow-up call": "follow-up-call",
     "thank-you": "thank-you",
     "approach referral": "approach-referral",
+    "question sheet": "question-sheet",
+    "meeting": "meeting",
+    "call": "call",
+    "log what helped": "log-what-helped",
+    "gone quiet": "gone-quiet",
 }
 _CONVERSATION_WORDS = {"meeting": "meeting", "call": "call", "declined": "declined"}
 
@@ -62,6 +83,19 @@ class Item:
     command: str
     #: For a referral: who referred the contact (a name), when known.
     referrer: str | None = None
+    #: From which day ``due`` lists it (``contacts`` shows it as the next step before).
+    listed: dt.date | None = None
+    #: A meeting or call booked: the history entry, and its place in the history.
+    booking: HistoryEntry | None = None
+    index: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The item for ``--json``: plain values only."""
+        entry = self.booking
+        return {"id": self.contact_id, "name": self.name, "action": self.action,
+                "due": self.due.isoformat(), "overdue": self.overdue, "reason": self.reason,
+                "command": self.command, "time": entry.time if entry else None,
+                "minutes": entry.minutes if entry else None}
 
 
 # -- the rules -------------------------------------------------------------------------
@@ -72,27 +106,70 @@ def past_history(contact: ContactFile, today: dt.date) -> list[HistoryEntry]:
     return rules.history_as_of(contact.data, today)
 
 
+def arrives(letter: HistoryEntry) -> dt.date:
+    """The day a letter reaches its reader: an e-mail the same day, a letter by post
+    ``POST_DAYS`` later."""
+    return letter.date + (dt.timedelta(0) if letter.mode == "e-mail" else POST_DAYS)
+
+
+def _last_letter(contact: ContactFile, today: dt.date) -> tuple[HistoryEntry, int] | None:
+    """The last letter sent with no conversation after it, and the follow-ups since."""
+    follow_ups = 0
+    for entry in reversed(past_history(contact, today)):
+        if entry.event == "follow-up":
+            follow_ups += 1
+        elif entry.event == "letter-sent":
+            return entry, follow_ups
+        elif entry.event in CONVERSATIONS:
+            return None
+    return None
+
+
+def _follow_up_due(letter: HistoryEntry, follow_ups: list[HistoryEntry]) -> dt.date:
+    if follow_ups:
+        return follow_ups[-1].date + FOLLOW_UP_AGAIN
+    return arrives(letter) + FOLLOW_UP_DUE
+
+
 def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
     """Follow-up call: the last ``letter-sent`` with no ``call``, ``meeting`` or
-    ``declined`` after it. The letter promised a call a day or two after it arrives, so
-    the call is due two days after the letter was sent and listed from that day
-    (``today >= due``); it is overdue when today is more than three days past the due
-    date (letter + 5 days < today)."""
-    letter = rules.letter_sent(contact.data, today)
-    if letter is None:
+    ``declined`` after it, and nothing booked. The letter promised a call a day or two
+    after it arrives (``arrives``): listed from the day after it arrives, due the day
+    after that, overdue more than three days past due. A ``follow-up`` logged (a call
+    that reached nobody, a reminder) asks for the next one a week later; after two,
+    the contact has gone quiet (``gone_quiet``) and no call is asked for."""
+    found = _last_letter(contact, today)
+    if found is None or rules.booked(contact.data, today):
         return None
-    due = letter + FOLLOW_UP_DUE
-    if today < due:
+    letter, count = found
+    if count >= FOLLOW_UPS:
         return None
+    follow_ups = [e for e in past_history(contact, today)
+                  if e.event == "follow-up" and e.date >= letter.date]
+    due = _follow_up_due(letter, follow_ups)
+    listed = due - (FOLLOW_UP_DUE - FOLLOW_UP_LISTED) if not follow_ups else due
+    again = f", {count} follow-up{'s' if count > 1 else ''} with no answer" if count else ""
     return Item(
-        contact_id=contact.id,
-        name=contact.data.name,
-        action="follow-up call",
-        due=due,
+        contact_id=contact.id, name=contact.data.name, action="follow-up call", due=due,
         overdue=today > due + FOLLOW_UP_GRACE,
-        reason=f"letter sent {letter.isoformat()}, no call or meeting since",
-        command=f"outreach {kinds.PHONE_SCRIPT.command} {contact.id}",
-    )
+        reason=f"letter sent {letter.date.isoformat()}, no call or meeting since{again}",
+        command=f"outreach {kinds.PHONE_SCRIPT.command} {contact.id}", listed=listed)
+
+
+def gone_quiet(contact: ContactFile, today: dt.date) -> Item | None:
+    """Gone quiet: ``FOLLOW_UPS`` follow-ups after the last letter, no answer. Said (not
+    asked) for two weeks after the last follow-up; never overdue."""
+    found = _last_letter(contact, today)
+    if found is None or found[1] < FOLLOW_UPS or rules.booked(contact.data, today):
+        return None
+    letter, count = found
+    last = max(e.date for e in past_history(contact, today) if e.event == "follow-up")
+    return Item(
+        contact_id=contact.id, name=contact.data.name, action="gone quiet", due=last,
+        overdue=False,
+        reason=f"letter sent {letter.date.isoformat()}, {count} follow-ups with no answer: "
+               "no more calls are asked for (log a call or meeting if they answer)",
+        command="", listed=last if today <= last + QUIET_SHOWN else dt.date.max)
 
 
 def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
@@ -106,8 +183,6 @@ def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
     if conversation is None:
         return None
     held = conversation.date
-    if today < held + THANK_YOU_LISTED:
-        return None
     due = rules.thank_you_due(held)
     return Item(
         contact_id=contact.id,
@@ -118,7 +193,55 @@ def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
         reason=(f"{_CONVERSATION_WORDS[conversation.event]} on {held.isoformat()}, "
                 "no thank-you sent since"),
         command=f"outreach {kinds.THANK_YOU.command} {contact.id}",
+        listed=held + THANK_YOU_LISTED,
     )
+
+
+def log_what_helped(contact: ContactFile, today: dt.date) -> Item | None:
+    """A meeting or call written down ahead whose day has passed with nothing logged of
+    it (no points, referrals or résumé), not yet thanked: log what helped, so the
+    thank-you can name it. Listed from the day after; never overdue."""
+    from .stages import is_booked, standing
+
+    found = standing(contact.data, today)
+    entry = found.entry
+    if found.stage != "met" or entry is None or not is_booked(entry):
+        return None
+    index = contact.data.history.index(entry)
+    return Item(
+        contact_id=contact.id, name=contact.data.name, action="log what helped",
+        due=entry.date + dt.timedelta(days=1), overdue=False,
+        reason=f"{entry.event} on {entry.date.isoformat()}: nothing logged of it yet",
+        command=(f"outreach log {contact.id} --event {entry.event} --date "
+                 f"{entry.date.isoformat()} --point \"...\""),
+        listed=entry.date + dt.timedelta(days=1), booking=entry, index=index)
+
+
+def bookings(contact: ContactFile, today: dt.date) -> list[Item]:
+    """Each meeting or call booked and still to come: the question sheet to print the
+    evening before (listed the day before), and the meeting itself on its day."""
+    items = []
+    for entry in rules.booked(contact.data, today):
+        index = contact.data.history.index(entry)
+        at = f" at {entry.time}" if entry.time else ""
+        length = f", {entry.minutes} minutes" if entry.minutes else ""
+        how = f" by {entry.mode}" if entry.mode == "phone" else ""
+        eve = entry.date - dt.timedelta(days=1)
+        sheet = today <= eve  # on the day itself, the meeting says it all
+        common = {"contact_id": contact.id, "name": contact.data.name, "overdue": False,
+                  "booking": entry, "index": index}
+        if sheet:
+            items.append(Item(
+                action="question sheet", due=eve, listed=eve,
+                reason=f"{entry.event} on {entry.date.isoformat()}{at}{how}: print the "
+                       "question sheet and read it the evening before",
+                command=f"outreach {kinds.QUESTION_SHEET.command} {contact.id}",
+                **common))  # type: ignore[arg-type]
+        items.append(Item(action=entry.event, due=entry.date, listed=entry.date,  # type: ignore[arg-type]
+                          reason=f"{entry.event}{at}{length}{how}, booked",
+                          command=f"outreach {kinds.QUESTION_SHEET.command} {contact.id}",
+                          **common))  # type: ignore[arg-type]
+    return items
 
 
 def referrer_name(contact: ContactFile, contacts: Iterable[ContactFile]) -> str | None:
@@ -131,13 +254,14 @@ def referrer_name(contact: ContactFile, contacts: Iterable[ContactFile]) -> str 
 def approach_referral(contact: ContactFile, today: dt.date,
                       contacts: Iterable[ContactFile] = ()) -> Item | None:
     """Referral not yet approached: a contact whose relationship is ``referral`` with no
-    ``letter-sent``, ``call``, ``meeting`` or ``declined`` in its history (up to today).
-    Due today, never overdue: there is no date to be late against. The reason names who
-    referred them (see ``referrer_name``; ``contacts`` is where referrer ids are
-    looked up)."""
+    ``letter-sent``, ``call``, ``meeting`` or ``declined`` in its history (up to today)
+    and nothing booked. Due today, never overdue: there is no date to be late against.
+    The reason names who referred them (see ``referrer_name``; ``contacts`` is where
+    referrer ids are looked up)."""
     if contact.data.relationship != "referral":
         return None
-    if any(e.event in APPROACHES for e in past_history(contact, today)):
+    if any(e.event in APPROACHES for e in past_history(contact, today)) \
+            or rules.booked(contact.data, today):
         return None
     referrer = referrer_name(contact, contacts)
     who = f"referred by {referrer}" if referrer else "a referral"
@@ -153,27 +277,38 @@ def approach_referral(contact: ContactFile, today: dt.date,
     )
 
 
-def sort_key(item: Item) -> tuple[bool, dt.date, str, str]:
+def sort_key(item: Item) -> tuple[bool, dt.date, str, str, str]:
     """The order of the list: overdue first, then by due date, then by contact id
-    (then by action, so the order never depends on the input's)."""
-    return (not item.overdue, item.due, item.contact_id, item.action)
+    (then by time and action, so the order never depends on the input's)."""
+    time = item.booking.time or "" if item.booking else ""
+    return (not item.overdue, item.due, item.contact_id, time, item.action)
+
+
+def every_item(contact: ContactFile, today: dt.date,
+               contacts: Iterable[ContactFile] = ()) -> list[Item]:
+    """Everything ahead for one contact, listed today or later (``contacts``: where
+    referrer ids are looked up)."""
+    found = [follow_up_call(contact, today), gone_quiet(contact, today),
+             thank_you(contact, today), log_what_helped(contact, today),
+             approach_referral(contact, today, contacts), *bookings(contact, today)]
+    return sorted((item for item in found if item is not None), key=sort_key)
 
 
 def due_items(contacts: list[ContactFile], today: dt.date) -> list[Item]:
     """Everything due on ``today`` for these contacts, overdue first, then by due date,
     then by contact id."""
-    items: list[Item] = []
-    for contact in contacts:
-        for item in (follow_up_call(contact, today), thank_you(contact, today),
-                     approach_referral(contact, today, contacts)):
-            if item is not None:
-                items.append(item)
+    items = [item for contact in contacts for item in every_item(contact, today, contacts)
+             if item.listed is None or item.listed <= today]
     return sorted(items, key=sort_key)
 
 
 # -- iCalendar -------------------------------------------------------------------------
 
 PRODID = "-//outreach//due//EN"
+#: The evening before a meeting, when its alarm rings: time to print and read the sheet.
+EVENING = dt.time(19, 0)
+#: The length given a booked meeting or call in the calendar when none was agreed.
+DEFAULT_MINUTES = 30
 
 
 def summary(item: Item) -> str:
@@ -182,6 +317,13 @@ def summary(item: Item) -> str:
         text = f"Thank-you letter to {item.name}"
     elif item.action == "follow-up call":
         text = f"Call {item.name} about the meeting"
+    elif item.action in ("meeting", "call"):
+        how = " (phone)" if item.booking and item.booking.mode == "phone" else ""
+        text = f"Informational {item.action} with {item.name}{how}"
+    elif item.action == "question sheet":
+        text = f"Print the question sheet for {item.name}"
+    elif item.action == "log what helped":
+        text = f"Log what helped in the {item.name} conversation"
     else:
         text = f"Write to {item.name}" + (
             f" (referred by {item.referrer})" if item.referrer else " (a referral)")
@@ -190,14 +332,44 @@ def summary(item: Item) -> str:
 
 def uid(item: Item) -> str:
     """A UID that stays the same for the same item, so a re-import updates the event. A
-    referral to approach is due "today" every day, so its UID leaves the date out."""
+    referral to approach is due "today" every day, so its UID leaves the date out; a
+    booking is known by its place in the history, so moving it updates its event."""
     if item.action == "approach referral":
         return f"{item.contact_id}-{_SLUGS[item.action]}@outreach"
+    if item.index is not None:
+        return f"{item.contact_id}-{_SLUGS[item.action]}-{item.index}@outreach"
     return f"{item.contact_id}-{_SLUGS[item.action]}-{item.due.isoformat()}@outreach"
 
 
-def to_ics(items: list[Item], today: dt.date) -> bytes:
-    """The items as an iCalendar file: one all-day VEVENT per item on its due date.
+def _timed(event: Event, item: Item, sheet: str | None) -> None:
+    """A booked meeting or call: at its time (all day when none was given), as long as
+    agreed, with an alarm the evening before that names the question sheet."""
+    entry = item.booking
+    assert entry is not None
+    day, at = entry.moment
+    if at is None:
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        start = dt.datetime.combine(day, dt.time(0))
+    else:
+        start = dt.datetime.combine(day, at)  # floating: the seeker's own local time
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=entry.minutes or DEFAULT_MINUTES))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Tomorrow: {summary(item)}. Print and read the question sheet")
+    alarm.add("trigger", dt.datetime.combine(day - dt.timedelta(days=1), EVENING) - start)
+    event.add_component(alarm)
+    where = f"\nQuestion sheet: {sheet}" if sheet else ""
+    event.add("description", f"{item.reason}{where}\n{item.command}")
+
+
+def to_ics(items: list[Item], today: dt.date,
+           sheet: Callable[[str], str | None] = lambda _id: None) -> bytes:
+    """The items as an iCalendar file: a booked meeting or call as a timed event (with
+    an alarm the evening before; ``sheet`` gives the path of a contact's question
+    sheet), every other item as an all-day VEVENT on its due date. A contact gone quiet
+    is no event.
 
     DTSTAMP is ``today`` at midnight UTC rather than the clock, so the same items and
     the same ``today`` always give the same bytes."""
@@ -206,13 +378,18 @@ def to_ics(items: list[Item], today: dt.date) -> bytes:
     calendar.add("version", "2.0")
     stamp = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
     for item in items:
+        if item.action in ("gone quiet", "question sheet"):
+            continue  # nothing to do; the meeting's alarm says to print the sheet
         event = Event()
         event.add("uid", uid(item))
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.due)
-        event.add("dtend", item.due + dt.timedelta(days=1))
         event.add("summary", summary(item))
-        event.add("description", f"{item.reason}\n{item.command}")
+        if item.booking is not None and item.action in BOOKABLE:
+            _timed(event, item, sheet(item.contact_id))
+        else:
+            event.add("dtstart", item.due)
+            event.add("dtend", item.due + dt.timedelta(days=1))
+            event.add("description", f"{item.reason}\n{item.command}")
         calendar.add_component(event)
     data: bytes = calendar.to_ical()  # not annotated in icalendar
     return data

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +270,23 @@ def _with_entries(raw: bytes, entries: list[HistoryEntry], path: Path) -> bytes:
 ATTEMPTS = 3
 
 
+def _rewrite(contact: ContactFile, change: Callable[[bytes], bytes],
+             within: tuple[Path, ...]) -> None:
+    """Replace the contact file by ``change`` of its bytes, under the folder's lock;
+    read once more before it is replaced: if it changed (an editor saved it), the change
+    is made to the new text instead."""
+    real = contact.path.resolve()
+    with locked(real.parent):
+        for _ in range(ATTEMPTS):
+            raw = read_bytes(real)
+            data = change(raw)
+            if read_bytes(real) == raw:
+                atomic_write(real, data, within=within or (real.parent,))
+                return
+    raise OutreachError(f"{display_path(contact.path)} kept changing while outreach added to "
+                        "its history, so it was left as it is: save it, then log again")
+
+
 def append_entries(contact: ContactFile, entries: list[HistoryEntry], *,
                    within: tuple[Path, ...] = ()) -> None:
     """Add ``entries`` (oldest first) to the end of the contact file's history.
@@ -280,18 +298,78 @@ def append_entries(contact: ContactFile, entries: list[HistoryEntry], *,
     lock, and the file is read once more before it is replaced: if it changed (an editor
     saved it), the entries are added to the new text instead.
     """
-    if not entries:
-        return
-    real = contact.path.resolve()
-    with locked(real.parent):
-        for _ in range(ATTEMPTS):
-            raw = read_bytes(real)
-            data = _with_entries(raw, entries, contact.path)
-            if read_bytes(real) == raw:
-                atomic_write(real, data, within=within or (real.parent,))
-                return
-    raise OutreachError(f"{display_path(contact.path)} kept changing while outreach added to "
-                        "its history, so it was left as it is: save it, then log again")
+    if entries:
+        _rewrite(contact, lambda raw: _with_entries(raw, entries, contact.path), within)
+
+
+def replace_entry(contact: ContactFile, old: HistoryEntry, new: HistoryEntry | None, *,
+                  within: tuple[Path, ...] = ()) -> None:
+    """Put ``new`` in place of the history entry ``old`` (a booked meeting completed or
+    moved), or remove ``old`` when ``new`` is None (a booked meeting cancelled). Only
+    that entry's text changes (a comment inside it goes with it); the rest of the file
+    is kept as written, and the change is checked, locked and atomic as an append is."""
+    _rewrite(contact, lambda raw: _with_replacement(raw, old, new, contact.path), within)
+
+
+def _with_replacement(raw: bytes, old: HistoryEntry, new: HistoryEntry | None,
+                      path: Path) -> bytes:
+    original = decode_yaml(raw, path)
+    _, before = validated(original, path)
+    if old not in before.history:
+        raise OutreachError(f"the entry of {old.date.isoformat()} is no longer in "
+                            f"{display_path(path)}: it changed meanwhile; look, then log again")
+    index = before.history.index(old)
+    text = replaced_text(original, index, new, path)
+    _, after = validated(text, path)
+    expected = [*before.history[:index], *([new] if new else []),
+                *before.history[index + 1:]]
+    if after.model_dump(exclude={"history"}) != before.model_dump(exclude={"history"}) \
+            or list(after.history) != expected:
+        raise OutreachError(
+            f"cannot change the history of {display_path(path)}: the file would not read "
+            "back as before with that one entry changed, so it was left as it is")
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    return bom + text.encode("utf-8")
+
+
+def _item_lines(text: str, tokens: list[yaml.Token], node: yaml.Node) -> tuple[int, int, int]:
+    """Where a block sequence item stands: the start of its ``-`` line, the end of its
+    last line (past the line break), and the ``-``'s column."""
+    dash = max((t for t in tokens if isinstance(t, yaml.BlockEntryToken)
+                and t.start_mark.index < node.start_mark.index),
+               key=lambda t: t.start_mark.index)
+    start = dash.start_mark.index - dash.start_mark.column
+    end = _after_line(text, _block_end(text, tokens, node)) or len(text)
+    return start, end, dash.start_mark.column
+
+
+def _flow_removed(text: str, start: int, end: int) -> str:
+    """The flow item in ``[start, end)`` removed with one comma beside it."""
+    after = re.match(r"\s*,\s*", text[end:])
+    if after:
+        return text[:start] + text[end + after.end():]
+    before = re.search(r",\s*$", text[:start])
+    return text[: before.start() if before else start] + text[end:]
+
+
+def replaced_text(text: str, index: int, entry: HistoryEntry | None, path: Path) -> str:
+    """``text`` with history item ``index`` replaced by ``entry`` (removed when None);
+    a flow item stays a flow item, a block item a block item."""
+    root, tokens = compose_yaml(text, path)
+    found = _history_node(root, path)
+    assert found is not None and isinstance(found[1], yaml.SequenceNode)
+    sequence = found[1]
+    node = sequence.value[index]
+    if sequence.flow_style or node.flow_style:
+        start, end = node.start_mark.index, node.end_mark.index
+        if entry is not None:
+            return text[:start] + _flow_text(entry) + text[end:]
+        if sequence.flow_style:
+            return _flow_removed(text, start, end)
+    start, end, column = _item_lines(text, tokens, node)
+    nl = _newline(text)
+    lines = _block_lines(entry, column) if entry is not None else []
+    return text[:start] + "".join(line + nl for line in lines) + text[end:]
 
 
 def _check_kept(original: str, data: dict[str, Any], result: Contact,

@@ -125,6 +125,13 @@ class Kind:
     #: Written into one print file for a batch, ``output/batches/<date>-<batch>.pdf``,
     #: rather than one file per contact; ``None``: one file per contact.
     batch: str | None = None
+    #: The campaign stages it belongs to (``outreach/stages.py``): a batch (``--all``)
+    #: takes the contacts at these; a contact named elsewhere gets it with a warning.
+    #: Empty: the kind chooses its contacts itself (the thank-you, keep-in-touch).
+    stages: tuple[str, ...] = ()
+    #: Whom it is written for, ending the warning: "an approach letter is written for
+    #: someone you have not yet written to or spoken with".
+    for_whom: str = ""
 
     @property
     def template(self) -> str:
@@ -370,7 +377,8 @@ APPROACH_LETTER = register(Kind(
                           "not about a job",
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),
-    email=Email(_approach_email_subject)))
+    email=Email(_approach_email_subject),
+    stages=("new",), for_whom="someone you have not yet written to or spoken with"))
 
 PHONE_SCRIPT = register(Kind(
     name="phone-script", command="script",
@@ -393,7 +401,9 @@ PHONE_SCRIPT = register(Kind(
         "choices": "the questions for a conversation now: each has question.text and "
                    "reason",
     },
-    most_pages=2, needs=(PROFILE_PHONE,)))
+    most_pages=2, needs=(PROFILE_PHONE,),
+    stages=("approached",),
+    for_whom="someone you wrote to and have not spoken with since"))
 
 QUESTION_SHEET = register(Kind(
     name="question-sheet", command="questions",
@@ -417,7 +427,8 @@ QUESTION_SHEET = register(Kind(
         "notes_lead": "the first sentence or clause of the research notes, or empty",
     },
     pages=_sheet_most_pages, folio=True,
-    fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages)))
+    fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages),
+    stages=("scheduled",), for_whom="a meeting or call booked and still to come"))
 
 THANK_YOU = register(Kind(
     name="thank-you", command="thank-you",
@@ -440,7 +451,8 @@ THANK_YOU = register(Kind(
         "enclosed_titles": "those titles in quotes, as a phrase (“A” and “B”)",
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
-    subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent")))
+    subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent"),
+    stages=("met", "declined"), for_whom="a conversation or decline not yet thanked"))
 
 LINKEDIN_NOTE = register(Kind(
     name="linkedin-note", command="linkedin",
@@ -456,7 +468,8 @@ LINKEDIN_NOTE = register(Kind(
                             "(my former commander, Col. Anne Ruiz,), or nothing",
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY), formats=("txt",),
-    fit=notes.fit))
+    fit=notes.fit,
+    stages=("new",), for_whom="someone you have not yet written to or spoken with"))
 
 
 def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
@@ -496,4 +509,5 @@ ENVELOPE = register(Kind(
         "recipient": LETTER["recipient"],
     },
     may_enclose_resume=False, needs=(POSTAL_ADDRESS,), formats=("pdf",),
-    page=postal.envelope_css, batch="envelopes"))
+    page=postal.envelope_css, batch="envelopes",
+    stages=("new",), for_whom="an approach letter going by post"))

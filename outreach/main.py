@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import kinds, rules
 from .errors import OutputError, UsageError, display_path
-from .models import HistoryEntry, Referral
+from .models import BOOKABLE, HistoryEntry, Referral
 from .output import Planned, quiet_pdf_reading, write_all
 from .paths import writable
 from .pipeline import (
@@ -208,6 +208,23 @@ class Logged:
     referrals: list[tuple[str, str, bool]]
     #: What to tell the user about what was logged (a point written in the third person).
     warnings: tuple[str, ...] = ()
+    #: What was done: logged, booked, completed (a booked entry), moved or cancelled.
+    action: str = "logged"
+    #: The booked entry completed, moved or cancelled.
+    replaced: HistoryEntry | None = None
+
+    def said(self) -> str:
+        """One line: what was done, in which file."""
+        entry, old = self.entry, self.replaced
+        when = entry.date.isoformat() + (f" at {entry.time}" if entry.time else "")
+        if self.action == "cancelled":
+            return f"cancelled the {entry.event} booked for {when} in {self.path}"
+        if self.action == "moved" and old is not None:
+            was = old.date.isoformat() + (f" at {old.time}" if old.time else "")
+            return f"moved the {entry.event} of {was} to {when} in {self.path}"
+        if self.action == "completed":
+            return f"logged the {entry.event} booked for {when} in {self.path}"
+        return f"{self.action} {entry.event} on {when} in {self.path}"
 
 
 def parse_referral(text: str) -> Referral:
@@ -218,36 +235,103 @@ def parse_referral(text: str) -> Referral:
     return Referral(name=name, organization=organization or None)
 
 
-def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
-              mode: str | None, points: list[str], referrals: list[str],
-              resume: str | None) -> Logged:
-    """Append one event to a contact's history; turn its referrals into contacts."""
+def _new_entry(fields: dict[str, object]) -> HistoryEntry:
     from pydantic import ValidationError
 
-    from .history import append_entries, check_typed
+    try:
+        return HistoryEntry.model_validate(fields)
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"cannot log that: {message}") from None
+
+
+def _check_when(entry: HistoryEntry) -> None:
+    """Only a meeting or call is written down ahead, and then without its outcome."""
+    if rules.has_happened(entry, dt.date.today(), rules.clock(None)):
+        return
+    when = entry.date.isoformat() + (f" {entry.time}" if entry.time else "")
+    if entry.event not in BOOKABLE:
+        raise UsageError(f"--date {when} is in the future: log what has happened (only a "
+                         "meeting or call is booked ahead)")
+    if entry.outcome:
+        raise UsageError(f"--date {when} is still to come: a {entry.event} booked ahead has "
+                         "no points, referrals or résumé yet; log them on the day")
+
+
+def _booked_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
+    """The booked meeting or call ``entry`` completes (the same day) or moves (a new
+    booking while one is still to come), if any."""
+    from .stages import is_booked
+
+    if entry.event not in BOOKABLE:
+        return None
+    booked = [e for e in contact.data.history if is_booked(e)]
+    same_day = [e for e in booked if e.date == entry.date]
+    if same_day:
+        return same_day[-1]
+    if not rules.has_happened(entry, dt.date.today(), rules.clock(None)):
+        ahead = rules.booked(contact.data, dt.date.today())
+        return ahead[0] if ahead else None
+    return None
+
+
+def _merged(old: HistoryEntry, new: HistoryEntry) -> HistoryEntry:
+    """A booked entry completed or moved: what the new one says, the rest as booked."""
+    kept = {name: getattr(old, name) for name in ("mode", "time", "minutes")
+            if getattr(new, name) is None}
+    return new.model_copy(update=kept)
+
+
+def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
+              mode: str | None, points: list[str], referrals: list[str],
+              resume: str | None, at: str | None = None,
+              minutes: int | None = None) -> Logged:
+    """Append one event to a contact's history; turn its referrals into contacts.
+
+    A meeting or call dated ahead (or later today, ``at``) is booked. Logging one on the
+    day a booked one stands completes that entry (one meeting, never two); booking one
+    while another is still to come moves it."""
+    from .history import append_entries, check_typed, replace_entry
     from .referrals import add_referral_contacts
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
-    when = day or today
-    if when > today:
-        raise UsageError(f"--date {when.isoformat()} is in the future: log what has happened")
     check_typed(points, referrals)
     points = [" ".join(p.split()) for p in points]  # one line each, as a letter shows it
-    try:
-        entry = HistoryEntry.model_validate({
-            "date": when, "event": event, "mode": mode, "points": points,
-            "referrals": [parse_referral(r) for r in referrals], "resume": resume})
-    except ValidationError as exc:
-        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise UsageError(f"cannot log that: {message}") from None
+    entry = _new_entry({
+        "date": day or today, "event": event, "mode": mode, "points": points,
+        "referrals": [parse_referral(r) for r in referrals], "resume": resume,
+        "time": at, "minutes": minutes})
+    _check_when(entry)
+    old = _booked_to_change(contact, entry)
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
     added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
-    append_entries(contact, [entry])
+    if old is not None:
+        entry = _merged(old, entry)
+        replace_entry(contact, old, entry)
+    else:
+        append_entries(contact, [entry])
+    action = ("completed" if old.date == entry.date else "moved") if old is not None else \
+        ("logged" if rules.has_happened(entry, today, rules.clock(None)) else "booked")
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added],
-                  _point_warnings(contact, entry))
+                  _point_warnings(contact, entry), action, old)
+
+
+def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logged:
+    """Remove the meeting or call booked for ``day`` (one with nothing logged of it)."""
+    from .history import replace_entry
+    from .stages import is_booked
+
+    contact = workspace.contact(contact_id)
+    found = [e for e in contact.data.history if e.date == day and is_booked(e)]
+    if not found:
+        raise UsageError(f"no meeting or call booked for {day.isoformat()} in "
+                         f"{display_path(contact.path)} (one already logged with its points "
+                         "is part of the history, and stays)")
+    replace_entry(contact, found[-1], None)
+    return Logged(found[-1], display_path(contact.path), [], (), "cancelled", found[-1])
 
 
 def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:

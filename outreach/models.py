@@ -78,12 +78,16 @@ Lang = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_
 
 Relationship = Literal["friend", "acquaintance", "alumni", "referral", "cold"]
 ContactKind = Literal["peer", "manager", "executive", "recruiter"]
-Event = Literal["letter-sent", "call", "meeting", "declined", "thank-you-sent",
+Event = Literal["letter-sent", "follow-up", "call", "meeting", "declined", "thank-you-sent",
                 "keep-in-touch-sent"]
 #: How something happened: a conversation in person or by phone; a letter by e-mail.
 Mode = Literal["in-person", "phone", "e-mail"]
-#: The events that send something: the only ones that may happen by e-mail.
+#: The events that send something: the only ones that may happen by e-mail (with a
+#: follow-up, which may be a reminder e-mail as well as a call that reached nobody).
 SENT_EVENTS = frozenset({"letter-sent", "thank-you-sent", "keep-in-touch-sent"})
+#: The conversations: a meeting or call may be booked ahead (a later date, a time).
+BOOKABLE = frozenset({"meeting", "call"})
+_HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 ResumeOutcome = Literal["reviewed", "kept", "not-discussed", "asked"]
 
 #: The fixed vocabulary of goals a seeker (or one contact) may name; the question bank
@@ -219,6 +223,12 @@ class HistoryEntry(_Model):
     event: Event = Field(description="What happened.", examples=["meeting"])
     mode: Mode | None = Field(default=None, description="How a meeting or call took place "
                               "(or e-mail: how a letter was sent).", examples=["in-person"])
+    time: str | None = Field(default=None, description="The time a meeting or call is "
+                             "booked for, HH:MM on a 24-hour clock (quote it).",
+                             examples=["14:30"], pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    minutes: int | None = Field(default=None, ge=5, le=120, description="How long the "
+                                "meeting or call is agreed to last, in minutes.",
+                                examples=[20])
     points: list[Text] = Field(default_factory=list, description="What helped, to thank them "
                                "for.", examples=[["The data team hires from internships"]])
     referrals: list[Referral] = Field(default_factory=list, description="People they "
@@ -243,13 +253,40 @@ class HistoryEntry(_Model):
                                     "sent (written by outreach send, so it is never sent "
                                     "twice).", examples=["<0a1b2c.thank-you@example.org>"])
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        """``14:30`` (quoted or not: YAML 1.1 reads an unquoted 14:30 as 870 minutes)."""
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"
+        if isinstance(value, str) and _HH_MM.fullmatch(value.strip()):
+            return value.strip()
+        if value is None:
+            return None
+        raise ValueError(f"must be a time written HH:MM on a 24-hour clock, such as "
+                         f"14:30, not {value}")
+
     @model_validator(mode="after")
     def _email_sends_only(self) -> HistoryEntry:
-        if self.mode == "e-mail" and self.event not in SENT_EVENTS:
+        if self.mode == "e-mail" and self.event not in SENT_EVENTS | {"follow-up"}:
             raise ValueError(f"mode: e-mail is for what was sent "
                              f"({', '.join(sorted(SENT_EVENTS))}); a {self.event} happens "
                              "in person or by phone")
+        if (self.time is not None or self.minutes is not None) \
+                and self.event not in BOOKABLE:
+            raise ValueError(f"time and minutes are for a meeting or call; a {self.event} "
+                             "has neither")
         return self
+
+    @property
+    def outcome(self) -> bool:
+        """Does the entry say how the conversation went (points, referrals, the résumé)?"""
+        return bool(self.points or self.referrals or self.resume)
+
+    @property
+    def moment(self) -> tuple[dt.date, dt.time | None]:
+        """When it happens: the day, and the time when one is given."""
+        return self.date, dt.time.fromisoformat(self.time) if self.time else None
 
 
 class Contact(_Model):

@@ -69,15 +69,29 @@ def unfilled(model: type[BaseModel], data: Any, lines: LineMap, path: Path) -> l
     return problems
 
 
-def load(model: type[M], path: Path) -> tuple[M, LineMap]:
-    """Read and validate one file, refusing placeholders not yet filled in (see above)."""
+def refusing() -> bool:
+    """Are placeholders refused here (outside ``placeholders_allowed``)?"""
+    return _REFUSE.get()
+
+
+def read(model: type[M], path: Path) -> tuple[M, LineMap, tuple[Problem, ...]]:
+    """Read and validate one file; the fields still holding a placeholder are returned
+    (and reported with the file's other problems, should it not validate)."""
     data, lines = read_yaml(path)
-    problems = unfilled(model, data, lines, path) if _REFUSE.get() else []
+    problems = unfilled(model, data, lines, path)
     try:
         result = validate(model, data, path, lines)
     except InputError as exc:
-        named = {p.field for p in problems}
-        problems += [p for p in exc.problems if p.field not in named]
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+        shown = problems if _REFUSE.get() else []
+        named = {p.field for p in shown}
+        raise InputError(sorted(shown + [p for p in exc.problems if p.field not in named],
+                                key=lambda p: p.line or 0)) from None
+    return result, lines, tuple(problems)
+
+
+def load(model: type[M], path: Path) -> tuple[M, LineMap]:
+    """Read and validate one file, refusing placeholders not yet filled in (see above)."""
+    result, lines, problems = read(model, path)
+    if problems and _REFUSE.get():
+        raise InputError(list(problems))
     return result, lines

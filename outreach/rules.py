@@ -18,6 +18,7 @@ from pathlib import Path
 from . import names
 from .errors import EnclosureRuleError, display_path
 from .models import (
+    BOOKABLE,
     MAX_MEETING_MINUTES,
     Contact,
     ContactKind,
@@ -234,12 +235,46 @@ def thank_you_due(conversation: dt.date) -> dt.date:
 CONVERSATIONS = frozenset({"meeting", "call", "declined"})
 
 
-def history_as_of(contact: Contact, today: dt.date | None = None) -> list[HistoryEntry]:
-    """The history as it stands on ``today``: entries dated after it are plans, not
-    events, and are dropped; the rest in date order (entries of one day keep the order
-    they were written in)."""
-    return sorted((e for e in contact.history if today is None or e.date <= today),
+def clock(today: dt.date | None) -> dt.time | None:
+    """The time of day to judge ``today`` at: now when it is the real today; otherwise
+    none (a day looked at from outside: every booked time on it is still to come)."""
+    now = dt.datetime.now()
+    return now.time() if today is None or today == now.date() else None
+
+
+def has_happened(entry: HistoryEntry, today: dt.date | None,
+                 now: dt.time | None = None) -> bool:
+    """Has ``entry`` happened by ``today`` (at ``now``)? An entry dated after ``today``
+    is a plan (a meeting or call booked); so is one booked for a time later today."""
+    if today is None or entry.date < today:
+        return True
+    if entry.date > today:
+        return False
+    _, at = entry.moment
+    return at is None or (now is not None and at <= now)
+
+
+def history_as_of(contact: Contact, today: dt.date | None = None,
+                  now: dt.time | None = None) -> list[HistoryEntry]:
+    """The history as it stands on ``today`` (at ``now``, default the clock's time when
+    ``today`` is the real today): what is booked for later is a plan, not an event, and
+    is dropped; the rest in date order (entries of one day keep the order they were
+    written in)."""
+    if now is None and today is not None:
+        now = clock(today)
+    return sorted((e for e in contact.history if has_happened(e, today, now)),
                   key=lambda e: e.date)
+
+
+def booked(contact: Contact, today: dt.date, now: dt.time | None = None
+           ) -> list[HistoryEntry]:
+    """The meetings and calls booked and still to come on ``today`` (at ``now``),
+    soonest first."""
+    if now is None:
+        now = clock(today)
+    return sorted((e for e in contact.history
+                   if e.event in BOOKABLE and not has_happened(e, today, now)),
+                  key=lambda e: (e.date, e.time or ""))
 
 
 def last_conversation(contact: Contact, today: dt.date | None = None) -> HistoryEntry | None:

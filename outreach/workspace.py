@@ -21,9 +21,14 @@ from pydantic import BaseModel
 
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of
-from .models import Contact, Profile
+from .models import BOOKABLE, Contact, Profile
 from .paths import CONTACTS, profile_name, readable, within
-from .placeholders import load  # refuses <<placeholders>> still to fill in
+from .placeholders import (
+    load,  # refuses <<placeholders>> still to fill in
+    placeholders_allowed,
+    refusing,
+)
+from .placeholders import read as read_unfilled
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
@@ -66,6 +71,8 @@ class ContactFile:
     path: Path
     data: Contact
     lines: LineMap
+    #: The fields that still hold a ``<<placeholder>>`` (the contact is ``incomplete``).
+    unfilled: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -177,12 +184,15 @@ class Workspace:
                 raise WorkspaceError(
                     f"no contact '{contact_id}' (no file {display_path(path)}){hint}"
                 )
-            data, lines = self.load(Contact, path)
-            loaded = ContactFile(contact_id, path, data, lines)
+            data, lines, unfilled = read_unfilled(Contact, readable(path, self.root))
+            loaded = ContactFile(contact_id, path, data, lines, unfilled)
             _check_contact(self, loaded)
             self._contacts[contact_id] = loaded
             self._check_referral_chain(loaded)
-        return self._contacts[contact_id]
+        found = self._contacts[contact_id]
+        if found.unfilled and refusing():
+            raise InputError(list(found.unfilled))
+        return found
 
     def _check_referral_chain(self, contact: ContactFile) -> None:
         """``referred_by`` ids must not lead round in a circle back to this contact."""
@@ -236,9 +246,11 @@ class Workspace:
         return loaded
 
     def referrer_name(self, contact: ContactFile) -> str | None:
-        """Who referred this contact: a contact id's name, or the free text as written."""
-        return referrer_name(contact, lambda ref: self.contact(ref).data.name
-                             if self.has_contact(ref) else None)
+        """Who referred this contact: a contact id's name, or the free text as written
+        (a referrer whose own file still holds placeholders is named all the same)."""
+        with placeholders_allowed():
+            return referrer_name(contact, lambda ref: self.contact(ref).data.name
+                                 if self.has_contact(ref) else None)
 
 
 def referrer_name(contact: ContactFile,
@@ -290,12 +302,19 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
     data = contact.data
     today = dt.date.today()
     for index, entry in enumerate(data.history):
-        if entry.date > today:
-            raise InputError([Problem(
-                contact.path, line_of(contact.lines, ("history", index, "date")),
-                f"history[{index}].date",
-                f"{entry.date.isoformat()} is in the future: the history records what has "
-                "happened (keep plans in notes)")])
+        if entry.date <= today:
+            continue
+        if entry.event not in BOOKABLE:
+            why = (f"{entry.date.isoformat()} is in the future: the history records what "
+                   "has happened, and only a meeting or call is booked ahead")
+        elif entry.outcome:
+            why = (f"{entry.date.isoformat()} is in the future: a {entry.event} booked "
+                   "ahead holds no points, referrals or résumé yet (log them on the day)")
+        else:
+            continue
+        raise InputError([Problem(
+            contact.path, line_of(contact.lines, ("history", index, "date")),
+            f"history[{index}].date", why)])
     ref = data.referred_by
     if ref is not None and _looks_like_id(ref) and not workspace.has_contact(ref):
         import difflib
