@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import OutreachError, UsageError
+from .stage_names import STAGES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,6 +101,8 @@ def _report(report: Any) -> None:
         click.echo(str(outcome))
     if not report.outcomes:
         click.echo("nothing to write")
+    if report.skipped:
+        click.echo(report.skipped)
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -121,12 +124,27 @@ def _formats(fmt: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def _ids(contact_ids: tuple[str, ...], all_: bool) -> list[str] | None:
-    if all_ and contact_ids:
-        raise click.UsageError("give contact ids or --all, not both")
-    if not all_ and not contact_ids:
+def _ids(contact_ids: tuple[str, ...], all_: bool,
+         stages: tuple[str, ...] = ()) -> list[str] | None:
+    """The contacts named, or ``None`` for a batch (``--all``, or ``--stage``)."""
+    if sum((bool(contact_ids), all_, bool(stages))) > 1:
+        raise click.UsageError("give contact ids, --all or --stage, only one of them")
+    if not all_ and not contact_ids and not stages:
         raise click.UsageError("name at least one contact id, or --all (see `outreach contacts`)")
-    return None if all_ else list(contact_ids)
+    return None if all_ or stages else list(contact_ids)
+
+
+def _batch_options(what: str) -> Callable[[F], F]:
+    """``--all`` (the contacts at the stages the document belongs to) and ``--stage S``
+    (those at another stage, on purpose)."""
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--stage", "stages", multiple=True, type=click.Choice(STAGES),
+            help="Every contact at this stage (repeatable), in place of --all: "
+                 "to write to them on purpose.")(func)
+        return click.option("--all", "all_", is_flag=True,
+                            help=f"Every contact for whom this is the next step: {what}.")(func)
+    return decorate
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,7 +184,7 @@ def _warming_up(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         named = kwargs.get("contact_ids") or ()
         if {"pdf", "docx"} & set(_formats(kwargs.get("fmt") or ())) and (
-                named or kwargs.get("all_") or kwargs.get("since")):
+                named or kwargs.get("all_") or kwargs.get("stages") or kwargs.get("since")):
             from . import workers
             from .paths import CONTACTS
 
@@ -211,12 +229,12 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
-@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_batch_options("those not yet written to (new)")
 @_enclose_options("the letter (never the résumé)")
 @_output_options
 @click.pass_context
 @_fail_cleanly
-def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stages: tuple[str, ...],
            enclose: tuple[Path, ...], enclose_titles: tuple[str, ...], fmt: tuple[str, ...],
            output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
@@ -228,10 +246,10 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     from .kinds import APPROACH_LETTER
     from .pipeline import Options
 
-    options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
+    options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir, force=force,
                       dry_run=dry_run, today=today, enclose=enclose,
                       enclose_titles=enclose_titles)
-    _write(ctx, APPROACH_LETTER, _ids(contact_ids, all_), options, "Writing letters")
+    _write(ctx, APPROACH_LETTER, _ids(contact_ids, all_, stages), options, "Writing letters")
 
 
 def _write(ctx: click.Context, kind: Any, ids: list[str] | None, options: Any,
@@ -267,12 +285,13 @@ def _explain(report: Any) -> None:
 
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
-@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_batch_options("those written to, not yet spoken with (approached)")
 @_meeting_options
 @_output_options
 @click.pass_context
 @_fail_cleanly
-def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: str | None,
+def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+           stages: tuple[str, ...], mode: str | None,
            explain: bool, fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
            today: dt.date | None) -> None:
     """Write the phone script asking each contact for a meeting.
@@ -284,15 +303,15 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
     from .kinds import PHONE_SCRIPT
     from .pipeline import Options
 
-    options = Options(formats=_formats(fmt), output_dir=output_dir,
+    options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, mode=mode,  # type: ignore[arg-type]
                       explain=explain)
-    _write(ctx, PHONE_SCRIPT, _ids(contact_ids, all_), options, "Writing phone scripts")
+    _write(ctx, PHONE_SCRIPT, _ids(contact_ids, all_, stages), options, "Writing phone scripts")
 
 
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
-@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_batch_options("those with a meeting or call booked (scheduled)")
 @click.option("--minutes", type=click.IntRange(10, 40), default=None,
               help="The meeting's length (default: the profile's meeting_minutes).")
 @click.option("--goal", "goals", multiple=True, metavar="GOAL",
@@ -304,7 +323,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
                      "says 'within two days').")
 @click.pass_context
 @_fail_cleanly
-def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stages: tuple[str, ...],
               minutes: int | None, goals: tuple[str, ...], mode: str | None, explain: bool,
               fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
@@ -317,10 +336,10 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     from .kinds import QUESTION_SHEET
     from .pipeline import Options
 
-    options = Options(formats=_formats(fmt), output_dir=output_dir,
+    options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
                       goals=goals, mode=mode, explain=explain)  # type: ignore[arg-type]
-    _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_), options, "Writing question sheets")
+    _write(ctx, QUESTION_SHEET, _ids(contact_ids, all_, stages), options, "Writing question sheets")
 
 
 @cli.command("keep-in-touch")
@@ -358,7 +377,7 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
 
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
-@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_batch_options("those not yet written to (new)")
 @click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
               help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
 @click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -367,7 +386,8 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.pass_context
 @_fail_cleanly
-def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit: int,
+def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+           stages: tuple[str, ...], limit: int,
              output_dir: Path | None, force: bool, dry_run: bool) -> None:
     """Write the LinkedIn invitation note for each contact.
 
@@ -378,14 +398,14 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit
     from .kinds import LINKEDIN_NOTE
     from .pipeline import Options
 
-    options = Options(formats=("txt",), output_dir=output_dir, force=force,
+    options = Options(stages=stages, formats=("txt",), output_dir=output_dir, force=force,
                       dry_run=dry_run, limit=limit)
-    _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_), options, "Writing LinkedIn notes")
+    _write(ctx, LINKEDIN_NOTE, _ids(contact_ids, all_, stages), options, "Writing LinkedIn notes")
 
 
 @cli.command()
 @click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
-@click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
+@_batch_options("those not yet written to (new)")
 @click.option("--labels", is_flag=True,
               help="Address labels instead of envelopes: Avery 5160 (30 a sheet) on letter "
                    "paper, Avery L7160 (21 a sheet) on A4.")
@@ -397,7 +417,8 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit
               help="The date in the print file's name (default: today).")
 @click.pass_context
 @_fail_cleanly
-def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, labels: bool,
+def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
+           stages: tuple[str, ...], labels: bool,
               output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
     """Print the envelopes (or address labels) for letters that go by post.
@@ -410,9 +431,9 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, labe
     from .envelopes import envelopes as print_envelopes
     from .pipeline import Options
 
-    options = Options(formats=("pdf",), output_dir=output_dir, force=force,
+    options = Options(stages=stages, formats=("pdf",), output_dir=output_dir, force=force,
                       dry_run=dry_run, today=today)
-    report = print_envelopes(_workspace(ctx), _ids(contact_ids, all_), options,
+    report = print_envelopes(_workspace(ctx), _ids(contact_ids, all_, stages), options,
                              labels=labels)
     _report(report)
     click.echo()
@@ -550,14 +571,19 @@ def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | N
 @click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
 @click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Every client's workspace in DIR (one folder per client).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the items as JSON (a list of objects), for scripts.")
 @click.pass_context
 @_fail_cleanly
 def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
-        caseload: Path | None) -> None:
+        caseload: Path | None, as_json: bool) -> None:
     """List what needs doing.
 
-    Follow-up calls, thank-you letters owed, referrals to write. Exits with status 3
-    when something is overdue, so it can run from cron.
+    Follow-up calls (a day or two after a letter arrives), thank-you letters owed,
+    referrals to write, the question sheet to print the evening before a booked
+    meeting and the meeting itself, what helped to log after it, and the contacts who
+    have gone quiet after two follow-ups. Exits with status 3 when something is
+    overdue, so it can run from cron.
     """
     from .main import what_is_due
     from .placeholders import placeholders_allowed
@@ -569,6 +595,11 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
         return _caseload_due(caseload, today)
     with placeholders_allowed():
         items = what_is_due(_workspace(ctx), today, ics, force)
+    if as_json:
+        import json
+
+        click.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        sys.exit(3 if any(item.overdue for item in items) else 0)
     if not items:
         click.echo("nothing is due")
     rows: list[tuple[str, ...]] = [("DUE", "", "CONTACT", "TO DO", "WHY", "COMMAND")]
@@ -638,27 +669,44 @@ def _sent_report(report: Any) -> None:
 
 
 @cli.command()
+@click.option("--stage", "stages", multiple=True, type=click.Choice(STAGES),
+              help="Only the contacts at this stage (repeatable).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the list as JSON (a list of objects), for scripts and spreadsheets.")
+@click.option("--today", "day", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="The day to judge the stages from (default: today).")
 @click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Count each client's contacts and conversations, for "
               "every client's workspace in DIR.")
 @click.pass_context
 @_fail_cleanly
-def contacts(ctx: click.Context, caseload: Path | None) -> None:
-    """List the contacts with their relationship and last event."""
-    from .main import list_contacts
+def contacts(ctx: click.Context, stages: tuple[str, ...], as_json: bool,
+             day: dt.date | None, caseload: Path | None) -> None:
+    """List the contacts: where each stands in the campaign and the next step.
+
+    The stage comes from the contact's history (incomplete, new, approached,
+    scheduled, met, declined, thanked, kept-in-touch); the next step and its date
+    from the follow-up schedule `outreach due` keeps.
+    """
+    import json
+
+    from .main import contact_rows
     from .placeholders import placeholders_allowed
 
     if caseload is not None:
         return _caseload_contacts(caseload)
     with placeholders_allowed():
-        rows = list_contacts(_workspace(ctx))
-    if not rows:
-        click.echo("no contacts yet: add one file per person in profiles/contacts/")
+        rows = contact_rows(_workspace(ctx), day or dt.date.today(), stages)
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
         return
-    headers = ("ID", "NAME", "RELATIONSHIP", "LAST EVENT")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    for row in (headers, *rows):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if not rows:
+        click.echo("no contacts at that stage" if stages else
+                   "no contacts yet: add one file per person in profiles/contacts/")
+        return
+    _table([("ID", "NAME", "STAGE", "NEXT", "DUE", "LAST EVENT"),
+            *[(r.id, r.name, r.stage, r.next, r.due.isoformat() if r.due else "-", r.last)
+              for r in rows]])
 
 
 # -- a new user's first hour: init, templates, schema, import, a caseload -----------------

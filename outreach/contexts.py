@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
-from .models import GOALS, HistoryEntry, Mode, Paper
+from .models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper
 from .templating import Templates
 from .text import and_list, sentence, sentence_case, subject, with_article, words
 from .workspace import ContactFile, ProfileFile, Workspace
@@ -220,15 +220,40 @@ def phone_script(workspace: Workspace, request: Request,
     }
 
 
+def booking(request: Request) -> HistoryEntry | None:
+    """The meeting or call the sheet is for: the one booked for the date given on the
+    command line, else the next one booked, else one logged for the day itself."""
+    contact = request.contact.data
+    ahead = rules.booked(contact, request.today)
+    if request.given_date is not None:
+        return next((e for e in contact.history if e.event in BOOKABLE
+                     and e.date == request.given_date), None)
+    if ahead:
+        return ahead[0]
+    entry = rules.last_conversation(contact, request.today)
+    if entry is not None and entry.event != "declined" and entry.date == request.today:
+        return entry
+    return None
+
+
 def meeting_day(request: Request) -> dt.date | None:
     """The meeting's day: the date given on the command line (a sheet is printed the
-    evening before), else a meeting or call logged for the day itself; else unknown."""
+    evening before), else the meeting or call booked (``booking``); else unknown."""
     if request.given_date is not None:
         return request.given_date
-    entry = rules.last_conversation(request.contact.data, request.today)
-    if entry is not None and entry.event != "declined" and entry.date == request.today:
-        return entry.date
-    return None
+    entry = booking(request)
+    return entry.date if entry is not None else None
+
+
+def clock_time(time: str, paper: Paper) -> str:
+    """``14:30`` as the paper's country says it: ``2:30 p.m.`` on US Letter, ``14:30``
+    on A4."""
+    if paper != "letter":
+        return time
+    hours, minutes = (int(part) for part in time.split(":"))
+    half = "a.m." if hours < 12 else "p.m."
+    return f"{(hours - 1) % 12 + 1}:{minutes:02d} {half}" if minutes else \
+        f"{(hours - 1) % 12 + 1} {half}"
 
 
 def day_with_weekday(day: dt.date, paper: Paper) -> str:
@@ -253,12 +278,20 @@ def notes_lead(notes: str | None, limit: int = 90) -> str:
     return kept[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
+#: The longest meeting a sheet holds questions for (``questions --minutes`` takes 10-40).
+MOST_SHEET_MINUTES = 40
+
+
 def question_sheet(workspace: Workspace, request: Request,
                    templates: Templates) -> dict[str, Any]:
     context = _meeting_context(workspace, request)
     paper = workspace.profile().data.paper
-    minutes = request.minutes or rules.meeting_minutes(workspace.profile().data)
-    mode = rules.meeting_mode(request.contact.data, request.mode)
+    booked = booking(request)
+    minutes = request.minutes or (min(booked.minutes, MOST_SHEET_MINUTES)
+                                  if booked and booked.minutes else None) \
+        or rules.meeting_minutes(workspace.profile().data)
+    mode = rules.meeting_mode(request.contact.data, request.mode or (
+        booked.mode if booked and booked.mode in ("in-person", "phone") else None))
     choices = _choices(workspace, templates, request, mode, minutes,
                        request.contact.data.questions)
     from .questions import DEFAULT_GOALS
@@ -274,6 +307,8 @@ def question_sheet(workspace: Workspace, request: Request,
         "goal_names": ", ".join(goals),
         "goal_words": [bank.words_for(g) for g in goals],
         "meeting_date": day_with_weekday(day, paper) if day else "",
+        "meeting_time": clock_time(booked.time, paper) if booked and booked.time else "",
+        "meet_in_person": mode == "in-person",
         "thank_you_by": day_with_weekday(rules.thank_you_due(day), paper) if day else "",
         "notes_lead": notes_lead(request.contact.data.notes),
     }

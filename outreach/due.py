@@ -35,7 +35,7 @@ Action = Literal["follow-up call", "thank-you", "approach referral", "question s
 
 #: The follow-up schedule of the guides (docs/campaign.md says it for users):
 #: a letter by post takes some days to arrive; an e-mail arrives the day it is sent.
-POST_DAYS = dt.timedelta(days=3)
+POST_DAYS = dt.timedelta(days=2)
 #: The call comes a day or two after the letter arrives: listed from the day after it
 #: arrives, due the day after that.
 FOLLOW_UP_LISTED = dt.timedelta(days=1)
@@ -277,11 +277,13 @@ def approach_referral(contact: ContactFile, today: dt.date,
     )
 
 
-def sort_key(item: Item) -> tuple[bool, dt.date, str, str, str]:
+def sort_key(item: Item) -> tuple[bool, bool, dt.date, str, str, str]:
     """The order of the list: overdue first, then by due date, then by contact id
-    (then by time and action, so the order never depends on the input's)."""
+    (then by time and action, so the order never depends on the input's); the contacts
+    gone quiet, who ask for nothing, last."""
     time = item.booking.time or "" if item.booking else ""
-    return (not item.overdue, item.due, item.contact_id, time, item.action)
+    return (item.action == "gone quiet", not item.overdue, item.due, item.contact_id, time,
+            item.action)
 
 
 def every_item(contact: ContactFile, today: dt.date,

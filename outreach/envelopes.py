@@ -25,14 +25,27 @@ from .documents import Rendered, Request, build
 from .errors import LayoutError, TemplateError, WorkspaceError, display_path
 from .output import Planned, write_all
 from .paths import writable
-from .pipeline import Options, Report, check_needs, collect_warnings, stylesheet, templates_for
+from .pipeline import (
+    Options,
+    Report,
+    check_needs,
+    choose,
+    collect_warnings,
+    stylesheet,
+    templates_for,
+)
 from .workspace import ContactFile, Workspace
 
 
-def _posted(workspace: Workspace, contact_ids: list[str] | None,
+def _posted(workspace: Workspace, contact_ids: list[str] | None, options: Options,
             report: Report) -> tuple[list[ContactFile], list[ContactFile]]:
-    """The contacts, and those with a postal address; a warning for each of the others."""
-    contacts = workspace.contacts(contact_ids)
+    """The contacts (for a batch, those at its stages: ``pipeline.choose``), and those with
+    a postal address; a warning for each of the others."""
+    today = options.today or dt.date.today()
+    contacts, report.skipped = choose(workspace, kinds.ENVELOPE, contact_ids,
+                                      options.stages, today)
+    if not contacts and contact_ids is None:
+        return [], []
     posted = [c for c in contacts if c.data.address and c.data.address.strip()]
     for contact in contacts:
         if contact not in posted:
@@ -157,7 +170,9 @@ def envelopes(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     path = out_root / "batches" / f"{today.isoformat()}-{name}.pdf"
     within = (workspace.root, out_root)
     with collect_warnings(report.warnings):
-        contacts, posted = _posted(workspace, contact_ids, report)
+        contacts, posted = _posted(workspace, contact_ids, options, report)
+        if not contacts:
+            return report
         check_needs(workspace, kinds.ENVELOPE, posted, today, ("pdf",))
         writable([path], within)
         if not labels and not workspace.profile().data.address:

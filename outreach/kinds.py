@@ -420,8 +420,10 @@ QUESTION_SHEET = register(Kind(
         "goal_names": "the goals of this meeting, comma-separated (their codes)",
         "goal_words": "the goals of this meeting in words (whether the field or role "
                       "suits you), from the question bank's goals",
-        "meeting_date": "the meeting's day with its weekday (--date, or a meeting logged "
-                        "for today), or empty when unknown",
+        "meeting_date": "the meeting's day with its weekday (--date, else the meeting or "
+                        "call booked, else one logged for today), or empty when unknown",
+        "meeting_time": "the time the meeting is booked for (2:30 p.m. on letter paper, "
+                        "14:30 on A4), or empty",
         "thank_you_by": "the day the thank-you letter is due, two days after the meeting "
                         "(with its weekday), or empty when the meeting's day is unknown",
         "notes_lead": "the first sentence or clause of the research notes, or empty",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from email.parser import BytesParser
 from email.policy import default
@@ -32,6 +33,8 @@ from .pipeline import (
     run,
     templates_for,
 )
+from .placeholders import placeholders_allowed
+from .stages import Selection, select_where
 from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
@@ -40,19 +43,61 @@ if TYPE_CHECKING:
 __all__ = ["Options", "Report", "generate", "templates_for"]
 
 
-def list_contacts(workspace: Workspace) -> list[tuple[str, str, str, str]]:
-    """One row per contact: id, name, relationship, last event (or ``-``)."""
-    rows: list[tuple[str, str, str, str]] = []
-    for contact in workspace.contacts():
-        data = contact.data
-        ordered = rules.history_as_of(data)
-        last = ordered[-1] if ordered else None
-        event = f"{last.event} {last.date.isoformat()}" if last else "-"
-        relationship: str = data.relationship
+@dataclass(frozen=True)
+class Row:
+    """One contact as ``outreach contacts`` lists it."""
+
+    id: str
+    name: str
+    relationship: str
+    stage: str
+    #: The next step, and when it is due (None: no date).
+    next: str
+    due: dt.date | None
+    last: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "relationship": self.relationship,
+                "stage": self.stage, "next": self.next,
+                "due": self.due.isoformat() if self.due else None, "last_event": self.last}
+
+
+#: The next step when nothing is dated: by stage.
+_NEXT = {
+    "incomplete": "fill in the <<...>> in {path}",
+    "new": "approach letter",
+    "approached": "wait for their answer",
+    "thanked": "keep-in-touch letter when you land",
+    "kept-in-touch": "-",
+}
+
+
+def contact_rows(workspace: Workspace, today: dt.date,
+                 wanted: tuple[str, ...] = ()) -> list[Row]:
+    """One row per contact (those at the stages ``wanted``, or all): its stage, the next
+    step of the follow-up schedule (``due.every_item``) with its date, its last event."""
+    from . import stages
+    from .due import every_item
+
+    everyone = workspace.contacts()
+    rows: list[Row] = []
+    for contact in everyone:
+        found = stages.of(contact, today)
+        if wanted and found.stage not in wanted:
+            continue
+        items = every_item(contact, today, everyone)
+        ahead = min(items, key=lambda i: i.due) if items else None
+        step = (ahead.action if ahead else
+                _NEXT.get(found.stage, "-").format(id=contact.id,
+                                                   path=display_path(contact.path)))
+        ordered = rules.history_as_of(contact.data, today)
+        last = f"{ordered[-1].event} {ordered[-1].date.isoformat()}" if ordered else "-"
+        relationship: str = contact.data.relationship
         referrer = workspace.referrer_name(contact)
         if referrer:
             relationship += f" (from {referrer})"
-        rows.append((contact.id, data.name, relationship, event))
+        rows.append(Row(contact.id, contact.data.name, relationship, found.stage, step,
+                        ahead.due if ahead else None, last))
     return rows
 
 
@@ -109,10 +154,20 @@ def _check_kept_thank_yous(plan: Plan) -> bool:
     return fresh
 
 
-def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> list[str]:
+def _batch(workspace: Workspace, keep: Callable[[ContactFile], bool],
+           today: dt.date) -> Selection:
+    """The contacts a batch of its own choosing takes (``keep``; never one still holding
+    placeholders), and the others by stage."""
+    with placeholders_allowed():
+        everyone = workspace.contacts()
+    return select_where(everyone, lambda c, found: found.stage != "incomplete" and keep(c),
+                        today)
+
+
+def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> Selection:
     """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
-    return [c.id for c in workspace.contacts()
-            if rules.thank_you_owed(c.data, since, today) is not None]
+    return _batch(workspace, lambda c: rules.thank_you_owed(c.data, since, today) is not None,
+                  today)
 
 
 def _summary(plan: Plan, report: Report) -> None:
@@ -126,7 +181,8 @@ def _summary(plan: Plan, report: Report) -> None:
         if not entry.points:
             report.warnings.append(
                 f"the thank-you letter to {contact.data.name} names nothing specific from the "
-                f"conversation: add points with outreach log {contact.id} --point \"...\"")
+                f"conversation: add points with outreach log {contact.id} --event "
+                f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
         decision = rules.thank_you_resume(contact.data, entry)
         how = entry.event + (f" ({entry.mode})" if entry.mode else "")
         shown = target.paths.get("pdf") or next(iter(target.paths.values()))
@@ -167,7 +223,10 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
         raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
                          "marked sent on a day still to come")
     report = Report()
-    ids = owing_thank_you(workspace, since, today) if since is not None else contact_ids
+    ids = contact_ids
+    if since is not None:
+        owing = owing_thank_you(workspace, since, today)
+        ids, report.skipped = [c.id for c in owing.chosen], owing.summary()
     if ids is not None and not ids:
         report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
                                "thank-you letter")
@@ -261,11 +320,11 @@ def _check_when(entry: HistoryEntry) -> None:
 def _booked_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
     """The booked meeting or call ``entry`` completes (the same day) or moves (a new
     booking while one is still to come), if any."""
-    from .stages import is_booked
+    from .stages import is_open
 
     if entry.event not in BOOKABLE:
         return None
-    booked = [e for e in contact.data.history if is_booked(e)]
+    booked = [e for e in contact.data.history if is_open(e)]
     same_day = [e for e in booked if e.date == entry.date]
     if same_day:
         return same_day[-1]
@@ -322,10 +381,10 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
 def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logged:
     """Remove the meeting or call booked for ``day`` (one with nothing logged of it)."""
     from .history import replace_entry
-    from .stages import is_booked
+    from .stages import is_open
 
     contact = workspace.contact(contact_id)
-    found = [e for e in contact.data.history if e.date == day and is_booked(e)]
+    found = [e for e in contact.data.history if e.date == day and is_open(e)]
     if not found:
         raise UsageError(f"no meeting or call booked for {day.isoformat()} in "
                          f"{display_path(contact.path)} (one already logged with its points "
@@ -351,9 +410,10 @@ def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...
 
 def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
                 force: bool = False) -> list[Item]:
-    """Follow-up calls, thank-you letters owed and referrals not yet approached; with
-    ``ics``, written as calendar events (an existing file is kept unless forced)."""
-    from .due import due_items, to_ics
+    """Follow-up calls, thank-you letters owed, referrals not yet approached, booked
+    meetings; with ``ics``, written as calendar events, every booking still to come
+    included (an existing file is kept unless forced)."""
+    from .due import bookings, due_items, to_ics
     from .output import atomic_write
 
     if ics is not None:
@@ -361,9 +421,15 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     if ics is not None and ics.exists() and not force:
         raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
                           "calendar")
-    items = due_items(workspace.contacts(), today)
+    contacts = workspace.contacts()
+    items = due_items(contacts, today)
     if ics is not None:
-        atomic_write(ics, to_ics(items, today), within=(workspace.root, ics.absolute().parent))
+        ahead = [i for c in contacts for i in bookings(c, today)
+                 if i.action in BOOKABLE and i not in items]
+        sheets = workspace.output_dir / "{}" / f"{kinds.QUESTION_SHEET.name}.pdf"
+        atomic_write(ics, to_ics(items + ahead, today,
+                                 lambda cid: display_path(Path(str(sheets).format(cid)))),
+                     within=(workspace.root, ics.absolute().parent))
     return items
 
 
@@ -385,9 +451,9 @@ def keep_in_touch_ids(workspace: Workspace, contact_ids: list[str] | None,
     """The contacts to tell: those named (refused when already told), else everyone the
     seeker had a conversation with and has not told yet."""
     if contact_ids is None:
-        return [c.id for c in workspace.contacts()
-                if rules.last_conversation(c.data, today) is not None
-                and _kept_in_touch(c) is None]
+        told = _batch(workspace, lambda c: rules.last_conversation(c.data, today) is not None
+                      and _kept_in_touch(c) is None, today)
+        return [c.id for c in told.chosen]
     for contact in workspace.contacts(contact_ids):
         day = _kept_in_touch(contact)
         if day is not None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import rules
+from . import rules, stages
 from .documents import Enclosure, Rendered, Request, build, enclosure_title
 from .enclosures import beside, check_requested
 from .errors import InputError, LayoutError, Problem, UsageError, display_path
@@ -35,8 +35,11 @@ from .layout import Filling, Laid, Lookups, Setting, lay_out
 from .models import GOALS, Mode
 from .output import Outcome, Planned, needs_writing, write_all
 from .paths import writable
+from .placeholders import placeholders_allowed
 from .templating import Templates
 from .workspace import ContactFile, Workspace
+
+log = logging.getLogger("outreach.campaign")
 
 FORMATS = ("pdf", "docx")
 #: The formats laid out on pages (by WeasyPrint); the others are text.
@@ -66,6 +69,9 @@ class Options:
     limit: int | None = None
     #: Where the seeker landed, ``(role, organization)`` (``--landed``).
     landed: tuple[str, str] | None = None
+    #: For a batch: the campaign stages whose contacts it takes (``--stage``; default
+    #: the stages the kind belongs to).
+    stages: tuple[str, ...] = ()
 
 
 class Progress(Protocol):
@@ -92,6 +98,8 @@ class Report:
     table: list[tuple[str, ...]] = field(default_factory=list)
     #: Contacts whose history got a ``thank-you-sent`` entry.
     marked: list[str] = field(default_factory=list)
+    #: What a batch left out by stage: ``skipped 3: 2 met, 1 incomplete (jonas-weber)``.
+    skipped: str | None = None
 
 
 # -- plan -------------------------------------------------------------------------------
@@ -122,6 +130,8 @@ class Plan:
     enclosures: tuple[Enclosure, ...] = ()
     #: The folders written files must stay inside (the workspace, the output folder).
     within: tuple[Path, ...] = ()
+    #: What a batch left out by stage (``stages.Selection.summary``), if anything.
+    skipped: str | None = None
 
     @property
     def to_write(self) -> list[Target]:
@@ -191,10 +201,10 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     _check_formats(kind, options.formats)
     workspace.profile()
     enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
-    contacts = workspace.contacts(contact_ids)
+    today = options.today or dt.date.today()
+    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
-    today = options.today or dt.date.today()
     check_needs(workspace, kind, contacts, today, options.formats)
     out_root = options.output_dir or workspace.output_dir
     targets = []
@@ -204,7 +214,33 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
         targets.append(Target(contact, paths, write))
     within = (workspace.root, out_root)
     writable([p for t in targets for p in t.paths.values()], within)
-    return Plan(kind, today, options, tuple(targets), enclosures, within)
+    return Plan(kind, today, options, tuple(targets), enclosures, within, skipped)
+
+
+def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+           chosen: tuple[str, ...], today: dt.date) -> tuple[list[ContactFile], str | None]:
+    """The contacts a command writes to, and what a batch left out by stage.
+
+    Named contacts are always written (one still holding placeholders is refused with
+    its file's lines), each with a warning when the document no longer fits its stage.
+    A batch (``None``) takes the contacts at the stages ``chosen`` (default: the kind's);
+    the others are counted, never validated for this document, never an error."""
+    if contact_ids is not None:
+        contacts = workspace.contacts(contact_ids)
+        for contact in contacts:
+            warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
+            if warning:
+                log.warning(warning)
+        return contacts, None
+    wanted = chosen or kind.stages
+    if not wanted:
+        return workspace.contacts(), None
+    with placeholders_allowed():
+        everyone = workspace.contacts()
+    selection = stages.select(everyone, wanted, today)
+    if "incomplete" in wanted:  # chosen on purpose: say what to fill in, file by file
+        workspace.contacts([c.id for c in selection.chosen if c.unfilled])
+    return list(selection.chosen), selection.summary()
 
 
 # -- render -----------------------------------------------------------------------------
@@ -414,5 +450,6 @@ def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     report = Report()
     with collect_warnings(report.warnings):
         the_plan = plan(workspace, kind, contact_ids, options)
+        report.skipped = the_plan.skipped
         run(workspace, the_plan, report, progress)
     return report

@@ -17,29 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 from . import rules
 from .models import BOOKABLE, Contact, HistoryEntry
+from .stage_names import RULES as RULES
+from .stage_names import STAGES, Stage
 from .workspace import ContactFile
-
-Stage = Literal["incomplete", "new", "approached", "scheduled", "met", "declined",
-                "thanked", "kept-in-touch"]
-STAGES: tuple[Stage, ...] = get_args(Stage)
-
-#: The rule of each stage, as docs/campaign.md and ``--help`` say it.
-RULES: dict[Stage, str] = {
-    "incomplete": "the file still holds <<...>> placeholders",
-    "new": "nothing sent, said or booked yet",
-    "approached": "written to (letter-sent), no conversation since",
-    "scheduled": "a meeting or call booked for a later day (or later today)",
-    "met": "the last conversation (meeting or call) was held and not yet thanked",
-    "declined": "declined, and not yet thanked (the guides say to send a thank-you anyway)",
-    "thanked": "a thank-you sent after the last conversation or decline",
-    "kept-in-touch": "a keep-in-touch letter sent after that",
-}
 
 #: Each stage as a phrase after the contact's id: ``farid-rahimi was met on 2026-12-06``.
 _SAID: dict[Stage, str] = {
@@ -110,9 +95,16 @@ def of(contact: ContactFile, today: dt.date, now: dt.time | None = None) -> Stan
     return standing(contact.data, today, now, unfilled=bool(contact.unfilled))
 
 
-def is_booked(entry: HistoryEntry) -> bool:
-    """Was this meeting or call written down before it happened (a time, no outcome)?"""
+def is_open(entry: HistoryEntry) -> bool:
+    """Is this a meeting or call with nothing logged of it yet (no points, referrals or
+    résumé)? Logging it again on its day completes it instead of adding a second."""
     return entry.event in BOOKABLE and not entry.outcome
+
+
+def is_booked(entry: HistoryEntry) -> bool:
+    """Was this meeting or call booked ahead (a time or length agreed) and nothing
+    logged of it since?"""
+    return is_open(entry) and (entry.time is not None or entry.minutes is not None)
 
 
 # -- batches -----------------------------------------------------------------------------
@@ -146,14 +138,22 @@ def select(contacts: Iterable[ContactFile], stages: Iterable[str], today: dt.dat
            now: dt.time | None = None) -> Selection:
     """The contacts whose stage is one of ``stages``; the others, with their stage."""
     wanted = set(stages)
+    return select_where(contacts, lambda _c, found: found.stage in wanted, today, now)
+
+
+def select_where(contacts: Iterable[ContactFile],
+                 keep: Callable[[ContactFile, Standing], bool], today: dt.date,
+                 now: dt.time | None = None) -> Selection:
+    """The contacts ``keep`` takes (never one still ``incomplete`` unless it asks for
+    that stage); the others, with their stage."""
     chosen: list[ContactFile] = []
     skipped: list[tuple[ContactFile, Stage]] = []
     for contact in contacts:
-        stage = of(contact, today, now).stage
-        if stage in wanted:
+        found = of(contact, today, now)
+        if keep(contact, found):
             chosen.append(contact)
         else:
-            skipped.append((contact, stage))
+            skipped.append((contact, found.stage))
     return Selection(tuple(chosen), tuple(skipped))
 
 

@@ -14,6 +14,7 @@ from outreach.due import (
     approach_referral,
     due_items,
     follow_up_call,
+    gone_quiet,
     referrer_name,
     thank_you,
     to_ics,
@@ -29,13 +30,15 @@ def day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
-def contact(cid: str, *events: tuple[int, str], name: str | None = None,
+def contact(cid: str, *events: tuple[int, str] | dict[str, Any], name: str | None = None,
             relationship: str = "acquaintance", **extra: Any) -> ContactFile:
-    """A contact whose history is ``(days from TODAY, event)`` pairs, oldest first."""
+    """A contact whose history is ``(days from TODAY, event)`` pairs (or entries as
+    written), oldest first."""
     data: dict[str, Any] = {
         "name": name or cid.replace("-", " ").title(),
         "relationship": relationship,
-        "history": [{"date": day(offset), "event": event} for offset, event in events],
+        "history": [e if isinstance(e, dict) else {"date": day(e[0]), "event": e[1]}
+                    for e in events],
         **extra,
     }
     if relationship != "referral":
@@ -48,14 +51,34 @@ def actions(items: list[Item]) -> list[tuple[str, str]]:
 
 
 # -- follow-up call ----------------------------------------------------------------------
+# A letter by post (no mode) arrives two days after it is sent (POST_DAYS), an e-mail
+# the same day; the call is listed the day after it arrives and due the day after that.
 
 
-def test_follow_up_not_listed_the_day_after_the_letter() -> None:
-    assert follow_up_call(contact("jim-park", (-1, "letter-sent")), TODAY) is None
+def listed(item: Item | None, today: dt.date = TODAY) -> Item | None:
+    """The item if ``due`` lists it on ``today``."""
+    return item if item is not None and (item.listed is None or item.listed <= today) \
+        else None
 
 
-def test_follow_up_due_two_days_after_the_letter() -> None:
-    item = follow_up_call(contact("jim-park", (-2, "letter-sent")), TODAY)
+def emailed(offset: int) -> dict[str, Any]:
+    return {"date": day(offset), "event": "letter-sent", "mode": "e-mail"}
+
+
+@pytest.mark.parametrize(("mode", "first_listed"), [(None, -3), ("e-mail", -1)])
+def test_follow_up_listed_the_day_after_the_letter_arrives(mode: str | None,
+                                                           first_listed: int) -> None:
+    def item(offset: int) -> Item | None:
+        entry = {"date": day(offset), "event": "letter-sent", "mode": mode}
+        return listed(follow_up_call(contact("jim-park", entry), TODAY))
+
+    assert item(first_listed + 1) is None
+    found = item(first_listed)
+    assert found is not None and found.due == TODAY + dt.timedelta(days=1)
+
+
+def test_follow_up_due_two_days_after_an_email_arrives() -> None:
+    item = follow_up_call(contact("jim-park", emailed(-2)), TODAY)
     assert item is not None
     assert item.due == TODAY
     assert not item.overdue
@@ -65,15 +88,20 @@ def test_follow_up_due_two_days_after_the_letter() -> None:
     assert item.command == "outreach script jim-park"
 
 
+def test_a_letter_by_post_is_called_about_two_days_later_than_an_email() -> None:
+    posted = follow_up_call(contact("jim-park", (-2, "letter-sent")), TODAY)
+    assert posted is not None and posted.due == TODAY + dt.timedelta(days=2)
+
+
 def test_follow_up_not_overdue_three_days_past_due() -> None:
-    item = follow_up_call(contact("jim-park", (-5, "letter-sent")), TODAY)
+    item = follow_up_call(contact("jim-park", emailed(-5)), TODAY)
     assert item is not None
     assert item.due == TODAY - dt.timedelta(days=3)
     assert not item.overdue
 
 
 def test_follow_up_overdue_more_than_three_days_past_due() -> None:
-    item = follow_up_call(contact("jim-park", (-6, "letter-sent")), TODAY)
+    item = follow_up_call(contact("jim-park", emailed(-6)), TODAY)
     assert item is not None
     assert item.due == TODAY - dt.timedelta(days=4)
     assert item.overdue
@@ -86,7 +114,7 @@ def test_a_conversation_after_the_letter_clears_the_follow_up(event: str) -> Non
 
 
 def test_a_later_letter_needs_its_own_follow_up() -> None:
-    cf = contact("jim-park", (-30, "letter-sent"), (-28, "call"), (-3, "letter-sent"))
+    cf = contact("jim-park", (-30, "letter-sent"), (-28, "call"), emailed(-3))
     item = follow_up_call(cf, TODAY)
     assert item is not None
     assert item.due == TODAY - dt.timedelta(days=1)
@@ -98,11 +126,38 @@ def test_no_letter_no_follow_up() -> None:
     assert follow_up_call(contact("jim-park", (-9, "thank-you-sent")), TODAY) is None
 
 
+def test_a_follow_up_with_no_answer_asks_for_another_a_week_later() -> None:
+    cf = contact("jim-park", emailed(-12), (-6, "follow-up"))
+    item = follow_up_call(cf, TODAY)
+    assert item is not None and item.due == TODAY + dt.timedelta(days=1)
+    assert "1 follow-up with no answer" in item.reason
+    assert listed(item) is None and gone_quiet(cf, TODAY) is None
+
+
+def test_after_two_follow_ups_the_contact_has_gone_quiet() -> None:
+    cf = contact("jim-park", emailed(-20), (-15, "follow-up"), (-5, "follow-up"))
+    assert follow_up_call(cf, TODAY) is None
+    quiet = gone_quiet(cf, TODAY)
+    assert quiet is not None and quiet.action == "gone quiet" and not quiet.overdue
+    assert quiet.command == "" and "2 follow-ups with no answer" in quiet.reason
+    assert actions(due_items([cf], TODAY)) == [("jim-park", "gone quiet")]
+    # said for two weeks, then no more: due stops asking
+    later = TODAY + dt.timedelta(days=10)
+    assert due_items([cf], later) == []
+
+
+def test_an_answer_after_the_follow_ups_ends_the_quiet() -> None:
+    cf = contact("jim-park", emailed(-20), (-15, "follow-up"), (-5, "follow-up"),
+                 (-1, "call"))
+    assert gone_quiet(cf, TODAY) is None
+    assert actions(due_items([cf], TODAY)) == [("jim-park", "thank-you")]
+
+
 # -- thank-you ---------------------------------------------------------------------------
 
 
 def test_thank_you_not_listed_on_the_day_of_the_conversation() -> None:
-    assert thank_you(contact("jim-park", (0, "meeting")), TODAY) is None
+    assert listed(thank_you(contact("jim-park", (0, "meeting")), TODAY)) is None
 
 
 def test_thank_you_listed_the_day_after() -> None:
@@ -230,9 +285,9 @@ def test_due_items_sorted_overdue_first_then_due_date_then_id() -> None:
     contacts = [
         contact("zoe", (-2, "meeting")),                       # thank-you due today
         contact("amy", (-2, "meeting")),                       # thank-you due today
-        contact("bob", (-9, "letter-sent")),                   # call overdue, due -7
+        contact("bob", emailed(-9)),                   # call overdue, due -7
         contact("cal", (-3, "meeting")),                       # thank-you overdue, due -1
-        contact("dee", (-5, "letter-sent")),                   # call due -3, not overdue
+        contact("dee", emailed(-5)),                   # call due -3, not overdue
         contact("eve", relationship="referral", referred_by="amy"),  # due today
         contact("fay", (-1, "meeting")),                       # thank-you due +1
         contact("gus"),                                        # nothing due
@@ -260,7 +315,7 @@ def test_due_items_does_not_depend_on_input_order() -> None:
 
 
 def test_one_contact_can_owe_a_thank_you_and_a_call() -> None:
-    cf = contact("jim-park", (-20, "meeting"), (-6, "letter-sent"))
+    cf = contact("jim-park", (-20, "meeting"), emailed(-6))
     items = due_items([cf], TODAY)
     # Both overdue; the thank-you (due 18 days ago) is older than the call (4 days ago).
     assert actions(items) == [("jim-park", "thank-you"), ("jim-park", "follow-up call")]
@@ -274,10 +329,11 @@ def test_nothing_due_for_no_contacts() -> None:
 # -- future-dated entries ----------------------------------------------------------------
 
 
-def test_a_future_call_does_not_clear_the_follow_up() -> None:
-    item = follow_up_call(contact("jim-park", (-6, "letter-sent"), (3, "call")), TODAY)
-    assert item is not None
-    assert item.overdue
+def test_a_booked_call_stands_in_for_the_follow_up() -> None:
+    """The call is arranged: nothing to chase; the booking is listed on its day."""
+    cf = contact("jim-park", emailed(-6), {"date": day(3), "event": "call", "time": "10:00"})
+    assert follow_up_call(cf, TODAY) is None
+    assert actions(due_items([cf], TODAY + dt.timedelta(days=3))) == [("jim-park", "call")]
 
 
 def test_a_future_letter_is_not_yet_sent() -> None:
@@ -321,7 +377,7 @@ def test_a_history_out_of_order_is_read_by_date() -> None:
 def _calendar_contacts() -> list[ContactFile]:
     return [
         contact("jim-park", (-3, "meeting"), name="Jim Park"),
-        contact("maria-lopez", (-2, "letter-sent"), name="Maria Lopez", relationship="friend"),
+        contact("maria-lopez", emailed(-2), name="Maria Lopez", relationship="friend"),
         contact("ana-ruiz", name="Ana Ruiz", relationship="referral", referred_by="jim-park"),
     ]
 

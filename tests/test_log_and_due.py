@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 
 from conftest import pdf_text, run, snapshot, words
@@ -92,10 +93,14 @@ def test_referral_becomes_a_contact_whose_letter_and_script_name_the_referrer(ws
     assert len(list((ws / "profiles" / "contacts").glob("ana-ruiz*"))) == 1
 
 
-def test_log_refuses_a_future_date_and_changes_nothing(ws: Path) -> None:
+@pytest.mark.parametrize("event", ["letter-sent", "declined", "thank-you-sent", "follow-up",
+                                   "keep-in-touch-sent"])
+def test_log_refuses_a_future_date_and_changes_nothing(ws: Path, event: str) -> None:
+    """Only a meeting or call is booked ahead; nothing else can be logged before it
+    happens."""
     before = snapshot(ws / "profiles")
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    result = run(ws, "log", "jim-park", "--event", "call", "--date", tomorrow)
+    result = run(ws, "log", "jim-park", "--event", event, "--date", tomorrow)
     assert result.code == 2 and "in the future" in result.err
     assert snapshot(ws / "profiles") == before
 
