@@ -14,6 +14,7 @@ replaced, so an edit saved meanwhile is never overwritten.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+# a date of a subclass (as a test's frozen clock makes) is written as a date all the same
+_Dumper.add_multi_representer(dt.date, yaml.SafeDumper.represent_date)
 
 
 def dump_yaml(data: object, *, flow: bool) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, comparable, pdf_pages, pdf_text, run
+from conftest import EVERYONE, REPO, comparable, pdf_pages, pdf_text, run
 from outreach.workers import FORK_SERVER
 from outreach.writers import pdf as pdf_writer
 
@@ -55,14 +55,14 @@ def _letters(ws: Path) -> dict[str, bytes]:
 
 def test_a_rerun_lays_out_only_the_contact_that_changed(
         ws: Path, cache: Path, laid_out: list[tuple[str, bool]]) -> None:
-    assert run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21").code == 0
+    assert run(ws, "letter", *EVERYONE, "--format", "pdf", "--date", "2026-11-21").code == 0
     assert len(laid_out) == 6
     before = _letters(ws)
     contact = ws / "profiles" / "contacts" / "priya-raman.yaml"
     contact.write_text(contact.read_text().replace("Chicago Metropolitan Agency",
                                                    "Chicago Regional Agency"))
     laid_out.clear()
-    result = run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21", "--force")
+    result = run(ws, "letter", *EVERYONE, "--format", "pdf", "--date", "2026-11-21", "--force")
     assert result.code == 0, result.err
     assert laid_out == [("Letter to Priya Raman", True)]
     after = _letters(ws)
@@ -71,7 +71,7 @@ def test_a_rerun_lays_out_only_the_contact_that_changed(
                                                  "approach-letter.pdf")
     shutil.rmtree(cache)  # safe to delete: laid out again, the same words
     laid_out.clear()
-    assert run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21",
+    assert run(ws, "letter", *EVERYONE, "--format", "pdf", "--date", "2026-11-21",
                "--force").code == 0
     assert len(laid_out) == 6
     for cid in _letters(ws):
@@ -141,7 +141,7 @@ def test_with_the_other_cores_busy_one_worker_lays_the_batch_out_and_its_warning
     monkeypatch.setattr(pdf_writer, "render", lambda *a, **kw: here.append(a))
     workers.warm_up(6)
     assert workers.warm()
-    result = run(ws, "letter", "--all", "--format", "pdf", "--date", "2026-11-21")
+    result = run(ws, "letter", *EVERYONE, "--format", "pdf", "--date", "2026-11-21")
     assert result.code == 0, result.err
     assert here == [] and "/etc/hostname" in result.err
     said = result.err.count("/etc/hostname")
@@ -156,7 +156,7 @@ def test_with_the_other_cores_busy_one_worker_lays_the_batch_out_and_its_warning
     monkeypatch.setattr(pdf_writer, "render", real)
     monkeypatch.setenv("OUTREACH_WORKERS", "1")
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(cache.parent / "cache-alone"))
-    itself = run(alone, "letter", "--all", "--format", "pdf", "--date", "2026-11-21")
+    itself = run(alone, "letter", *EVERYONE, "--format", "pdf", "--date", "2026-11-21")
     assert itself.code == 0 and here == []
     assert said == itself.err.count("/etc/hostname")
 
@@ -235,14 +235,14 @@ def test_a_text_library_updated_changes_every_key(tmp_path: Path,
 def test_the_cache_stays_within_its_size(ws: Path, cache: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OUTREACH_CACHE_MB", "0.02")  # about two letters
-    assert run(ws, "letter", "--all", "--format", "pdf").code == 0
+    assert run(ws, "letter", *EVERYONE, "--format", "pdf").code == 0
     sizes = [p.stat().st_size for p in cache.iterdir()]
     assert 0 < len(sizes) < 6 and sum(sizes) <= 0.02 * 1024 * 1024
 
 
 def test_docx_only_writes_no_pdf_and_then_needs_no_weasyprint(
         ws: Path, cache: Path, laid_out: list[tuple[str, bool]]) -> None:
-    assert run(ws, "letter", "--all", "--format", "docx").code == 0
+    assert run(ws, "letter", *EVERYONE, "--format", "docx").code == 0
     assert len(laid_out) == 6 and not any(written for _, written in laid_out)
     code = ("import sys\nfrom outreach.cli import cli\n"
             "try:\n    cli(['letter', '--all', '--format', 'docx', '--force'], "
@@ -254,12 +254,12 @@ def test_docx_only_writes_no_pdf_and_then_needs_no_weasyprint(
     assert again.stdout.count("overwritten") == 6
     # a PDF run later lays them out again: the page counts alone are no PDF
     laid_out.clear()
-    assert run(ws, "letter", "--all", "--format", "pdf").code == 0
+    assert run(ws, "letter", *EVERYONE, "--format", "pdf").code == 0
     assert len(laid_out) == 6 and all(written for _, written in laid_out)
 
 
 def _batch(root: Path, workers: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "outreach", "letter", "--all", "--date",
+    return subprocess.run([sys.executable, "-m", "outreach", "letter", *EVERYONE, "--date",
                            "2026-11-21"], cwd=root, capture_output=True, text=True,
                           env={**ENV, "OUTREACH_WORKERS": workers,
                                "OUTREACH_CACHE_DIR": str(cache)})
@@ -300,7 +300,7 @@ def test_a_script_without_a_main_guard_can_use_the_workers(tmp_path: Path) -> No
 def test_a_bad_worker_count_is_a_usage_error(ws: Path, monkeypatch: pytest.MonkeyPatch
                                              ) -> None:
     monkeypatch.setenv("OUTREACH_WORKERS", "many")
-    result = run(ws, "letter", "--all")
+    result = run(ws, "letter", *EVERYONE)
     assert result.code == 2
     assert "OUTREACH_WORKERS=many" in result.err
     assert not (ws / "output").exists()
@@ -457,7 +457,7 @@ def test_lookups_asked_for_a_second_layout_lose_no_document(
 def _every_kind(ws: Path) -> list[str]:
     """Run each command that writes a document, for every contact it applies to; the
     text of every DOCX written, by path."""
-    for command in (["letter", "--all"], ["script", "--all"], ["questions", "--all"],
+    for command in (["letter", *EVERYONE], ["script", *EVERYONE], ["questions", *EVERYONE],
                     ["thank-you", "--since", "2026-01-01"],
                     ["keep-in-touch", "--landed", "Planner, City of Springfield"]):
         result = run(ws, *command, "--format", "docx", "--force")

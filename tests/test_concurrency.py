@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_workspace, run
+from conftest import EVERYONE, REPO, copy_workspace, run
 from outreach.loading import load
 from outreach.models import Contact
 from outreach.output import STALE_SECONDS, sweep, temp_prefix
@@ -85,7 +85,7 @@ def test_mark_sent_and_logs_at_once_keep_every_entry(tmp_path: Path) -> None:
 def test_two_batches_at_once_both_finish(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path)
     for pair in range(2):
-        results = finish([start(ws, "letter", "--all", "--force", "--format", "pdf",
+        results = finish([start(ws, "letter", *EVERYONE, "--force", "--format", "pdf",
                                 "--date", "2026-11-21") for _ in range(2)])
         for code, out, err in results:
             assert code == 0, f"pair {pair}: {err}"

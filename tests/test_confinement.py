@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_workspace, run
+from conftest import EVERYONE, copy_workspace, run
 
 
 def state(parent: Path, skip: tuple[Path, ...]) -> dict[str, object]:
@@ -51,8 +51,8 @@ def surroundings(tmp_path: Path) -> tuple[Path, Path]:
 
 DATE = ["--date", "2026-11-21"]
 COMMANDS = [
-    ["letter", "--all", *DATE], ["letter", "jim-park", "--force", *DATE],
-    ["script", "--all", "--format", "docx", *DATE], ["questions", "jim-park", *DATE],
+    ["letter", *EVERYONE, *DATE], ["letter", "jim-park", "--force", *DATE],
+    ["script", *EVERYONE, "--format", "docx", *DATE], ["questions", "jim-park", *DATE],
     ["thank-you", "priya-raman", "--force", *DATE],
     ["thank-you", "--since", "2026-11-14", "--mark-sent", "--force", "--date", "2026-11-20"],
     ["log", "jim-park", "--event", "meeting", "--date", "2026-11-20",

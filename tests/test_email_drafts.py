@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE_IDS, comparable, pdf_text, run, snapshot
+from conftest import EVERYONE, REPO, SAMPLE_IDS, comparable, pdf_text, run, snapshot
 
 RESUME = (REPO / "profiles" / "resume.pdf").read_bytes()
 
@@ -77,7 +77,7 @@ def _contact(ws: Path, cid: str, history: str, *, name: str = "Rosa Díaz",
 
 def test_approach_drafts_carry_no_attachment_and_the_letters_words(ws: Path) -> None:
     _contact(ws, "rosa-diaz", "")
-    result = run(ws, "letter", "--all", "--format", "pdf", "--format", "eml")
+    result = run(ws, "letter", *EVERYONE, "--format", "pdf", "--format", "eml")
     assert result.code == 0, result.err
     for cid in [*SAMPLE_IDS, "rosa-diaz"]:
         folder = ws / "output" / cid
@@ -171,7 +171,7 @@ def test_contacts_without_an_address_are_listed_at_once_and_nothing_is_written(
     _contact(ws, "no-mail-2", "", name="Li Wei", email=None)
     _contact(ws, "bad-mail", "", name="Bo Chen", email="bo at example")
     before = snapshot(ws)
-    result = run(ws, "letter", "--all", "--format", "eml")
+    result = run(ws, "letter", *EVERYONE, "--format", "eml")
     assert result.code == 1
     lines = result.err.strip().splitlines()
     assert len(lines) == 3, result.err

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_accessible import catalog_lang, fonts, pdfinfo
 
-from conftest import pdf_page_size, pdf_pages, run
+from conftest import EVERYONE, pdf_page_size, pdf_pages, run
 
 DAY = ["--date", "2026-11-21"]
 INCH = 72.0
@@ -92,7 +92,7 @@ def batch(ws: Path, name: str = "envelopes") -> Path:
 
 def test_letter_paper_gives_one_no_10_envelope_per_contact_addresses_where_usps_reads(
         ws: Path) -> None:
-    result = run(ws, "envelopes", "--all", *DAY)
+    result = run(ws, "envelopes", *EVERYONE, *DAY)
     assert result.code == 0, result.err
     path = batch(ws)
     assert pdf_pages(path) == 6  # the six sample contacts, all with an address
@@ -155,7 +155,7 @@ def test_names_in_every_script_are_drawn(ws: Path) -> None:
 def test_contacts_without_an_address_are_named_and_left_out(ws: Path) -> None:
     _contact(ws, "no-address", "Nadia Noor", None)
     _contact(ws, "blank-address", "Bram Blank", None, "address:\n")  # empty: not given
-    result = run(ws, "envelopes", "--all", *DAY)
+    result = run(ws, "envelopes", *EVERYONE, *DAY)
     assert result.code == 0, result.err
     assert pdf_pages(batch(ws)) == 6
     for name, cid in (("Nadia Noor", "no-address"), ("Bram Blank", "blank-address")):
@@ -250,7 +250,7 @@ def test_labels_fill_standard_sheets_each_address_inside_its_label(
         cell: tuple[float, float, float, float, float]) -> None:
     _paper(ws, paper)
     ids = _many(ws, 25)  # 31 contacts
-    result = run(ws, "envelopes", "--all", "--labels", *DAY)
+    result = run(ws, "envelopes", *EVERYONE, "--labels", *DAY)
     assert result.code == 0, result.err
     path = batch(ws, "labels")
     assert pdf_pages(path) == math.ceil(len(ids) / per_sheet) == 2

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO, copy_workspace, run, snapshot
+from conftest import EVERYONE, REPO, copy_workspace, run, snapshot
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (REPO / "tests" / "corpus" / "errors.yaml").read_text(encoding="utf-8"))
@@ -56,7 +56,7 @@ def test_error_case(case: dict[str, Any], tmp_path: Path,
     apply(ws, case)
     before = snapshot(ws / "profiles")
     monkeypatch.chdir(ws)  # paths in messages are shown relative to where the user is
-    result = run(ws, *case.get("args", ["letter", "--all"]))
+    result = run(ws, *case.get("args", ["letter", *EVERYONE]))
     assert result.code != 0
     assert "Traceback" not in result.err
     errors = [line for line in result.err.splitlines() if line.startswith("Error: ")]

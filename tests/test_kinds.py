@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, docx_text, pdf_pages, pdf_text, run, snapshot, words
+from conftest import EVERYONE, REPO, docx_text, pdf_pages, pdf_text, run, snapshot, words
 from outreach import contexts, kinds
 from outreach.documents import Request
 from outreach.pipeline import Options, generate, plan, templates_for
@@ -77,8 +77,8 @@ NO_HOW = ("priya-raman", "thomas-whitfield", "evelyn-okafor")  # alumni, cold, a
 @pytest.mark.parametrize("args", [
     ["contacts"],
     ["due", "--today", "2026-11-21"],
-    ["script", "--all", "--format", "pdf"],
-    ["questions", "--all", "--format", "docx"],
+    ["script", *EVERYONE, "--format", "pdf"],
+    ["questions", *EVERYONE, "--format", "docx"],
     ["thank-you", "--since", "7d", "--date", "2026-11-21", "--format", "pdf"],
 ])
 def test_contacts_without_how_we_met_still_get_every_other_document(
@@ -96,7 +96,7 @@ def test_the_approach_letter_refuses_each_contact_lacking_how_we_met_at_once(
         ws: Path) -> None:
     _strip_how_we_met(ws, *NO_HOW)
     before = snapshot(ws / "profiles")
-    result = run(ws, "letter", "--all")
+    result = run(ws, "letter", *EVERYONE)
     assert result.code == 1
     errors = [ln for ln in result.err.splitlines() if ln.startswith("Error: ")]
     assert len(errors) == 3, result.err

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (
+    EVERYONE,
     REPO,
     SAMPLE_IDS,
     comparable,
@@ -39,7 +40,7 @@ NAMES = {
 def letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample workspace after `outreach letter --all`, written once for this module."""
     ws = copy_workspace(tmp_path_factory.mktemp("letters"))
-    result = run(ws, "letter", "--all", "--date", "2026-11-21")
+    result = run(ws, "letter", *EVERYONE, "--date", "2026-11-21")
     assert result.code == 0, result.err
     assert result.err == ""  # nothing logged: no font, layout or fetch warnings
     return ws
@@ -167,7 +168,7 @@ def test_force_overwrites(ws: Path) -> None:
 
 
 def test_dry_run_writes_nothing(ws: Path) -> None:
-    result = run(ws, "letter", "--all", "--dry-run")
+    result = run(ws, "letter", *EVERYONE, "--dry-run")
     assert result.code == 0
     assert result.out.count("would write") == 2 * len(SAMPLE_IDS)
     assert not (ws / "output").exists()
@@ -302,7 +303,7 @@ def test_bad_contact_file_is_one_clear_error(ws: Path, cid: str, edit: object,
     path = ws / "profiles" / "contacts" / f"{cid}.yaml"
     original = path.read_text(encoding="utf-8")
     path.write_text(edit(original), encoding="utf-8")  # type: ignore[operator]
-    result = subprocess.run([sys.executable, "-m", "outreach", "letter", "--all"], cwd=ws,
+    result = subprocess.run([sys.executable, "-m", "outreach", "letter", *EVERYONE], cwd=ws,
                             capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 1

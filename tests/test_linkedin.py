@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_IDS, run, snapshot
+from conftest import EVERYONE, SAMPLE_IDS, run, snapshot
 
 EXTRA = {
     # a referral with a long name, from a free-text referrer
@@ -34,7 +34,7 @@ def _add(ws: Path) -> list[str]:
 @pytest.mark.parametrize("limit", [200, 300])
 def test_every_note_fits_its_limit_and_names_the_referrer(ws: Path, limit: int) -> None:
     ids = _add(ws)
-    result = run(ws, "linkedin", "--all", "--limit", str(limit))
+    result = run(ws, "linkedin", *EVERYONE, "--limit", str(limit))
     assert result.code == 0, result.err
     notes = {cid: (ws / "output" / cid / "linkedin-note.txt").read_text(encoding="utf-8")
              for cid in ids}

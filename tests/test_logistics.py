@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from conftest import (
+    EVERYONE,
     REPO,
     comparable,
     docx_text,
@@ -44,7 +45,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     """Every letter, script and thank-you of the campaign, and what each command warned."""
     ws = workspace(tmp_path_factory.mktemp("logistics"))
     errs: dict[str, str] = {}
-    for name, args in (("letter", ["letter", "--all"]), ("script", ["script", "--all"]),
+    for name, args in (("letter", ["letter", *EVERYONE]), ("script", ["script", *EVERYONE]),
                        ("thank-you", ["thank-you", *CONVERSED])):
         result = run(ws, *args, "--date", DAY)
         assert result.code == 0, result.err

@@ -8,7 +8,16 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import comparable, copy_workspace, docx_text, pdf_pages, pdf_text, run, words
+from conftest import (
+    EVERYONE,
+    comparable,
+    copy_workspace,
+    docx_text,
+    pdf_pages,
+    pdf_text,
+    run,
+    words,
+)
 
 DAY = "2026-11-21"
 
@@ -31,7 +40,7 @@ def scripts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = copy_workspace(tmp_path_factory.mktemp("scripts"))
     maria = ws / "profiles" / "contacts" / "maria-lopez.yaml"  # no letter: a plain call
     assert "history" not in maria.read_text()
-    result = run(ws, "script", "--all", "--date", DAY)
+    result = run(ws, "script", *EVERYONE, "--date", DAY)
     assert result.code == 0, result.err
     assert result.err == ""
     return ws

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_workspace, pdf_pages
+from conftest import EVERYONE, REPO, copy_workspace, pdf_pages
 
 COUNT = 40
 
@@ -38,7 +38,7 @@ def complete(pdf: Path) -> bool:
 
 
 def start(ws: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "outreach", "letter", "--all",
+    return subprocess.Popen([sys.executable, "-m", "outreach", "letter", *EVERYONE,
                              "--format", "pdf", "--date", "2026-11-21"], cwd=ws,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -67,7 +67,7 @@ def test_killed_batch_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path,
     assert all(complete(p) for p in done)
     if how == signal.SIGTERM:  # cleanup ran: not even a temporary file is left
         assert leftovers(ws) == []
-    again = subprocess.run([sys.executable, "-m", "outreach", "letter", "--all", "--format",
+    again = subprocess.run([sys.executable, "-m", "outreach", "letter", *EVERYONE, "--format",
                             "pdf", "--date", "2026-11-21"], cwd=ws, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert again.returncode == 0, again.stderr

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, run
+from conftest import EVERYONE, REPO, run
 from outreach.document import Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
 from outreach.writers import html as html_writer
 from outreach.writers import pdf as pdf_writer
@@ -71,7 +71,7 @@ def passes(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[list[Document
         m.setenv("OUTREACH_CACHE", "off")
         m.setattr(pdf_writer, "render", spy)
         ws = copy_workspace(tmp_path_factory.mktemp("passes") / "ws")
-        for command in (["letter", "--all"], ["script", "--all"], ["questions", "--all"],
+        for command in (["letter", *EVERYONE], ["script", *EVERYONE], ["questions", *EVERYONE],
                         ["thank-you", "--since", "2026-01-01"],
                         ["keep-in-touch", "--landed", "Planner, City of Springfield"]):
             result = run(ws, *command, "--format", "docx", "--force")
@@ -127,7 +127,7 @@ def test_envelopes_and_labels_come_out_as_with_weasyprints_whole_stylesheet(
     monkeypatch.setattr(pdf_writer, "print_file", spy)
     ws = copy_workspace(tmp_path / "ws")
     for labels in ([], ["--labels"]):
-        result = run(ws, "envelopes", "--all", *labels, "--force")
+        result = run(ws, "envelopes", *EVERYONE, *labels, "--force")
         assert result.code == 0, result.err
     assert len(seen) == 2
     for args, kw in seen:

@@ -20,7 +20,7 @@ from sandbox_files import (
     refused,
 )
 
-from conftest import Run, docx_text, pdf_pages, pdf_text, run
+from conftest import EVERYONE, Run, docx_text, pdf_pages, pdf_text, run
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +127,7 @@ def test_the_resume_is_refused_even_when_the_letter_is_kept(ws: Path, enclosure:
     _linearized(ws)
     error = refused(ws, "letter", "jim-park", "--enclose", enclosure)
     assert "never encloses the résumé" in error
-    error = refused(ws, "letter", "--all", "--dry-run", "--enclose", enclosure)
+    error = refused(ws, "letter", *EVERYONE, "--dry-run", "--enclose", enclosure)
     assert "never encloses the résumé" in error
 
 

@@ -10,7 +10,15 @@ import docx
 import pytest
 import yaml
 
-from conftest import copy_workspace, docx_text, libreoffice_to_pdf, pdf_pages, pdf_text, run
+from conftest import (
+    EVERYONE,
+    copy_workspace,
+    docx_text,
+    libreoffice_to_pdf,
+    pdf_pages,
+    pdf_text,
+    run,
+)
 
 PEOPLE = {
     "latin": ("Zoë Ångström-Łukasiewicz", "Øresund Byggeri ApS", "Liberation"),
@@ -84,7 +92,7 @@ def test_a_script_fits_one_page_when_it_can_in_pdf_and_in_word(tmp_path: Path) -
     """Every sample script runs a little past a page as first set: set once more,
     tighter, it fits on one, and so does its DOCX in LibreOffice."""
     ws = copy_workspace(tmp_path / "ws")
-    result = run(ws, "script", "--all", "--date", "2026-11-21")
+    result = run(ws, "script", *EVERYONE, "--date", "2026-11-21")
     assert result.code == 0, result.err
     pdfs = sorted((ws / "output").glob("*/phone-script.pdf"))
     assert len(pdfs) == 6

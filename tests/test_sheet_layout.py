@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (
+    EVERYONE,
     REPO,
     SAMPLE_IDS,
     comparable,
@@ -213,7 +214,7 @@ def check_filled(pdf: Path, minutes: int) -> list[Space]:
 @pytest.mark.parametrize("minutes", [10, 20, 25, 30, 40])
 def test_sample_sheets_fill_their_pages(tmp_path: Path, minutes: int) -> None:
     ws = copy_workspace(tmp_path)
-    result = run(ws, "questions", "--all", "--date", DAY, "--minutes", str(minutes))
+    result = run(ws, "questions", *EVERYONE, "--date", DAY, "--minutes", str(minutes))
     assert result.code == 0, result.err
     for cid in SAMPLE_IDS:
         spaces = check_filled(ws / "output" / cid / "question-sheet.pdf", minutes)
@@ -299,7 +300,7 @@ def test_logistics_workspace_sheets(tmp_path: Path) -> None:
         pytest.skip("the logistics workspace is not in this tree")
     shutil.copytree(LOGISTICS / "profiles", tmp_path / "profiles")
     for minutes in (20, 40):
-        result = run(tmp_path, "questions", "--all", "--date", DAY, "--minutes", str(minutes),
+        result = run(tmp_path, "questions", *EVERYONE, "--date", DAY, "--minutes", str(minutes),
                      "--force")
         assert result.code == 0, result.err
         for pdf in (tmp_path / "output").glob("*/question-sheet.pdf"):

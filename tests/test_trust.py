@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_workspace, run, snapshot
+from conftest import EVERYONE, copy_workspace, run, snapshot
 from outreach.loading import load
 from outreach.models import Contact
 
 COMMANDS = [
-    ["letter", "--all"], ["script", "jim-park"], ["questions", "--all"],
+    ["letter", *EVERYONE], ["script", "jim-park"], ["questions", *EVERYONE],
     ["thank-you", "priya-raman"], ["thank-you", "--since", "7d"],
     ["log", "jim-park", "--event", "call"], ["due"], ["contacts"],
 ]
@@ -74,7 +74,7 @@ def test_a_contact_linked_outside_is_neither_read_nor_replaced(tmp_path: Path) -
     outside.write_text("name: Zed Zee\nrelationship: friend\n", encoding="utf-8")
     link = ws / "profiles" / "contacts" / "zed.yaml"
     link.symlink_to(outside)
-    for args in (["log", "zed", "--event", "call"], ["letter", "--all"], ["contacts"],
+    for args in (["log", "zed", "--event", "call"], ["letter", *EVERYONE], ["contacts"],
                  ["due"], ["letter", "zed"]):
         result = run(ws, *args)
         assert result.code == 1
@@ -86,7 +86,7 @@ def test_a_contact_linked_outside_is_neither_read_nor_replaced(tmp_path: Path) -
 
 @pytest.mark.parametrize("name", ["../../other/candidate", "/etc/passwd", "sub/candidate",
                                   "..", "candidate.yaml/..", "-", ".hidden", "a\\b"])
-@pytest.mark.parametrize("args", [["letter", "--all"], ["contacts"], ["due"]],
+@pytest.mark.parametrize("args", [["letter", *EVERYONE], ["contacts"], ["due"]],
                          ids=lambda a: a[0])
 def test_a_profile_is_a_name_never_a_path(tmp_path: Path, name: str,
                                           args: list[str]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EVERYONE
 from outreach import workers
 
 LINUX = os.path.exists("/proc/stat")
@@ -254,11 +255,11 @@ def test_weasyprint_is_imported_the_usual_way_where_the_sonames_do_not_open() ->
 
 
 @pytest.mark.parametrize(("args", "asked"), [
-    (("letter", "--all"), [len(SAMPLE)]),
-    (("questions", "--all", "--format", "docx"), [len(SAMPLE)]),
+    (("letter", *EVERYONE), [len(SAMPLE)]),
+    (("questions", *EVERYONE, "--format", "docx"), [len(SAMPLE)]),
     (("thank-you", "--since", "2026-11-14", "--date", "2026-11-21"), [len(SAMPLE)]),
     (("letter", "jim-park", "maria-lopez"), [2]),
-    (("letter", "--all", "--format", "eml"), []),  # nothing laid out on pages
+    (("letter", *EVERYONE, "--format", "eml"), []),  # nothing laid out on pages
     (("keep-in-touch", "--landed", "Planner, City of Springfield"), []),
 ])
 def test_a_writing_command_starts_the_fork_server_as_it_starts(
