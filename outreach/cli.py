@@ -704,9 +704,9 @@ def contacts(ctx: click.Context, stages: tuple[str, ...], as_json: bool,
         click.echo("no contacts at that stage" if stages else
                    "no contacts yet: add one file per person in profiles/contacts/")
         return
-    _table([("ID", "NAME", "STAGE", "NEXT", "DUE", "LAST EVENT"),
-            *[(r.id, r.name, r.stage, r.next, r.due.isoformat() if r.due else "-", r.last)
-              for r in rows]])
+    _table([("ID", "NAME", "RELATIONSHIP", "STAGE", "NEXT", "DUE", "LAST EVENT"),
+            *[(r.id, r.name, r.relationship, r.stage, r.next,
+               r.due.isoformat() if r.due else "-", r.last) for r in rows]])
 
 
 # -- a new user's first hour: init, templates, schema, import, a caseload -----------------

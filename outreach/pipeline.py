@@ -202,7 +202,8 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     workspace.profile()
     enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
     today = options.today or dt.date.today()
-    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today)
+    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today,
+                               dated=options.today is not None)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     check_needs(workspace, kind, contacts, today, options.formats)
@@ -218,16 +219,20 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
 
 
 def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
-           chosen: tuple[str, ...], today: dt.date) -> tuple[list[ContactFile], str | None]:
+           chosen: tuple[str, ...], today: dt.date, *,
+           dated: bool = False) -> tuple[list[ContactFile], str | None]:
     """The contacts a command writes to, and what a batch left out by stage.
 
     Named contacts are always written (one still holding placeholders is refused with
-    its file's lines), each with a warning when the document no longer fits its stage.
-    A batch (``None``) takes the contacts at the stages ``chosen`` (default: the kind's);
-    the others are counted, never validated for this document, never an error."""
+    its file's lines), each with a warning when the document no longer fits its stage;
+    for a document of a meeting still to come, a day given (``dated``: the meeting's
+    day) says the meeting is arranged. A batch (``None``) takes the contacts at the
+    stages ``chosen`` (default: the kind's); the others are counted, never validated
+    for this document, never an error."""
     if contact_ids is not None:
         contacts = workspace.contacts(contact_ids)
-        for contact in contacts:
+        arranged = dated and "scheduled" in kind.stages
+        for contact in [] if arranged else contacts:
             warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
             if warning:
                 log.warning(warning)

@@ -245,7 +245,7 @@ def test_docx_only_writes_no_pdf_and_then_needs_no_weasyprint(
     assert run(ws, "letter", *EVERYONE, "--format", "docx").code == 0
     assert len(laid_out) == 6 and not any(written for _, written in laid_out)
     code = ("import sys\nfrom outreach.cli import cli\n"
-            "try:\n    cli(['letter', '--all', '--format', 'docx', '--force'], "
+            f"try:\n    cli(['letter', *{EVERYONE!r}, '--format', 'docx', '--force'], "
             "prog_name='outreach')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n")
     again = subprocess.run([sys.executable, "-c", code], cwd=ws, capture_output=True,
