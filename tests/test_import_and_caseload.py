@@ -166,7 +166,7 @@ def caseload(tmp_path: Path) -> Path:
     shutil.rmtree(root / "li-wei" / "profiles" / "contacts")
     (root / "li-wei" / "profiles" / "contacts").mkdir()
     (root / "li-wei" / "profiles" / "contacts" / "tom.yaml").write_text(
-        "name: Tom Reyes\nrelationship: friend\nhistory:\n  - {date: 2026-11-10, event: "
+        "name: Tom Reyes\nrelationship: friend\nhistory:\n  - {date: 2026-11-08, event: "
         "letter-sent}\n", encoding="utf-8")
     (root / "sam-oduya" / "profiles" / "contacts" / "jim-park.yaml").write_text(
         "name: Jim Park\nrelationship: freind\n", encoding="utf-8")
