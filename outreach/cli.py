@@ -943,7 +943,7 @@ def _caseload_report(found: Any, as_json: bool, pdf: Path | None, root: Path) ->
         click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
     else:
         rows: list[tuple[str, ...]] = [("", "CLIENT", "FOLDER", "CONTACTS BY STAGE",
-                                        "TALKS 14 DAYS", "OVERDUE", "DAYS IDLE")]
+                                        "CONVERSATIONS 14 DAYS", "OVERDUE", "DAYS IDLE")]
         rows += [("BOGGING DOWN" if c.bogging_down else "", c.name, c.folder,
                   stage_text(c.figures.stages), str(c.figures.recent), str(c.overdue),
                   "-" if c.days_idle is None else str(c.days_idle)) for c in found.clients]

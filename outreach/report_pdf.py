@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document, Paper
-from .errors import OutputError, display_path
+from .errors import LayoutError, OutputError, display_path
 from .paths import writable
 from .report import (
     TREE_LINES_ON_PAGE,
     Caseload,
+    Client,
     Figures,
     Seeker,
     advice,
@@ -27,6 +28,7 @@ from .report import (
     tree_lines,
 )
 from .rules import letter_date
+from .stages import STAGES
 
 #: Colours of the charts, told apart in print and by most colour-blind readers.
 LETTERS = "#1f6fb2"
@@ -34,7 +36,7 @@ CONVERSATIONS = "#e07b39"
 #: Each stage's colour in the funnel: grey not started, blue under way, green talked.
 STAGE_COLOURS = {"incomplete": "#9e9e9e", "new": "#bdbdbd", "approached": "#6baed6",
                  "scheduled": "#2171b5", "met": "#41ab5d", "declined": "#d6604d",
-                 "thanked": "#238b45", "kept-in-touch": "#00441b"}
+                 "thanked": "#74c476", "kept-in-touch": "#a1d99b"}
 FONTS = ('"DejaVu Sans", "Liberation Sans", "Noto Sans", "Noto Sans CJK SC", '
          '"Noto Sans Arabic", "Noto Sans Hebrew", sans-serif')
 
@@ -56,6 +58,13 @@ table.rows {{ width: 100%; }}
 table.rows th {{ border-bottom: 1px solid #888; }}
 table.rows td {{ border-bottom: 1px solid #ddd; }}
 tr.bogging td {{ background: #fde0dd; }}
+table.clients {{ font-size: 8pt; table-layout: auto; }}
+table.clients td:first-child {{ white-space: nowrap; }}
+table.clients th, table.clients td {{ padding-right: 0.35em; }}
+table.clients th {{ vertical-align: bottom; font-weight: bold; }}
+table.clients td.n {{ text-align: right; }}
+table.clients th + th {{ text-align: right; }}
+.mark {{ color: #a50f15; }}
 img {{ width: 100%; }}
 ul.tree {{ list-style: none; margin: 0; padding: 0; }}
 p.advice {{ border-left: 3pt solid {CONVERSATIONS}; padding: 0.3em 0.6em;
@@ -210,30 +219,35 @@ def _page(body: str, title: str, lang: str) -> str:
 def seeker_pdf(seeker: Seeker, found: Figures) -> bytes:
     """One seeker's report, one page of the profile's paper."""
     title = f"Campaign report: {seeker.name}"
-    return _render(seeker_html(seeker, found), Document(
+    return _render([seeker_html(seeker, found)], Document(
         kind="report", title=title, paper=seeker.paper,  # type: ignore[arg-type]
         blocks=(), subject=f"The campaign on {found.today.isoformat()}", lang=seeker.lang,
-        author=seeker.name))
+        author=seeker.name), "the report")
 
 
 # -- a caseload ------------------------------------------------------------------------
 
 
+def _client_row(client: Client) -> str:
+    """A client's row: the name (marked when bogging down), a number per stage, the
+    conversations of the last 14 days, the overdue items, the days idle."""
+    idle = "-" if client.days_idle is None else str(client.days_idle)
+    name = f"{escape(client.name)} <small>({escape(client.folder)})</small>"
+    if client.bogging_down:
+        name += ' <strong class="mark">bogging down</strong>'
+    numbers = [*(client.figures.stages[s] for s in STAGES), client.figures.recent,
+               client.overdue]
+    cells = "".join(f'<td class="n">{n or ""}</td>' for n in numbers)
+    style = ' class="bogging"' if client.bogging_down else ""
+    return f'<tr{style}><td>{name}</td>{cells}<td class="n">{idle}</td></tr>'
+
+
 def _client_rows(found: Caseload) -> str:
-    head = ("", "Client", "Contacts by stage", "Talks, 14 days", "Overdue", "Days idle")
+    head = ("Client", *STAGES, "Conversations, 14 days", "Overdue", "Days idle")
     cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
-    rows = []
-    for client in found.clients:
-        idle = "-" if client.days_idle is None else str(client.days_idle)
-        mark = "bogging down" if client.bogging_down else ""
-        values = (mark, f"{client.name} ({client.folder})",
-                  stage_text(client.figures.stages), str(client.figures.recent),
-                  str(client.overdue), idle)
-        style = ' class="bogging"' if client.bogging_down else ""
-        rows.append(f"<tr{style}>" + "".join(f"<td>{escape(v)}</td>" for v in values)
-                    + "</tr>")
-    return (f'<table class="rows"><thead><tr>{cells}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    rows = "".join(_client_row(client) for client in found.clients)
+    return (f'<table class="rows clients"><thead><tr>{cells}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
 def recent_chart(found: Caseload) -> str:
@@ -250,7 +264,8 @@ def recent_chart(found: Caseload) -> str:
     return _svg(chart)
 
 
-def caseload_html(found: Caseload) -> str:
+def caseload_html(found: Caseload, chart: bool = True) -> str:
+    """The caseload's page (``chart``: with the bar chart of recent conversations)."""
     day = letter_date(found.today, found.paper)  # type: ignore[arg-type]
     alt = "Bar chart of conversations in the last 14 days per client: " + "; ".join(
         f"{c.name}: {c.figures.recent}" for c in found.clients) + "."
@@ -259,29 +274,36 @@ def caseload_html(found: Caseload) -> str:
     parts = [f"<h1>Caseload report</h1><p class=\"date\">{escape(day)}</p>",
              "<h2>Clients, who needs you first</h2>", _client_rows(found),
              f"<h2>Clients whose files cannot be read</h2>{broken}" if broken else "",
-             "<h2>Conversations in the last 14 days</h2>" if found.clients else "",
-             _image(recent_chart(found), alt) if found.clients else ""]
+             "<h2>Conversations in the last 14 days</h2>" if chart else "",
+             _image(recent_chart(found), alt) if chart else ""]
     return _page("".join(parts), "Caseload report", "en")
 
 
 def caseload_pdf(found: Caseload) -> bytes:
-    """A caseload's report, one page."""
-    return _render(caseload_html(found), Document(
-        kind="report", title="Caseload report", paper=found.paper,  # type: ignore[arg-type]
-        blocks=(), subject=f"The caseload on {found.today.isoformat()}"))
+    """A caseload's report, one page: without the chart when the rows need the room."""
+    cover = Document(kind="report", title="Caseload report",
+                     paper=found.paper,  # type: ignore[arg-type]
+                     blocks=(), subject=f"The caseload on {found.today.isoformat()}")
+    pages = [caseload_html(found, chart=True)] if found.clients else []
+    return _render([*pages, caseload_html(found, chart=False)], cover,
+                   f"{len(found.clients)} clients")
 
 
 # -- the PDF ---------------------------------------------------------------------------
 
 
-def _render(html: str, cover: Document) -> bytes:
-    """The page laid out by WeasyPrint, tagged, with ``cover``'s title, author, subject
-    and language; nothing is fetched but the charts' ``data:`` URLs."""
+def _render(versions: list[str], cover: Document, what: str) -> bytes:
+    """The first of ``versions`` (HTML) that fits one page, laid out by WeasyPrint and
+    tagged, with ``cover``'s title, author, subject and language; nothing is fetched
+    but the charts' ``data:`` URLs. ``what`` is named when none fits."""
     from .writers.engine import weasyprint
     from .writers.pdf import _fetcher, page_css, pdf_options
 
     css = weasyprint.CSS(string=page_css(cover.paper) + CSS)
-    laid_out = weasyprint.HTML(string=html, url_fetcher=_fetcher([])).render(
-        stylesheets=[css])
-    data: bytes = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
-    return data
+    for html in versions:
+        laid_out = weasyprint.HTML(string=html, url_fetcher=_fetcher([])).render(
+            stylesheets=[css])
+        if len(laid_out.pages) == 1:
+            data: bytes = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
+            return data
+    raise LayoutError(f"{what} do not fit on one page: --json gives every figure")
