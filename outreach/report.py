@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import rules, stages
-from .caseload import clients
-from .due import due_items
 from .errors import OutreachError
 from .models import BOOKABLE, HistoryEntry
 from .placeholders import placeholders_allowed
@@ -30,8 +28,10 @@ WEEKS = 8
 RECENT = dt.timedelta(days=14)
 #: Fewer letters than this, and the response rate measures nothing: no advice.
 LEAST_LETTERS = 3
-#: The referral tree's lines in the PDF, at most (the terminal shows them all).
+#: The referral tree's lines in the PDF, at most, and the names on one line (the
+#: terminal shows them all).
 TREE_LINES_ON_PAGE = 10
+TREE_NAMES_ON_PAGE = 6
 
 
 @dataclass(frozen=True)
@@ -193,15 +193,19 @@ def _branch(key: str, children: dict[str, list[str]], names: dict[str, str],
     return Branch(names[key], tuple(_branch(k, children, names, seen) for k in kids))
 
 
-def tree_lines(tree: Iterable[Branch], depth: int = 0) -> list[str]:
+def tree_lines(tree: Iterable[Branch], depth: int = 0, most: int | None = None) -> list[str]:
     """The tree as indented lines: ``Farid Rahimi → Eun-ji Park, Kofi Asante``, each
-    person's own referrals on the lines below, indented."""
+    person's own referrals on the lines below, indented (``most``: the names a line
+    holds at most, then how many others)."""
     lines = []
     for branch in tree:
         if branch.children:
-            led = ", ".join(child.name for child in branch.children)
+            names = [child.name for child in branch.children]
+            led = ", ".join(names[:most])
+            if most is not None and len(names) > most:
+                led += f" and {len(names) - most} others"
             lines.append(f"{'  ' * depth}{branch.name} → {led}")
-            lines += tree_lines(branch.children, depth + 1)
+            lines += tree_lines(branch.children, depth + 1, most)
     return lines
 
 
@@ -439,6 +443,8 @@ class Caseload:
 
 
 def _client(folder: str, workspace: Workspace, today: dt.date) -> Client:
+    from .due import due_items  # with icalendar and the kinds: imported for a caseload
+
     seeker = load(workspace)
     found = figures(seeker.contacts, today, seeker.target)
     overdue = sum(1 for item in due_items(seeker.contacts, today) if item.overdue)
@@ -448,6 +454,8 @@ def _client(folder: str, workspace: Workspace, today: dt.date) -> Client:
 def caseload(folder: Path, today: dt.date) -> Caseload:
     """Every client workspace in ``folder`` (``caseload.clients``): a row each, or the
     problems of its files; one broken client never hides the others."""
+    from .caseload import clients
+
     rows: list[Client] = []
     broken: list[Broken] = []
     for name, workspace in clients(folder):

@@ -18,6 +18,7 @@ from .errors import LayoutError, OutputError, display_path
 from .paths import writable
 from .report import (
     TREE_LINES_ON_PAGE,
+    TREE_NAMES_ON_PAGE,
     Caseload,
     Client,
     Figures,
@@ -139,7 +140,8 @@ def weeks_chart(found: Figures, paper: Paper) -> str:
 
 def funnel_chart(found: Figures) -> str:
     """The contacts at each stage, campaign order top to bottom, as SVG."""
-    chart = _chart("HorizontalBar", 340, 250, show_legend=False, print_zeroes=True)
+    chart = _chart("HorizontalBar", 340, 250, show_legend=False, print_zeroes=True,
+                   print_values_position="top", margin_right=20)
     order = list(reversed(found.stages))  # pygal draws the first label at the bottom
     chart.x_labels = order
     chart.y_labels = _whole_steps(max(found.stages.values(), default=0))
@@ -179,34 +181,39 @@ def _funnel_alt(found: Figures) -> str:
     return f"Bar chart of contacts by stage: {stage_text(found.stages)}."
 
 
-def _tree(found: Figures) -> str:
-    lines = tree_lines(found.tree)
+def _tree(found: Figures, most: int) -> str:
+    """The referral tree's first ``most`` lines, and how many more the terminal shows."""
+    lines = tree_lines(found.tree, most=TREE_NAMES_ON_PAGE)
     if not lines:
         return "<p>Nobody has been met through someone else yet.</p>"
-    shown_lines = lines[:TREE_LINES_ON_PAGE]
-    items = "".join(f'<li style="padding-left: {1.2 * (len(line) - len(line.lstrip()))/2}em">'
-                    f"{escape(line.strip())}</li>" for line in shown_lines)
-    more = len(lines) - len(shown_lines)
-    rest = (f"<p>and {more} more lines: <code>outreach report</code> in the terminal shows "
-            "the whole tree</p>" if more else "")
+    items = "".join(f'<li style="padding-left: {len(line) - len(line.lstrip())}em">'
+                    f"{escape(line.strip())}</li>" for line in lines[:most])
+    more = len(lines) - len(lines[:most])
+    rest = (f"<p>and {_lines(more)} more: <code>outreach report</code> in the terminal "
+            "shows the whole tree</p>" if more else "")
     return f'<ul class="tree">{items}</ul>{rest}'
 
 
-def seeker_html(seeker: Seeker, found: Figures) -> str:
-    """The page's HTML: every text escaped, every chart an image with its text."""
+def _lines(count: int) -> str:
+    return f"{count} line" + ("" if count == 1 else "s")
+
+
+def seeker_html(seeker: Seeker, found: Figures, tree: int = TREE_LINES_ON_PAGE) -> str:
+    """The page's HTML (``tree``: the referral tree's lines at most): every text
+    escaped, every chart an image with its text."""
     paper: Paper = seeker.paper  # type: ignore[assignment]
     said = advice(found)
     parts = [
         f"<h1>Campaign report: {escape(seeker.name)}</h1>",
         f'<p class="date">{escape(letter_date(found.today, paper))}</p>',
         '<table class="layout"><tbody><tr>',
-        f'<td style="width: 52%"><h2>The figures</h2>{_figures_table(found)}</td>',
+        f'<td style="width: 56%"><h2>The figures</h2>{_figures_table(found)}</td>',
         f'<td><h2>Contacts by stage</h2>{_image(funnel_chart(found), _funnel_alt(found))}'
         "</td></tr></tbody></table>",
+        f'<p class="advice">{escape(said)}</p>' if said else "",
         "<h2>Letters and conversations, the last 8 weeks</h2>",
         _image(weeks_chart(found, paper), _weeks_alt(found)),
-        f"<h2>Referrals: who led to whom</h2>{_tree(found)}",
-        f'<p class="advice">{escape(said)}</p>' if said else "",
+        f"<h2>Referrals: who led to whom</h2>{_tree(found, tree)}",
     ]
     return _page("".join(parts), f"Campaign report: {seeker.name}", seeker.lang)
 
@@ -219,10 +226,11 @@ def _page(body: str, title: str, lang: str) -> str:
 def seeker_pdf(seeker: Seeker, found: Figures) -> bytes:
     """One seeker's report, one page of the profile's paper."""
     title = f"Campaign report: {seeker.name}"
-    return _render([seeker_html(seeker, found)], Document(
+    versions = [seeker_html(seeker, found, most) for most in (TREE_LINES_ON_PAGE, 5, 2, 0)]
+    return _render(versions, Document(
         kind="report", title=title, paper=seeker.paper,  # type: ignore[arg-type]
         blocks=(), subject=f"The campaign on {found.today.isoformat()}", lang=seeker.lang,
-        author=seeker.name), "the report")
+        author=seeker.name), "the report does")
 
 
 # -- a caseload ------------------------------------------------------------------------
@@ -254,7 +262,7 @@ def recent_chart(found: Caseload) -> str:
     """Conversations in the last 14 days, one bar per client, as SVG."""
     height = 60 + 22 * max(1, len(found.clients))
     chart = _chart("HorizontalBar", 700, min(height, 420), show_legend=False,
-                   print_zeroes=True)
+                   print_zeroes=True, print_values_position="top", margin_right=20)
     clients = list(reversed(found.clients))
     chart.x_labels = [c.name for c in clients]
     chart.y_labels = _whole_steps(max((c.figures.recent for c in clients), default=0))
@@ -286,7 +294,7 @@ def caseload_pdf(found: Caseload) -> bytes:
                      blocks=(), subject=f"The caseload on {found.today.isoformat()}")
     pages = [caseload_html(found, chart=True)] if found.clients else []
     return _render([*pages, caseload_html(found, chart=False)], cover,
-                   f"{len(found.clients)} clients")
+                   f"{len(found.clients)} clients do")
 
 
 # -- the PDF ---------------------------------------------------------------------------
@@ -306,4 +314,4 @@ def _render(versions: list[str], cover: Document, what: str) -> bytes:
         if len(laid_out.pages) == 1:
             data: bytes = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
             return data
-    raise LayoutError(f"{what} do not fit on one page: --json gives every figure")
+    raise LayoutError(f"{what} not fit on one page: --json gives every figure")

@@ -207,12 +207,17 @@ def test_a_conversation_in_the_last_two_weeks_is_enough_without_a_target(mai: Pa
     assert report.advice(found(mai)) is None
 
 
-def test_below_the_profiles_weekly_target(tmp_path: Path) -> None:
-    root = campaign(tmp_path / "ws", PROFILE + "weekly_conversations: 2\n")
+@pytest.mark.parametrize(("target", "plan"), [
+    (2, "At 5 of 7, 3 letters this week would bring about 2 more conversations."),
+    # one conversation in two weeks is half a week's target of one
+    (1, "At 5 of 7, 2 letters this week would bring about one more conversation."),
+])
+def test_below_the_profiles_weekly_target(tmp_path: Path, target: int, plan: str) -> None:
+    root = campaign(tmp_path / "ws", PROFILE + f"weekly_conversations: {target}\n")
     said = report.advice(found(root))
     assert said is not None
-    assert "1 conversation in the last two weeks, fewer than the 2 a week" in said
-    assert "At 5 of 7, 3 letters this week would bring about 2 more conversations." in said
+    assert f"1 conversation in the last two weeks, fewer than the {target} a week" in said
+    assert plan in said
 
 
 def test_the_issues_example_and_rounding_up() -> None:
@@ -377,3 +382,23 @@ def test_caseload_json_and_pdf(tmp_path: Path) -> None:
     assert pdf_pages(target) == 1
     text = words(pdf_text(target))
     assert "Tomasz Nowak" in text and "ayse-yilmaz" in text and "bogging down" in text
+
+
+def test_a_long_referral_tree_still_fits_one_page_and_says_what_is_left(mai: Path) -> None:
+    """Twenty people led on from one another, with long names: the page shows the tree's
+    first lines (six names a line at most) and says how many more the terminal shows."""
+    contacts = mai / "profiles" / "contacts"
+    for n in range(20):
+        ref = "farid-rahimi" if n < 8 else f"r{n - 8:02d}"
+        (contacts / f"r{n:02d}.yaml").write_text(
+            f"name: Mercedes Inmaculada Fernández-Villaverde {n}\nrelationship: referral\n"
+            f"referred_by: {ref}\n", encoding="utf-8")
+    lines = report.tree_lines(found(mai).tree)
+    assert len(lines) == 15
+    target = mai / "report.pdf"
+    assert run(mai, "report", "--today", TODAY, "--pdf", str(target)).code == 0
+    assert pdf_pages(target) == 1
+    text = words(pdf_text(target))
+    assert "Fernández-Villaverde 3 and 4 others" in text
+    assert re.search(r"and \d+ lines more: outreach report in the terminal shows the whole "
+                     r"tree", text)
