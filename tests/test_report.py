@@ -402,3 +402,14 @@ def test_a_long_referral_tree_still_fits_one_page_and_says_what_is_left(mai: Pat
     assert "Fernández-Villaverde 3 and 4 others" in text
     assert re.search(r"and \d+ lines more: outreach report in the terminal shows the whole "
                      r"tree", text)
+
+
+def test_the_documentation_defines_every_key(mai: Path) -> None:
+    from conftest import REPO
+
+    text = (REPO / "docs" / "report.md").read_text(encoding="utf-8")
+    for key in found(mai).as_json():
+        assert f"`{key}`" in text, key
+    client = report.caseload(mai.parent, dt.date.fromisoformat(TODAY)).clients[0]
+    for key in client.as_json():
+        assert f"`{key}`" in text, key
