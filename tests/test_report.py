@@ -271,17 +271,21 @@ def test_the_terminal_report(mai: Path) -> None:
     assert "2 letters this week would bring about one more conversation" in out
 
 
-def test_the_pdf_is_one_tagged_page_of_the_profiles_paper(mai: Path) -> None:
+@pytest.mark.parametrize(("paper", "size", "day"), [("a4", "(A4)", "9 December 2026"),
+                                                    ("letter", "(letter)", "December 9, 2026")])
+def test_the_pdf_is_one_tagged_page_of_the_profiles_paper(tmp_path: Path, paper: str,
+                                                          size: str, day: str) -> None:
+    mai = campaign(tmp_path / "mai", PROFILE.replace("paper: a4", f"paper: {paper}"))
     target = mai / "report.pdf"
     result = run(mai, "report", "--today", TODAY, "--pdf", str(target))
     assert result.code == 0, result.err
     assert pdf_pages(target) == 1
-    assert "(A4)" in pdf_page_size(target)
+    assert size in pdf_page_size(target)
     info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes", info, re.M)
     assert re.search(r"^Title:\s+Campaign report: Nguyễn Thị Mai", info, re.M)
     text = words(pdf_text(target))
-    assert "9 December 2026" in text  # the date as A4 profiles write it
+    assert day in text  # the date as the paper's country writes it
     assert "71% (5 of 7)" in text and "Farid Rahimi → Eun-ji Park, Kofi Asante" in text
     again = run(mai, "report", "--today", TODAY, "--pdf", str(target))
     assert again.code == 1 and "exists: --force overwrites it" in again.err
