@@ -336,18 +336,21 @@ def test_report_imports_no_charting_library_for_other_commands(tmp_path: Path) -
 
 
 def three_clients(tmp_path: Path) -> Path:
-    """Mai (a conversation this week), Tomasz (letters, nobody met for weeks: bogging
-    down) and Ayşe, whose profile names a paper size that does not exist."""
+    """Mai (a conversation this week, three items overdue), Tomasz (letters, nobody met:
+    bogging down, though nothing is overdue and he called last week) and Ayşe, whose
+    profile names a paper size that does not exist."""
     root = tmp_path / "caseload"
     campaign(root / "mai")
     tomasz = root / "tomasz-nowak" / "profiles"
     (tomasz / "contacts").mkdir(parents=True)
     (tomasz / "candidate.yaml").write_text(PROFILE.replace("Nguyễn Thị Mai", "Tomasz Nowak"),
                                            encoding="utf-8")
-    for n in range(4):
+    for n in range(3):  # each called twice since, no answer: gone quiet, nothing overdue
         (tomasz / "contacts" / f"p{n}.yaml").write_text(
             f"name: Person {n}\nrelationship: friend\nhistory:\n"
-            f"  - {{date: 2026-10-{12 + n:02d}, event: letter-sent}}\n", encoding="utf-8")
+            f"  - {{date: 2026-10-{12 + n:02d}, event: letter-sent}}\n"
+            "  - {date: 2026-11-20, event: follow-up}\n"
+            "  - {date: 2026-12-01, event: follow-up}\n", encoding="utf-8")
     campaign(root / "ayse-yilmaz", PROFILE.replace("paper: a4", "paper: legal"))
     (root / "notes.txt").write_text("not a client", encoding="utf-8")
     return root
@@ -360,9 +363,10 @@ def test_caseload_names_all_three_the_broken_one_with_its_file(tmp_path: Path) -
     assert "Traceback" not in result.out + result.err
     lines = result.out.splitlines()
     assert lines[0].split()[:2] == ["CLIENT", "FOLDER"]
-    # who needs the counsellor first: Tomasz, bogging down; then Mai; the broken last
+    # who needs the counsellor first: Tomasz, bogging down, before Mai and her overdue
+    # items; the broken last
     assert lines[1].startswith("BOGGING DOWN") and "Tomasz Nowak" in lines[1]
-    assert "4 approached" in lines[1]
+    assert re.search(r"Tomasz Nowak +tomasz-nowak +3 approached +0 +0 +8$", lines[1])
     assert "Nguyễn Thị Mai" in lines[2] and "1 incomplete, 1 new, 2 approached" in lines[2]
     assert re.search(r"Nguyễn Thị Mai +mai +.* 1 +3 +1$", lines[2])
     assert lines[3].startswith("CANNOT READ") and "ayse-yilmaz" in lines[3]
