@@ -6,7 +6,7 @@ time of every process it started, and the peak memory of them all together (the 
 their proportional set sizes, sampled). LibreOffice converting the same DOCX to PDF is
 timed in the same run. The machine may be shared: compare figures from one run only.
 Set BENCH_ROUNDS to change the number of runs (default 3); BENCH_QUICK=1 skips the
-1,000-letter run.
+1,000-letter run. `python bench/bench.py report` runs the rows of `outreach report` alone.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ import workspaces  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DAY = "2026-11-21"
 PAGE = os.sysconf("SC_PAGE_SIZE")
-TARGETS = {"both": 2.5, "docx": 1.2, "rerun": 1.0, "week": 3.0, "thousand": 20.0}
+TARGETS = {"both": 2.5, "docx": 1.2, "rerun": 1.0, "week": 3.0, "thousand": 20.0,
+           "report": 1.0}
 #: LibreOffice converting the same 100 DOCX when the targets were set, on this kind of
 #: machine (the first version of outreach then took 6.4 to 7.6 s for the 100 letters).
 OFFICE_THEN = 7.48
@@ -331,9 +332,46 @@ def main() -> None:
             row("1,000 letters, PDF and DOCX (one run)", big, TARGETS["thousand"],
                 f"(memory: ≤ 400 MB; {big.wall:.0f} ms a letter, against "
                 f"{both.wall * 10:.0f} ms at 100)")
+        report(tmp)
         at_the_speed_then(office)
         stages(hundred)
         threshold(tmp)
+
+
+def report(tmp: Path) -> None:
+    """`outreach report` on 1,000 contacts (it reads histories; no layout), its PDF, and
+    what its charting library (pygal) costs: imported only by the report's PDF, so
+    `outreach --help` and `letter` start as before."""
+    root = workspaces.make(tmp / "report", 1000, meetings=True)
+    row("report on a 1,000-contact workspace", repeat(lambda: outreach(
+        root, "report", "--today", DAY)), TARGETS["report"])
+    row("contacts on the same (loading alone)", repeat(lambda: measure(
+        [sys.executable, "-m", "outreach", "contacts"], root)))
+    row("report --pdf on the same (one page, charts)", repeat(lambda: outreach(
+        root, "report", "--today", DAY, "--pdf", str(tmp / "report.pdf"))))
+    cost = statistics.median(_imported("pygal", [sys.executable, "-c", "import pygal"], tmp)
+                             or 0.0 for _ in range(ROUNDS))
+    print(f"  import pygal (the charts, report --pdf only): {cost * 1000:.0f} ms")
+    sample = workspaces.make(tmp / "start-up", 6)
+    for args in (["--help"], ["letter", "--all", "--dry-run", "--format", "docx", "--date",
+                              DAY]):
+        command = [sys.executable, "-m", "outreach", *args]
+        found = _imported("pygal", command, sample)
+        start = min(measure(command, sample).wall for _ in range(ROUNDS))
+        print(f"  outreach {' '.join(args[:1])}: {start:.2f} s (fastest of {ROUNDS}), "
+              f"pygal {'IMPORTED' if found is not None else 'not imported'}")
+
+
+def _imported(module: str, command: list[str], cwd: Path) -> float | None:
+    """The seconds ``command`` spent importing ``module`` (with what it imports), or
+    None when it never imported it (Python's -X importtime)."""
+    done = subprocess.run([command[0], "-X", "importtime", *command[1:]], cwd=cwd,
+                          capture_output=True, text=True, check=True)
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if line.startswith("import time:") and parts[-1].strip() == module:
+            return int(parts[1]) / 1e6
+    return None
 
 
 IMPORT_ROWS = 5000
@@ -368,5 +406,10 @@ def import_linkedin() -> None:
 
 
 if __name__ == "__main__":
-    main()
-    import_linkedin()
+    if sys.argv[1:] == ["report"]:  # the report's rows alone
+        compiled()
+        with tempfile.TemporaryDirectory(prefix="outreach-bench-") as name:
+            report(Path(name))
+    else:
+        main()
+        import_linkedin()

@@ -919,6 +919,95 @@ def _caseload_contacts(folder: Path) -> None:
         sys.exit(1)
 
 
+@cli.command("report")
+@click.option("--today", "day", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="The day to count to (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Also write them on one page, with charts, as a PDF.")
+@click.option("--force", is_flag=True, help="Overwrite the --pdf file if it exists.")
+@click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="One row per client, for every client's workspace in DIR.")
+@click.pass_context
+@_fail_cleanly
+def report_command(ctx: click.Context, day: dt.date | None, as_json: bool, pdf: Path | None,
+                   force: bool, caseload: Path | None) -> None:
+    """The campaign in figures: letters, conversations, response rate, referrals.
+
+    Contacts by stage, the last 8 weeks, the referral tree, and the guides' advice
+    when the search bogs down (docs/report.md defines every figure). --caseload: who
+    among your clients needs you first; exits 1 when a client's files cannot be read.
+    """
+    import json
+
+    from . import report_pdf
+    from .report import caseload as caseload_report
+    from .report import figures, load
+
+    today = day or dt.date.today()
+    root = _workspace(ctx).root
+    if pdf is not None:
+        report_pdf.check_target(pdf, root, force)
+    if caseload is not None:
+        return _caseload_report(caseload_report(caseload, today), as_json, pdf, root)
+    seeker = load(_workspace(ctx))
+    found = figures(seeker.contacts, today, seeker.target)
+    if as_json:
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_figures(seeker.name, found)
+    if pdf is not None:
+        report_pdf.write(pdf, report_pdf.seeker_pdf(seeker, found), root)
+        click.echo(f"wrote {pdf}", err=as_json)
+
+
+def _print_figures(name: str, found: Any) -> None:
+    from .report import advice, shown, tree_lines
+
+    click.echo(f"{name}: the campaign on {found.today.isoformat()}\n")
+    _table([("STAGE", "CONTACTS"), *[(s, str(n)) for s, n in found.stages.items()],
+            ("total", str(sum(found.stages.values())))])
+    click.echo()
+    _table([(label, value, what) for label, value, what in shown(found)])
+    click.echo("\nReferrals: who led to whom")
+    for line in tree_lines(found.tree) or ["nobody yet"]:
+        click.echo(f"  {line}")
+    click.echo("\nThe last 8 weeks")
+    _table([("WEEK OF", "LETTERS", "CONVERSATIONS", "DECLINES", "THANK-YOUS"),
+            *[(w.monday.isoformat(), str(w.letters), str(w.conversations), str(w.declines),
+               str(w.thank_yous)) for w in found.weeks]])
+    said = advice(found)
+    if said:
+        click.echo(f"\n{said}")
+
+
+def _caseload_report(found: Any, as_json: bool, pdf: Path | None, root: Path) -> None:
+    import json
+
+    from . import report_pdf
+    from .report import stage_text
+
+    if as_json:
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+    else:
+        rows: list[tuple[str, ...]] = [("", "CLIENT", "FOLDER", "CONTACTS BY STAGE",
+                                        "CONVERSATIONS 14 DAYS", "OVERDUE", "DAYS IDLE")]
+        rows += [("BOGGING DOWN" if c.bogging_down else "", c.name, c.folder,
+                  stage_text(c.figures.stages), str(c.figures.recent), str(c.overdue),
+                  "-" if c.days_idle is None else str(c.days_idle)) for c in found.clients]
+        rows += [("CANNOT READ", "?", b.folder, "(see the errors below)", "", "", "")
+                 for b in found.broken]
+        _table(rows)
+    if pdf is not None:
+        report_pdf.write(pdf, report_pdf.caseload_pdf(found), root)
+        click.echo(f"wrote {pdf}", err=as_json)
+    for broken in found.broken:
+        for line in broken.problems:
+            click.echo(f"Error: {broken.folder}: {line}", err=True)
+    if found.broken:
+        sys.exit(1)
+
+
 def _stop(signum: int, _frame: object) -> None:
     """SIGTERM ends the command like Ctrl-C: cleanup runs, no temporary file is left."""
     raise SystemExit(128 + signum)

@@ -198,6 +198,9 @@ class Profile(_Model):
     paper: Paper = Field(default="letter", description='The paper size and date style: letter '
                          '(US, "November 21, 2026") or a4 ("21 November 2026").',
                          examples=["letter"])
+    weekly_conversations: int | None = Field(
+        default=None, ge=1, le=20, description="Your target of informational interviews a "
+        "week: outreach report says the search is bogging down below it.", examples=[2])
     lang: Lang = Field(default="en", description="The language your documents are written "
                        "in, a tag such as en, en-GB or fr-CA; PDFs are tagged with it for "
                        "screen readers.", examples=["en"])
