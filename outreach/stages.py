@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from . import rules
 from .models import BOOKABLE, Contact, HistoryEntry
 from .stage_names import RULES as RULES
-from .stage_names import STAGES, Stage
+from .stage_names import STAGES as STAGES
+from .stage_names import Stage
 from .workspace import ContactFile
 
 #: Each stage as a phrase after the contact's id: ``farid-rahimi was met on 2026-12-06``.
