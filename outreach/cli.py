@@ -779,14 +779,21 @@ def _imported(done: Any) -> None:
         click.echo(f"{verb:<9} {display_path(path)}  {name}")
     for line in done.existing + done.skipped:
         click.echo(f"not added {line}")
+    for warning in done.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"\n{len(done.added)} {verb}, {len(done.existing)} already contacts, "
-               f"{len(done.skipped)} without a name")
+               f"{len(done.skipped)} without a name"
+               + (f", {len(done.bad)} not imported (see the errors)" if done.bad else ""))
     todo = [(path, fields) for _cid, path, _name, fields in done.added if fields]
     if todo:
         click.echo("Before writing to them, replace each <<...>> (or delete an optional "
                    "line) in:")
         for path, fields in todo:
             click.echo(f"  {display_path(path)}: {', '.join(fields)}")
+    for problem in done.bad:  # the rest was imported; these rows are for the user to fix
+        click.echo(f"Error: {problem}", err=True)
+    if done.bad:
+        sys.exit(1)
 
 
 @import_group.command("linkedin")
@@ -799,7 +806,7 @@ def import_linkedin(ctx: click.Context, file: Path, relationship: str, dry_run: 
 @import_group.command("vcard")
 @_import_options
 def import_vcard(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
-    """From a vCard file (3.0 or 4.0) exported by an address book."""
+    """From a vCard file (2.1, 3.0 or 4.0) exported by an address book."""
     _import(ctx, file, relationship, dry_run, "vcard")
 
 
@@ -810,10 +817,11 @@ def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
 
     read, label = {"linkedin": (importing.read_linkedin, "LinkedIn"),
                    "vcard": (importing.read_vcard, "vCard")}[source]
-    people, skipped = read(file)
-    done = importing.import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
+    export = read(file)
+    done = importing.import_people(_workspace(ctx), export.people, relationship,  # type: ignore[arg-type]
                                    source=f"{label}, {file.name}", dry_run=dry_run)
-    done.skipped += skipped
+    done.skipped += export.skipped
+    done.bad[:0] = export.bad
     _imported(done)
 
 

@@ -243,11 +243,13 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
         raise UsageError(f"cannot log that: {message}") from None
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
-    added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    namesakes: list[str] = []  # a referral of an existing contact's name, someone else
+    with collect_warnings(namesakes):
+        added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
     append_entries(contact, [entry])
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added],
-                  _point_warnings(contact, entry))
+                  (*namesakes, *_point_warnings(contact, entry)))
 
 
 def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:
