@@ -790,7 +790,7 @@ def _imported(done: Any) -> None:
                    "line) in:")
         for path, fields in todo:
             click.echo(f"  {display_path(path)}: {', '.join(fields)}")
-    for problem in done.bad:  # the rest was imported; these rows are for the user to fix
+    for problem in sorted(done.bad, key=lambda p: p.line or 0):  # the rest was imported
         click.echo(f"Error: {problem}", err=True)
     if done.bad:
         sys.exit(1)
