@@ -835,6 +835,8 @@ def _caseload_due(folder: Path, today: dt.date) -> None:
     if not found.due:
         click.echo("nothing is due")
     _table(rows)
+    for line in found.notes:
+        click.echo(f"Warning: {line}", err=True)
     for line in found.problems:
         click.echo(f"Error: {line}", err=True)
     if found.problems:
@@ -849,6 +851,8 @@ def _caseload_contacts(folder: Path) -> None:
     found = counts(folder)
     _table([("CLIENT", "CONTACTS", "CONVERSATIONS", "LAST CONVERSATION"),
             *[(c, str(n), str(t), last) for c, n, t, last in found.counts]])
+    for line in found.notes:
+        click.echo(f"Warning: {line}", err=True)
     for line in found.problems:
         click.echo(f"Error: {line}", err=True)
     if found.problems:
