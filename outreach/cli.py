@@ -325,17 +325,22 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
 
 @cli.command("keep-in-touch")
 @click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
-@click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
-              help="Where your search ended.")
+@click.option("--landed", default=None, metavar='"ROLE at ORGANIZATION"',
+              help='Where your search ended: "Analyst at Acme, Inc." (or --role and '
+                   '--organization).')
+@click.option("--role", default=None, metavar="ROLE", help="The position you took.")
+@click.option("--organization", default=None, metavar="ORGANIZATION",
+              help="Where you took it, commas and all.")
 @click.option("--mark-sent", is_flag=True,
               help="Append keep-in-touch-sent to each contact's history (for letters by "
                    "post; outreach send records e-mails itself).")
 @_output_options
 @click.pass_context
 @_fail_cleanly
-def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
-                  mark_sent: bool, fmt: tuple[str, ...], output_dir: Path | None,
-                  force: bool, dry_run: bool, today: dt.date | None) -> None:
+def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str | None,
+                  role: str | None, organization: str | None, mark_sent: bool,
+                  fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
+                  today: dt.date | None) -> None:
     """Tell the people who helped where you landed, and thank them again.
 
     Writes output/<id>/keep-in-touch.pdf and .docx (and .eml with --format eml) for
@@ -346,8 +351,9 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
     from .main import parse_landed
     from .pipeline import Options
 
+    landed_at = parse_landed(landed, role, organization)
     options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
-                      dry_run=dry_run, today=today, landed=parse_landed(landed))
+                      dry_run=dry_run, today=today, landed=landed_at)
     with _progress("Writing keep-in-touch letters") as bar:
         report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
                                mark_sent=mark_sent, progress=bar)
