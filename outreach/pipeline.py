@@ -194,6 +194,7 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     contacts = workspace.contacts(contact_ids)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
+    workspace.check_referral_chains(contacts)  # a circle: a warning elsewhere, here an error
     today = options.today or dt.date.today()
     check_needs(workspace, kind, contacts, today, options.formats)
     out_root = options.output_dir or workspace.output_dir

@@ -4,13 +4,16 @@ print the chain (item 25)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from email.parser import BytesParser
 from email.policy import default
 from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import REPO, run
 from outreach.errors import UsageError
 from outreach.main import parse_landed
 
@@ -61,3 +64,48 @@ def test_the_letter_says_the_organization_whole(ws: Path) -> None:
         (ws / "output" / "evelyn-okafor" / "keep-in-touch.eml").read_bytes())
     body = " ".join(mail.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert "the position of Analyst at Acme, Inc." in body, body
+
+
+# -- a referral cycle ----------------------------------------------------------------------
+
+
+def _cycle(ws: Path) -> None:
+    contacts = ws / "profiles" / "contacts"
+    with (contacts / "maria-lopez.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("referred_by: ahmed\n")
+    (contacts / "ahmed.yaml").write_text(
+        "name: أحمد منصور\nrelationship: referral\nreferred_by: jim-park\nhistory:\n"
+        "  - {date: 2026-11-01, event: letter-sent}\n", encoding="utf-8")
+
+
+def outreach(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it (its warnings on stderr, as the user sees them)."""
+    return subprocess.run([sys.executable, "-m", "outreach", "--workspace", str(ws), *args],
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_a_referral_cycle_is_a_warning_for_due_and_contacts(ws: Path) -> None:
+    _cycle(ws)  # jim-park -> maria-lopez -> ahmed -> jim-park
+    due = outreach(ws, "due", "--today", "2026-11-21")
+    assert due.returncode == 3, due.stderr  # overdue items, listed: not an error
+    assert "أحمد منصور" in due.stdout and "Evelyn Okafor" in due.stdout
+    assert "Error" not in due.stderr
+    assert "the referrals go round in a circle (ahmed -> jim-park -> maria-lopez -> " \
+        "ahmed)" in due.stderr
+    contacts = outreach(ws, "contacts")
+    assert contacts.returncode == 0 and "ahmed" in contacts.stdout
+    assert "Error" not in contacts.stderr and "go round in a circle" in contacts.stderr
+
+
+def test_a_referral_cycle_is_an_error_for_a_document_that_names_the_referrer(
+        ws: Path) -> None:
+    _cycle(ws)
+    letter = run(ws, "letter", "maria-lopez")
+    assert letter.code == 1
+    errors = [line for line in letter.err.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "maria-lopez.yaml:13: referred_by: the referrals go " \
+        "round in a circle (maria-lopez -> ahmed -> jim-park -> maria-lopez)" in errors[0]
+    assert not (ws / "output").exists()
+    outside = run(ws, "letter", "priya-raman", "--dry-run")
+    assert outside.code == 0, outside.err  # no one else is held up
