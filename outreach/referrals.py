@@ -18,7 +18,7 @@ from .errors import OutreachError, UsageError, display_path
 from .history import dump_yaml, validated
 from .loading import read_yaml, validate
 from .models import Contact, Referral
-from .output import create_new, locked
+from .output import create_new, locked, sweep_stages
 from .people import People, Someone, name_key, namesake_warning
 from .workspace import ContactFile, Workspace
 
@@ -105,6 +105,7 @@ def add_referral_contacts(workspace: Workspace, referrer: ContactFile,
         return []
     results: list[tuple[str, Path, bool]] = []
     with locked(workspace.contacts_dir):
+        sweep_stages(workspace.contacts_dir)  # what a killed import left, as import does
         people = People.of(workspace)
         for referral in referrals:
             someone = Someone(referral.name, referral.organization, None, "--referral")

@@ -233,6 +233,20 @@ def test_a_kill_during_staging_is_swept_by_the_next_import(tmp_path: Path) -> No
     assert len(new_files(ws, before)) == 40
 
 
+def test_a_referral_sweeps_a_killed_import_too(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = ws / "profiles" / "contacts" / f".outreach-stage.{dead}.abc123.tmp"
+    left.mkdir()
+    (left / "0").write_text("name: Someone Private\n", encoding="utf-8")
+    live = ws / "profiles" / "contacts" / f".outreach-stage.{os.getpid()}.def456.tmp"
+    live.mkdir()  # a stage of a run still going (this process) is left alone
+    result = run(ws, "log", "jim-park", "--event", "call", "--referral", "Ana Ruiz")
+    assert result.code == 0, result.err
+    assert not left.exists() and live.exists()
+
+
 # -- a broken contact file, a namesake -----------------------------------------------------
 
 
