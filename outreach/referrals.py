@@ -39,11 +39,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def contact_named(workspace: Workspace, name: str) -> str | None:
-    """The id of the contact of that name (``people.name_key``), if any; a file that
-    cannot be read is left out here (the commands that load it report it)."""
-    found = People.of(workspace, strict=False).by_name.get(name_key(name), [])
-    return found[0].id if found else None
+def contact_named(workspace: Workspace, name: str,
+                  organization: str | None = None) -> str | None:
+    """The id of the contact who is this person (outreach/people.py: the name, and no
+    other organization), if any; a file that cannot be read is left out here (the
+    commands that load it report it)."""
+    same, _ = People.of(workspace, strict=False).find(Someone(name, organization, None, ""))
+    return same.id if same is not None else None
 
 
 def _source(referrer: ContactFile, referral: Referral) -> str:

@@ -317,3 +317,23 @@ def test_two_non_latin_referrals_are_two_people(tmp_path: Path) -> None:
     assert new_files(ws, before) == ["chen-si-yuan-2.yaml", "chen-si-yuan.yaml",
                                      "ivan-petrov.yaml"]
     assert result.out.count("added contact") == 3
+
+
+def test_a_thank_you_does_not_take_a_namesake_for_the_referral(tmp_path: Path) -> None:
+    """Jim Park of the City has been written to; Jim Park of Riverside Bank, suggested at
+    a meeting, has not: the letter must not say he has."""
+    from datetime import date
+
+    from outreach.contexts import referral_sentence
+    from outreach.models import HistoryEntry, Referral
+
+    ws = copy_workspace(tmp_path / "ws")
+    workspace = Workspace(ws)
+    meeting = HistoryEntry(date=date(2026, 11, 17), event="meeting", referrals=[
+        Referral(name="Jim Park", organization="Riverside Bank")])
+    text = referral_sentence(workspace, meeting, date(2026, 11, 21), familiar=False)
+    assert "I will be in touch this week" in text and "already written" not in text
+    same = HistoryEntry(date=date(2026, 11, 17), event="meeting", referrals=[
+        Referral(name="Jim Park", organization="City of Springfield")])
+    said = referral_sentence(workspace, same, date(2026, 11, 21), familiar=False)
+    assert "to whom I have already written" in said
