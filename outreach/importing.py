@@ -402,8 +402,9 @@ def _plan(workspace: Workspace, index: People, person: Person, relationship: Rel
         return None
     path = workspace.contacts_dir / f"{cid}.yaml"
     if namesakes:
-        done.warnings.append(f"{person.where}: "
-                             + namesake_warning(someone, namesakes, display_path(path)))
+        verb = "would be added" if done.dry_run else "added"
+        done.warnings.append(f"{person.where}: " + namesake_warning(
+            someone, namesakes, display_path(path), verb))
     index.add(Someone(person.name, person.organization, person.email, display_path(path),
                       cid, path))
     done.added.append((cid, path, person.name,
@@ -412,8 +413,9 @@ def _plan(workspace: Workspace, index: People, person: Person, relationship: Rel
 
 
 def _problem(person: Person, field_name: str | None, message: str) -> Problem:
+    said = "" if person.where == f"line {person.line}" else f"{person.where}: "  # card 3
     return Problem(person.source or Path(person.where), person.line, field_name,
-                   f"{person.where}: {message}; not imported")
+                   f"{said}{message}; not imported")
 
 
 def _invalid(person: Person, exc: ValidationError) -> Problem:

@@ -213,9 +213,10 @@ def _read_someone(cid: str, path: Path) -> Someone:
     return Someone(name, text["organization"], text["email"], display_path(path), cid, path)
 
 
-def namesake_warning(new: Someone, namesakes: list[Someone], where: str) -> str:
+def namesake_warning(new: Someone, namesakes: list[Someone], where: str,
+                     verb: str = "added") -> str:
     """What to say when a person is added beside others of the same name."""
     others = "; ".join(known.described() for known in namesakes)
     return (f"{new.name} ({new.organization or 'no organization'}) has the name of "
-            f"{others}, but another organization or e-mail address: added as {where}, a "
+            f"{others}, but another organization or e-mail address: {verb} as {where}, a "
             "different person (if they are one person, merge the two files)")

@@ -57,9 +57,9 @@ def test_bad_linkedin_rows_are_reported_and_skipped(tmp_path: Path) -> None:
     assert result.code == 1
     found = errors(result.err)
     assert len(found) == 2, result.err
-    assert found[0].startswith("Error: ") and "c.csv:5: name: line 5: '😀 🎉' is not a " \
+    assert found[0].startswith("Error: ") and "c.csv:5: name: '😀 🎉' is not a " \
         "name" in found[0] and found[0].endswith("not imported")
-    assert "c.csv:12: name: line 12: '🌍🌍' is not a name" in found[1]
+    assert "c.csv:12: name: '🌍🌍' is not a name" in found[1]
     assert new_files(ws, before) == [
         "chen-si-yuan-2.yaml", "chen-si-yuan.yaml", "giorgos-papadopoylos.yaml",
         "ivan-petrov.yaml", "laila-haddad.yaml", "siobhan-marie-o-briain.yaml"]
