@@ -397,7 +397,7 @@ def import_linkedin() -> None:
             root = Path(tmp) / f"ws{round_}"
             shutil.copytree(REPO / "profiles", root / "profiles")
             start = time.perf_counter()
-            people, _ = read_linkedin(export)
+            people = read_linkedin(export).people
             done = import_people(Workspace(root), people, "acquaintance", source="bench")
             times.append(time.perf_counter() - start)
             assert len(done.added) == IMPORT_ROWS

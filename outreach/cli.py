@@ -344,17 +344,22 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stag
 
 @cli.command("keep-in-touch")
 @click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
-@click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
-              help="Where your search ended.")
+@click.option("--landed", default=None, metavar='"ROLE at ORGANIZATION"',
+              help='Where your search ended: "Analyst at Acme, Inc." (or --role and '
+                   '--organization).')
+@click.option("--role", default=None, metavar="ROLE", help="The position you took.")
+@click.option("--organization", default=None, metavar="ORGANIZATION",
+              help="Where you took it, commas and all.")
 @click.option("--mark-sent", is_flag=True,
               help="Append keep-in-touch-sent to each contact's history (for letters by "
                    "post; outreach send records e-mails itself).")
 @_output_options
 @click.pass_context
 @_fail_cleanly
-def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
-                  mark_sent: bool, fmt: tuple[str, ...], output_dir: Path | None,
-                  force: bool, dry_run: bool, today: dt.date | None) -> None:
+def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str | None,
+                  role: str | None, organization: str | None, mark_sent: bool,
+                  fmt: tuple[str, ...], output_dir: Path | None, force: bool, dry_run: bool,
+                  today: dt.date | None) -> None:
     """Tell the people who helped where you landed, and thank them again.
 
     Writes output/<id>/keep-in-touch.pdf and .docx (and .eml with --format eml) for
@@ -365,8 +370,9 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
     from .main import parse_landed
     from .pipeline import Options
 
+    landed_at = parse_landed(landed, role, organization)
     options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
-                      dry_run=dry_run, today=today, landed=parse_landed(landed))
+                      dry_run=dry_run, today=today, landed=landed_at)
     with _progress("Writing keep-in-touch letters") as bar:
         report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
                                mark_sent=mark_sent, progress=bar)
@@ -851,14 +857,21 @@ def _imported(done: Any) -> None:
         click.echo(f"{verb:<9} {display_path(path)}  {name}")
     for line in done.existing + done.skipped:
         click.echo(f"not added {line}")
+    for warning in done.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"\n{len(done.added)} {verb}, {len(done.existing)} already contacts, "
-               f"{len(done.skipped)} without a name")
+               f"{len(done.skipped)} without a name"
+               + (f", {len(done.bad)} not imported (see the errors)" if done.bad else ""))
     todo = [(path, fields) for _cid, path, _name, fields in done.added if fields]
     if todo:
         click.echo("Before writing to them, replace each <<...>> (or delete an optional "
                    "line) in:")
         for path, fields in todo:
             click.echo(f"  {display_path(path)}: {', '.join(fields)}")
+    for problem in sorted(done.bad, key=lambda p: p.line or 0):  # the rest was imported
+        click.echo(f"Error: {problem}", err=True)
+    if done.bad:
+        sys.exit(1)
 
 
 @import_group.command("linkedin")
@@ -871,7 +884,7 @@ def import_linkedin(ctx: click.Context, file: Path, relationship: str, dry_run: 
 @import_group.command("vcard")
 @_import_options
 def import_vcard(ctx: click.Context, file: Path, relationship: str, dry_run: bool) -> None:
-    """From a vCard file (3.0 or 4.0) exported by an address book."""
+    """From a vCard file (2.1, 3.0 or 4.0) exported by an address book."""
     _import(ctx, file, relationship, dry_run, "vcard")
 
 
@@ -882,10 +895,11 @@ def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
 
     read, label = {"linkedin": (importing.read_linkedin, "LinkedIn"),
                    "vcard": (importing.read_vcard, "vCard")}[source]
-    people, skipped = read(file)
-    done = importing.import_people(_workspace(ctx), people, relationship,  # type: ignore[arg-type]
+    export = read(file)
+    done = importing.import_people(_workspace(ctx), export.people, relationship,  # type: ignore[arg-type]
                                    source=f"{label}, {file.name}", dry_run=dry_run)
-    done.skipped += skipped
+    done.skipped += export.skipped
+    done.bad[:0] = export.bad
     _imported(done)
 
 
@@ -899,6 +913,8 @@ def _caseload_due(folder: Path, today: dt.date) -> None:
     if not found.due:
         click.echo("nothing is due")
     _table(rows)
+    for line in found.notes:
+        click.echo(f"Warning: {line}", err=True)
     for line in found.problems:
         click.echo(f"Error: {line}", err=True)
     if found.problems:
@@ -913,6 +929,8 @@ def _caseload_contacts(folder: Path) -> None:
     found = counts(folder)
     _table([("CLIENT", "CONTACTS", "CONVERSATIONS", "LAST CONVERSATION"),
             *[(c, str(n), str(t), last) for c, n, t, last in found.counts]])
+    for line in found.notes:
+        click.echo(f"Warning: {line}", err=True)
     for line in found.problems:
         click.echo(f"Error: {line}", err=True)
     if found.problems:

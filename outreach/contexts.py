@@ -338,13 +338,14 @@ def _conversation_facts(contact: ContactFile, entry: HistoryEntry) -> dict[str, 
     }
 
 
-def _followed_up(workspace: Workspace, name: str, today: dt.date) -> str:
+def _followed_up(workspace: Workspace, name: str, today: dt.date,
+                 organization: str | None = None) -> str:
     """What the seeker has done about a referral, from its contact file if there is one:
     ``spoken`` (a conversation logged), ``written`` (a letter sent) or ``pending``."""
     from .errors import OutreachError
     from .referrals import contact_named
 
-    found = contact_named(workspace, name)
+    found = contact_named(workspace, name, organization)
     if found is None:
         return "pending"
     try:
@@ -390,8 +391,8 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
             for r in entry.referrals]
     groups: dict[str, list[str]] = {}
     for referral in entry.referrals:
-        groups.setdefault(_followed_up(workspace, referral.name, today), []).append(
-            referral.name)
+        state = _followed_up(workspace, referral.name, today, referral.organization)
+        groups.setdefault(state, []).append(referral.name)
     if len(groups) == 1:
         return _THANKS[(next(iter(groups)), familiar)].format(names=and_list(said))
     thanks = (f"Thanks, too, for pointing me to {and_list(said)}." if familiar else

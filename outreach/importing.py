@@ -1,15 +1,20 @@
 """``outreach import``: contact files from a LinkedIn export or an address book.
 
 ``read_linkedin`` reads LinkedIn's ``Connections.csv`` (its ``Notes:`` preamble, a byte-
-order mark, CRLF, quoted commas, ``12 Mar 2024`` dates, mostly empty e-mail addresses)
-with the csv module; ``read_vcard`` reads vCard 3.0 and 4.0 with vobject. Both give
-``Person`` records; ``import_people`` turns each into ``profiles/contacts/<id>.yaml``.
+order mark, CRLF, quoted commas and line breaks, ``12 Mar 2024`` dates, mostly empty
+e-mail addresses) with the csv module; ``read_vcard`` reads vCard 2.1, 3.0 and 4.0 card
+by card in bounded memory (outreach/vcard.py). Both give an ``Export``: the people, the
+rows that hold no one, and the rows or cards that cannot be imported, each named with
+its line; ``import_people`` turns each person into ``profiles/contacts/<id>.yaml``.
 
-Each id comes from the person's name (``history.slug``), made unique. Someone who is
-already a contact (the same e-mail address, or the same name and organization) is
-never overwritten but reported, and so is a second row for one person. What a letter
-still needs and an export does not hold (``how_we_met``, an address) is written as a
-placeholder (``<<...>>``, see outreach/placeholders.py) and listed for the user.
+Each id comes from the person's name (``people.contact_id``: honorifics and suffixes
+dropped, transliterated to ASCII), made unique. Someone who is already a contact (the
+same person by the rule of outreach/people.py) is never overwritten but reported, and
+so is a second row for one person; a namesake at another organization is added with a
+warning naming both. A contact file that cannot be read stops the import, named (the
+person may be in it). What a letter still needs and an export does not hold
+(``how_we_met``, an address) is written as a placeholder (``<<...>>``, see
+outreach/placeholders.py) and listed for the user.
 """
 
 from __future__ import annotations
@@ -18,18 +23,20 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from pydantic import ValidationError
 
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from .models import Contact, Relationship
-from .output import create_new_batch
+from .output import create_new_batch, sweep_stages
+from .people import People, Someone, email_key, namesake_warning
 from .placeholders import placeholder
-from .referrals import slug
 from .schema import SCHEMA_DIR, file_name, modeline
+from .vcard import Card, read_cards
 from .workspace import Workspace
 
 #: What an import reads at most: a LinkedIn export of 30,000 connections is ~3 MB.
@@ -48,7 +55,8 @@ HINTS = {"how_we_met": "how you know of them, in a sentence of your own",
 
 @dataclass(frozen=True)
 class Person:
-    """One person read from an export; ``where`` says where (``line 7``, ``card 3``)."""
+    """One person read from an export; ``where`` says where (``line 7``, ``card 3``),
+    ``source`` and ``line`` the file and line a problem with them is reported at."""
 
     where: str
     name: str
@@ -59,6 +67,20 @@ class Person:
     address: str | None = None
     notes: str | None = None
     salutation: str | None = None
+    #: The name the id is made from, when it is not ``name`` (without the vCard's prefix).
+    id_name: str | None = None
+    source: Path | None = None
+    line: int | None = None
+
+
+@dataclass
+class Export:
+    """What a reader found: the people, rows without anyone, and rows or cards that
+    cannot be imported (reported, with their line, and skipped)."""
+
+    people: list[Person] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    bad: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +94,10 @@ class Imported:
     existing: list[str] = field(default_factory=list)
     #: One sentence per row or card that holds no one.
     skipped: list[str] = field(default_factory=list)
+    #: Rows or cards that cannot be imported, each with its file and line: exit 1.
+    bad: list[Problem] = field(default_factory=list)
+    #: Namesakes added as other people, each naming both files.
+    warnings: list[str] = field(default_factory=list)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -101,6 +127,12 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _line(value: str | None) -> str | None:
+    """A value a contact file holds on one line: line breaks and runs of space as one."""
+    cleaned = _clean(value)
+    return " ".join(cleaned.split()) if cleaned else None
+
+
 def _linkedin_date(text: str) -> str:
     """``12 Mar 2024`` as ``2024-03-12`` (any other text as written)."""
     parts = text.split()
@@ -124,10 +156,11 @@ def _header(rows: Iterator[list[str]], path: Path) -> dict[str, int]:
 
 def _cell(columns: dict[str, int], row: list[str], name: str) -> str:
     index = columns.get(name)
-    return (_clean(row[index]) or "") if index is not None and index < len(row) else ""
+    return (_line(row[index]) or "") if index is not None and index < len(row) else ""
 
 
-def _linkedin_person(columns: dict[str, int], row: list[str], line: int) -> Person | None:
+def _linkedin_person(columns: dict[str, int], row: list[str], path: Path,
+                     line: int) -> Person | None:
     def cell(name: str) -> str:
         return _cell(columns, row, name)
 
@@ -138,94 +171,122 @@ def _linkedin_person(columns: dict[str, int], row: list[str], line: int) -> Pers
     notes = [f"Connected on LinkedIn {_linkedin_date(since)}" if since else "", cell("URL")]
     return Person(f"line {line}", name, title=cell("Position") or None,
                   organization=cell("Company") or None, email=cell("Email Address") or None,
-                  notes=_clean(": ".join(n for n in notes if n)))
+                  notes=_clean(": ".join(n for n in notes if n)), source=path, line=line)
 
 
-def read_linkedin(path: Path) -> tuple[list[Person], list[str]]:
-    """The people of a LinkedIn ``Connections.csv``, and the rows that hold no one."""
+def _rows(reader: Iterator[list[str]], line_num: Callable[[], int], path: Path,
+          export: Export) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each row; a row the csv module cannot read is reported
+    in ``export`` and skipped, and the rows after it are read all the same."""
+    start = line_num() + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            export.bad.append(Problem(path, start, None, f"CSV error: {exc}; row not "
+                                      "imported"))
+            if line_num() < start:  # nothing more was read: the file ends here
+                return
+            start = line_num() + 1
+            continue
+        line, start = start, line_num() + 1
+        yield line, row
+
+
+def read_linkedin(path: Path) -> Export:
+    """The people of a LinkedIn ``Connections.csv``, the rows that hold no one, and
+    those that cannot be imported."""
     reader = csv.reader(io.StringIO(_text(path), newline=""))
-    people: list[Person] = []
-    skipped: list[str] = []
+    export = Export()
     try:
         columns = _header(reader, path)
-        for row in reader:
-            if not any(c.strip() for c in row):
-                continue
-            person = _linkedin_person(columns, row, reader.line_num)
-            if person is None:
-                skipped.append(f"line {reader.line_num}: no name")
-            else:
-                people.append(person)
     except csv.Error as exc:
         raise InputError([Problem(path, reader.line_num, None, f"CSV error: {exc}")]) from None
-    return people, skipped
+    for line, row in _rows(reader, lambda: reader.line_num, path, export):
+        if not any(c.strip() for c in row):
+            continue
+        person = _linkedin_person(columns, row, path, line)
+        if person is None:
+            export.skipped.append(f"line {line}: no name")
+        else:
+            export.people.append(person)
+    return export
 
 
-def _first(card: Any, key: str) -> Any:
-    """The value of the card's preferred ``key`` line (PREF / TYPE=pref first), or None."""
-    lines = card.contents.get(key) or []
-    def rank(line: Any) -> int:
-        params = {k.upper(): [str(v).lower() for v in vs] for k, vs in line.params.items()}
-        return 0 if "PREF" in params or "pref" in params.get("TYPE", []) else 1
-    return min(lines, key=rank).value if lines else None
-
-
-def _address(value: Any) -> str | None:
-    if value is None:
+def _address(card: Card) -> str | None:
+    adr = card.first("ADR")
+    if adr is None:
         return None
-    town = " ".join(p for p in (f"{value.city}," if value.city else "", value.region,
-                                value.code) if p).strip(" ,")
-    lines = [value.box, value.extended, value.street, town, value.country]
-    return _clean("\n".join(str(p) for p in lines if p))
+    box, extended, street, city, region, code, country = (adr.parts() + [""] * 7)[:7]
+    town = " ".join(p for p in (f"{city}," if city else "", region, code) if p).strip(" ,")
+    return _clean("\n".join(p for p in (box, extended, street, town, country) if p))
 
 
-def _vcard_person(card: Any, number: int) -> Person | None:
-    n = _first(card, "n")
-    given = " ".join(p for p in (n.given, n.family) if p) if n is not None else ""
-    name = _clean(_first(card, "fn")) or _clean(given)
+def _text_of(card: Card, name: str) -> str | None:
+    found = card.first(name)
+    return _line(found.text()) if found is not None else None
+
+
+def _vcard_person(card: Card, path: Path) -> Person | None:
+    n = card.first("N")
+    family, given, _more, prefix, suffix = ((n.parts() if n else []) + [""] * 5)[:5]
+    name = _text_of(card, "FN") or _line(" ".join(p for p in (given, family) if p))
     if not name:
         return None
-    org = _first(card, "org")
-    phone = _first(card, "tel")
-    prefix = n.prefix if n is not None and n.family else ""
-    return Person(f"card {number}", name,
-                  title=_clean(_first(card, "title")),
-                  organization=_clean(", ".join(p for p in org if p)) if org else None,
-                  email=_clean(_first(card, "email")),
-                  phone=_clean(re.sub(r"^tel:", "", phone)) if phone else None,
-                  address=_address(_first(card, "adr")), notes=_clean(_first(card, "note")),
-                  salutation=_clean(f"{prefix} {n.family}") if prefix else None)
+    org = card.first("ORG")
+    phone = _text_of(card, "TEL")
+    email = _text_of(card, "EMAIL")
+    return Person(f"card {card.number}", name, title=_text_of(card, "TITLE"),
+                  organization=_line(", ".join(p for p in org.parts() if p)) if org else None,
+                  email=re.sub(r"^mailto:", "", email, flags=re.I) if email else None,
+                  phone=re.sub(r"^tel:", "", phone) if phone else None,
+                  address=_address(card), notes=_clean(_note(card)),
+                  salutation=_line(f"{prefix} {family}") if prefix and family else None,
+                  id_name=_without(name, prefix, suffix), source=path, line=card.line)
 
 
-def read_vcard(path: Path) -> tuple[list[Person], list[str]]:
-    """The people of a vCard file (3.0 or 4.0, one card or many), and the empty cards."""
-    import vobject
-
-    people: list[Person] = []
-    skipped: list[str] = []
-    text = _text(path)
-    try:
-        for number, card in enumerate(vobject.readComponents(text), 1):
-            if card.name != "VCARD":
-                continue
-            person = _vcard_person(card, number)
-            if person is None:
-                skipped.append(f"card {number}: no name")
-            else:
-                people.append(person)
-    except vobject.base.ParseError as exc:
-        raise InputError([_vcard_problem(path, text, exc)]) from None
-    return people, skipped
+def _note(card: Card) -> str | None:
+    found = card.first("NOTE")
+    return found.text() if found is not None else None
 
 
-def _vcard_problem(path: Path, text: str, exc: Exception) -> Problem:
-    """vobject's message, at the line it quotes (its own line count skips folded lines)."""
-    message = re.sub(r"^At line \d+: ", "", str(exc))
-    quoted = message.split("Failed to parse line: ", 1)[-1] if "line: " in message else None
-    lines = text.splitlines()
-    line = next((i for i, t in enumerate(lines, 1) if quoted and t.strip() == quoted.strip()),
-                None)
-    return Problem(path, line, None, f"is not a vCard file vobject can read: {message}")
+def _without(name: str, prefix: str, suffix: str) -> str | None:
+    """The name without the N line's prefix (``Col.``) and suffix (``III``), for its id."""
+    bare = name
+    if prefix and bare.startswith(prefix):
+        bare = bare[len(prefix):]
+    if suffix and bare.rstrip().endswith(suffix):
+        bare = bare.rstrip()[: -len(suffix)].rstrip(" ,")
+    return bare.strip() if bare.strip() and bare != name else None
+
+
+def read_vcard(path: Path) -> Export:
+    """The people of a vCard file (2.1, 3.0 or 4.0, one card or many), the cards that
+    hold no one, and those that cannot be imported."""
+    export, cards = Export(), 0
+    for card in read_cards(path):
+        cards += 1
+        if card.problem is not None:
+            problem = card.problem
+            export.bad.append(Problem(problem.path, problem.line, problem.field,
+                                      f"{problem.message}; not imported"))
+            continue
+        try:
+            person = _vcard_person(card, path)
+        except ValueError as exc:
+            export.bad.append(Problem(path, card.line, None, f"card {card.number}: {exc}; "
+                                      "not imported"))
+            continue
+        if person is None:
+            export.skipped.append(f"card {card.number} (line {card.line}): no name")
+        else:
+            export.people.append(person)
+    if not cards:
+        raise InputError([Problem(path, None, None, "is not a vCard file: it has no "
+                                  "BEGIN:VCARD line")])
+    return export
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -260,58 +321,22 @@ def contact_fields(person: Person, relationship: Relationship) -> dict[str, str]
     return {k: v for k, v in data.items() if v is not None}
 
 
+#: Written under the name of a contact the export gives no honorific for (LinkedIn never
+#: does): the field exists, and when to use it.
+HONORIFIC_HINT = ("# honorific: Ms.  # uncomment with the one they use (Ms., Mr., Dr. ...) "
+                  "for \"Dear Ms. {family}:\";\n#   without it, letters open with the full "
+                  "name (\"Dear {name}:\")\n")
+
+
 def contact_text(fields: dict[str, str]) -> str:
-    return "".join(_value(k, v) for k, v in fields.items())
-
-
-@dataclass
-class _Index:
-    """Who is already a contact (by e-mail, and by name and organization) and which ids
-    are taken, kept up to date as people are added."""
-
-    emails: dict[str, str] = field(default_factory=dict)
-    names: dict[tuple[str, str], str] = field(default_factory=dict)
-    ids: set[str] = field(default_factory=set)
-
-    @classmethod
-    def of(cls, workspace: Workspace) -> _Index:
-        from .loading import read_yaml
-
-        index = cls()
-        for cid in workspace.contact_ids():
-            index.ids.add(cid.casefold())
-            path = workspace.contacts_dir / f"{cid}.yaml"
-            try:
-                data, _ = read_yaml(path)
-            except InputError:
-                continue  # a broken file is reported by the commands that load it
-            if isinstance(data.get("name"), str):
-                index.add(data["name"], data.get("organization"), data.get("email"),
-                          display_path(path))
-        return index
-
-    def add(self, name: str, organization: Any, email: Any, where: str) -> None:
-        if isinstance(email, str) and email.strip():
-            self.emails.setdefault(email.strip().casefold(), where)
-        org = slug(organization) if isinstance(organization, str) else ""
-        self.names.setdefault((slug(name), org), where)
-
-    def match(self, person: Person) -> str | None:
-        """Why ``person`` is already a contact, or None."""
-        if person.email and person.email.casefold() in self.emails:
-            return f"the same e-mail address as {self.emails[person.email.casefold()]}"
-        org = slug(person.organization) if person.organization else ""
-        where = self.names.get((slug(person.name), org))
-        return f"the same name and organization as {where}" if where else None
-
-    def new_id(self, name: str) -> str:
-        base = slug(name)
-        cid, number = base, 1
-        while cid.casefold() in self.ids:
-            number += 1
-            cid = f"{base}-{number}"
-        self.ids.add(cid.casefold())
-        return cid
+    """The YAML of ``fields``; without a salutation, the ``honorific:`` hint under the name."""
+    text = ""
+    for key, value in fields.items():
+        text += _value(key, value)
+        if key == "name" and "salutation" not in fields:
+            family = value.split()[-1] if value.split() else value
+            text += HONORIFIC_HINT.format(family=family, name=value)
+    return text
 
 
 def _header_lines(workspace: Workspace, path: Path, source: str, where: str) -> str:
@@ -324,31 +349,81 @@ def _header_lines(workspace: Workspace, path: Path, source: str, where: str) -> 
 
 def import_people(workspace: Workspace, people: list[Person], relationship: Relationship, *,
                   source: str, dry_run: bool = False) -> Imported:
-    """One contact file per person not already a contact; see the module's docstring."""
+    """One contact file per person not already a contact; see the module's docstring.
+    A person whose fields are no valid contact is reported in ``bad`` and skipped."""
     if not workspace.profiles_dir.is_dir():
         raise WorkspaceError(f"{display_path(workspace.root)} is not an outreach workspace "
                              "(it has no profiles/ folder): run `outreach init` first")
-    index = _Index.of(workspace)
+    if not dry_run:
+        sweep_stages(workspace.contacts_dir)  # what an import killed meanwhile left
+    index = People.of(workspace)  # a broken contact file stops it, named
     done = Imported(dry_run)
     texts: list[tuple[str, bytes]] = []
     for person in people:
-        seen = index.match(person)
-        if seen is not None:
-            done.existing.append(f"{person.where}: {person.name} is already a contact "
-                                 f"({seen}); not imported")
-            continue
-        cid = index.new_id(person.name)
-        path = workspace.contacts_dir / f"{cid}.yaml"
-        fields = contact_fields(person, relationship)
-        Contact.model_validate(fields)  # what is written is always a valid contact
-        texts.append((path.name, (_header_lines(workspace, path, source, person.where)
-                                  + contact_text(fields)).encode("utf-8")))
-        index.add(person.name, person.organization, person.email, display_path(path))
-        done.added.append((cid, path, person.name,
-                           [k for k, v in fields.items() if v.startswith("<<")]))
+        planned = _plan(workspace, index, person, relationship, done)
+        if planned is not None:
+            path, fields = planned
+            texts.append((path.name, (_header_lines(workspace, path, source, person.where)
+                                      + contact_text(fields)).encode("utf-8")))
     if not dry_run:
         _write(workspace, texts, done)
     return done
+
+
+def _already(person: Person, same: Someone) -> str:
+    if email_key(person.email) and email_key(person.email) == email_key(same.email):
+        why = "the same e-mail address as"
+    elif person.organization and same.organization:
+        why = "the same name and organization as"
+    else:
+        why = "the same name, and no other organization, as"
+    return f"{person.where}: {person.name} is already a contact ({why} {same.where}); " \
+        "not imported"
+
+
+def _plan(workspace: Workspace, index: People, person: Person, relationship: Relationship,
+          done: Imported) -> tuple[Path, dict[str, str]] | None:
+    """The path and fields of ``person``'s new file, or None (reported in ``done``)."""
+    someone = Someone(person.name, person.organization, person.email, person.where)
+    same, namesakes = index.find(someone)
+    if same is not None:
+        done.existing.append(_already(person, same))
+        return None
+    fields = contact_fields(person, relationship)
+    try:
+        Contact.model_validate(fields)  # what is written is always a valid contact
+    except ValidationError as exc:
+        done.bad.append(_invalid(person, exc))
+        return None
+    cid = index.new_id(person.id_name or person.name)
+    if cid is None:
+        done.bad.append(_problem(person, "name", f"{person.name!r} has no letter that "
+                                 "spells in ASCII"))
+        return None
+    path = workspace.contacts_dir / f"{cid}.yaml"
+    if namesakes:
+        verb = "would be added" if done.dry_run else "added"
+        done.warnings.append(f"{person.where}: " + namesake_warning(
+            someone, namesakes, display_path(path), verb))
+    index.add(Someone(person.name, person.organization, person.email, display_path(path),
+                      cid, path))
+    done.added.append((cid, path, person.name,
+                       [k for k, v in fields.items() if v.startswith("<<")]))
+    return path, fields
+
+
+def _problem(person: Person, field_name: str | None, message: str) -> Problem:
+    said = "" if person.where == f"line {person.line}" else f"{person.where}: "  # card 3
+    return Problem(person.source or Path(person.where), person.line, field_name,
+                   f"{said}{message}; not imported")
+
+
+def _invalid(person: Person, exc: ValidationError) -> Problem:
+    """The first thing wrong with what ``person`` would become, as a line of the export."""
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or None
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return _problem(person, where, message)
 
 
 def _write(workspace: Workspace, texts: list[tuple[str, bytes]], done: Imported) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from email.parser import BytesParser
@@ -365,7 +366,9 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     old = _booked_to_change(contact, entry)
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
-    added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    namesakes: list[str] = []  # a referral of an existing contact's name, someone else
+    with collect_warnings(namesakes):
+        added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
     if old is not None:
         entry = _merged(old, entry)
         replace_entry(contact, old, entry)
@@ -375,7 +378,7 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
         ("logged" if rules.has_happened(entry, today, rules.clock(None)) else "booked")
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added],
-                  _point_warnings(contact, entry), action, old)
+                  (*namesakes, *_point_warnings(contact, entry)), action, old)
 
 
 def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logged:
@@ -433,12 +436,39 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     return items
 
 
-def parse_landed(text: str) -> tuple[str, str]:
-    """``"Policy Analyst, County GIS"`` -> (role, organization)."""
-    role, comma, organization = (" ".join(part.split()) for part in text.rpartition(","))
-    if not comma or not organization:
-        raise UsageError(f"--landed takes \"Role, Organization\", not {text!r}")
-    return role, organization
+#: What ends an organization's name after a comma: "Acme, Inc." is one organization.
+_COMPANY_ENDINGS = re.compile(r"^(inc|llc|llp|ltd|limited|co|corp|corporation|plc|gmbh|ag|"
+                              r"sa|s\.a|sas|srl|bv|nv|pty|pc|lp|pllc|oy|ab|as|kk)\.?$",
+                              re.IGNORECASE)
+_LANDED_HOW = ('write "ROLE at ORGANIZATION" (--landed "Analyst at Acme, Inc.") or '
+               '--role ROLE --organization ORGANIZATION')
+
+
+def parse_landed(text: str | None, role: str | None = None,
+                 organization: str | None = None) -> tuple[str, str]:
+    """Where the seeker landed, as (role, organization), said one unambiguous way:
+    ``--role``/``--organization``, ``"Policy Analyst at County GIS"``, or a single comma
+    (``"Policy Analyst, County GIS"``) when it cannot be the comma of a name: ``"Analyst,
+    Acme, Inc."`` is refused, never read as "Analyst, Acme" at "Inc."."""
+    given = [" ".join(v.split()) if v is not None else None for v in (role, organization)]
+    if text is None:
+        if not all(given):
+            raise UsageError(f"say where you landed: {_LANDED_HOW}")
+        return given[0] or "", given[1] or ""
+    if any(v is not None for v in given):
+        raise UsageError(f"--landed, or --role and --organization, not both: {_LANDED_HOW}")
+    words = " ".join(text.split())
+    if words.lower().count(" at ") == 1:
+        at = words.lower().index(" at ")
+        found = (words[:at].strip(" ,"), words[at + 4:].strip(" ,"))
+    else:
+        parts = [p.strip() for p in words.split(",")]
+        found = (parts[0], parts[1]) if len(parts) == 2 and not _COMPANY_ENDINGS.match(
+            parts[1]) and " at " not in words.lower() else ("", "")
+    if not all(found):
+        raise UsageError(f"--landed {text!r} can be read more than one way (or names no "
+                         f"organization): {_LANDED_HOW}")
+    return found
 
 
 def _kept_in_touch(contact: ContactFile) -> dt.date | None:

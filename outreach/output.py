@@ -140,8 +140,9 @@ def create_new_batch(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]
     if not files:
         return []
     _folder(folder / files[0][0])
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=".outreach-", suffix=".tmp", dir=folder))
+    try:  # named like a temporary file (the process id in it), for sweep_stages
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}.", suffix=".tmp",
+                                      dir=folder))
     except OSError as exc:
         raise OutputError(f"cannot write in {display_path(folder)}: {exc.strerror}") from None
     try:
@@ -154,6 +155,20 @@ def create_new_batch(folder: Path, files: list[tuple[str, bytes]]) -> list[bool]
         raise OutputError(f"cannot write in {display_path(folder)}: {exc.strerror}") from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+#: The start of the name of ``create_new_batch``'s hidden folder.
+STAGE_PREFIX = ".outreach-stage."
+
+
+def sweep_stages(folder: Path) -> None:
+    """Remove the hidden folders ``create_new_batch`` runs that were killed left in
+    ``folder`` (copies of the files they were writing), like any other stale temporary
+    file; a folder a run still writing has is left."""
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(".outreach-*.tmp"):
+            if leftover.is_dir() and not leftover.is_symlink() and stale(leftover):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _link_new(tmp: Path, path: Path) -> bool:

@@ -206,6 +206,7 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
                                dated=options.today is not None)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
+    workspace.check_referral_chains(contacts)  # a circle: a warning elsewhere, here an error
     check_needs(workspace, kind, contacts, today, options.formats)
     out_root = options.output_dir or workspace.output_dir
     targets = []

@@ -83,6 +83,7 @@ class Workspace:
     profile_name: str | None = None
     _contacts: dict[str, ContactFile] = field(default_factory=dict, repr=False)
     _profile: ProfileFile | None = field(default=None, repr=False)
+    _cycles: dict[str, Problem] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.profile_name is not None:
@@ -195,16 +196,21 @@ class Workspace:
         return found
 
     def _check_referral_chain(self, contact: ContactFile) -> None:
-        """``referred_by`` ids must not lead round in a circle back to this contact."""
+        """``referred_by`` ids that lead round in a circle back to this contact are said
+        once (a warning: ``due`` and ``contacts`` go on); ``check_referral_chain`` makes
+        them an error where a document would name who introduced the contact."""
         chain = [contact.id]
         ref = contact.data.referred_by
         while ref is not None and self.has_contact(ref):
             if ref in chain:
                 loop = " -> ".join([*chain, ref])
-                raise InputError([Problem(
+                self._cycles[contact.id] = Problem(
                     contact.path, line_of(contact.lines, ("referred_by",)), "referred_by",
                     f"the referrals go round in a circle ({loop}): referred_by names the "
-                    "person who introduced you to this contact")])
+                    "person who introduced you to this contact")
+                log.warning("%s; a document to them is refused until one referred_by is "
+                            "corrected", self._cycles[contact.id])
+                return
             chain.append(ref)
             path = self.contact_path(ref)
             try:
@@ -212,6 +218,13 @@ class Workspace:
             except InputError:
                 return  # that file's own problems are reported when it is loaded
             ref = data.referred_by
+
+    def check_referral_chains(self, contacts: list[ContactFile]) -> None:
+        """Refuse contacts whose referrals go round in a circle: a document to them names
+        who introduced them, and the chain says two things."""
+        problems = [self._cycles[c.id] for c in contacts if c.id in self._cycles]
+        if problems:
+            raise InputError(problems)
 
     def contacts(self, ids: list[str] | None = None) -> list[ContactFile]:
         """The contacts named (or all), every file validated; all problems reported at once."""

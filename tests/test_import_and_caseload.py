@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from conftest import copy_workspace, run
 from outreach.placeholders import placeholders_allowed
@@ -135,9 +140,9 @@ def test_vcard_3_and_4(tmp_path: Path) -> None:
     assert "Jim Park is already a contact (the same e-mail address" in three.out
     with placeholders_allowed():
         loaded = {c.id: c.data for c in Workspace(ws).contacts()}
-    assert sorted(set(contact_files(ws)) - set(before)) == ["dr-ngozi-okafor.yaml",
+    assert sorted(set(contact_files(ws)) - set(before)) == ["ngozi-okafor.yaml",
                                                             "wei-zhang.yaml"]
-    ngozi = loaded["dr-ngozi-okafor"]
+    ngozi = loaded["ngozi-okafor"]
     assert ngozi.organization == "Leeds Teaching Hospitals, NHS, Informatics"
     assert ngozi.salutation == "Dr. Okafor"
     assert ngozi.address == "Great George St\nLeeds, LS1 3EX\nUK"
@@ -153,7 +158,9 @@ def test_vcard_3_and_4(tmp_path: Path) -> None:
     broken = tmp_path / "c.vcf"
     broken.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:x\nthis is junk\nEND:VCARD\n")
     result = run(ws, "import", "vcard", str(broken))
-    assert result.code == 1 and "c.vcf:4: is not a vCard file" in result.err
+    assert result.code == 1
+    assert "c.vcf:4: card 1: is not a vCard line (NAME:VALUE): 'this is junk'; not " \
+        "imported" in result.err
 
 
 # -- the caseload ------------------------------------------------------------------------
@@ -203,3 +210,76 @@ def test_contacts_over_a_caseload(tmp_path: Path) -> None:
     assert "sam-oduya" in result.err
     ok = run(tmp_path, "due", "--caseload", str(tmp_path / "nowhere"))
     assert ok.code == 1 and "no caseload folder" in ok.err
+
+
+# -- a caseload with folders that cannot be read, links and a broken profile --------------
+
+
+def deny(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Make ``folders`` unreadable as `chmod 000` does for anyone but root (the tests may
+    run as root): listing them, or reaching anything inside them, fails with EACCES."""
+    denied = [str(f) for f in folders]
+
+    def inside(path: object, *, strictly: bool) -> bool:
+        text = os.path.abspath(os.fsdecode(path)) if isinstance(path, (str, os.PathLike)) \
+            else ""
+        return any(text.startswith(d + os.sep) or (not strictly and text == d)
+                   for d in denied)
+
+    def guard(real: Any, strictly: bool) -> Any:
+        def call(path: Any = ".", *args: Any, **kwargs: Any) -> Any:
+            if inside(path, strictly=strictly):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "scandir", guard(os.scandir, False))
+    monkeypatch.setattr(os, "listdir", guard(os.listdir, False))
+    monkeypatch.setattr(os, "stat", guard(os.stat, True))
+
+
+def hostile_caseload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "caseload"
+    for client in ("ada-obi", "bo-chen", "chidi-eze", "dana-kehr"):
+        copy_workspace(root / client)
+    (root / "chidi-eze" / "profiles" / "candidate.yaml").write_text(
+        "name: Chidi Eze\nstatus: [graduate\n", encoding="utf-8")
+    copy_workspace(tmp_path / "elsewhere")
+    (root / "eve-outside").symlink_to(tmp_path / "elsewhere")
+    (root / "dana-again").symlink_to(root / "dana-kehr")
+    deny(monkeypatch, root / "ada-obi", root / "bo-chen" / "profiles" / "contacts")
+    return root
+
+
+def test_due_over_a_caseload_names_every_client_it_cannot_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = hostile_caseload(tmp_path, monkeypatch)
+    result = run(tmp_path, "due", "--caseload", str(root), "--today", "2026-11-21")
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    listed = {line.split()[0] for line in result.out.splitlines()[1:]}
+    assert listed == {"chidi-eze", "dana-kehr"}  # a broken profile hides nothing due
+    errors = [line for line in result.err.splitlines() if line.startswith("Error: ")]
+    assert any("ada-obi: cannot be read: Permission denied" in e for e in errors)
+    assert any("bo-chen: " in e and "bo-chen/profiles/contacts: cannot be read: "
+               "Permission denied" in e for e in errors)
+    assert any(e.startswith("Error: chidi-eze: ") and "candidate.yaml:2" in e
+               for e in errors)
+    assert any("eve-outside: is a link to " in e and "outside the caseload folder" in e
+               for e in errors)
+    assert len(errors) == 4, result.err
+    assert "Warning: " in result.err and "dana-again is " in result.err
+    dana = [line for line in result.out.splitlines() if line.startswith("dana-")]
+    assert dana and all(line.startswith("dana-kehr") for line in dana)  # counted once
+
+
+def test_contacts_over_a_caseload_names_every_client_it_cannot_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = hostile_caseload(tmp_path, monkeypatch)
+    result = run(tmp_path, "contacts", "--caseload", str(root))
+    assert result.code == 1
+    rows = {line.split()[0]: line.split()[1:] for line in result.out.splitlines()[1:]}
+    assert set(rows) == {"chidi-eze", "dana-kehr"}
+    assert rows["dana-kehr"][:2] == ["6", "3"]
+    assert "bo-chen/profiles/contacts: cannot be read" in result.err  # never "0 contacts"
+    assert "ada-obi: cannot be read" in result.err and "eve-outside" in result.err

@@ -83,4 +83,5 @@ def test_nobody_gets_it_twice(ws: Path) -> None:
 
 def test_landed_must_name_an_organization(ws: Path) -> None:
     result = run(ws, "keep-in-touch", "--landed", "somewhere")
-    assert result.code == 2 and '--landed takes "Role, Organization"' in result.err
+    assert result.code == 2 and 'write "ROLE at ORGANIZATION"' in result.err
+    assert run(ws, "keep-in-touch").code == 2
