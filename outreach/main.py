@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, replace
-from email.parser import BytesParser
-from email.policy import default
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,11 +73,9 @@ def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
         if path.suffix == ".eml":
-            from .writers.eml import SUBJECT_HEADER
+            from .drafts import answers_of
 
-            with path.open("rb") as handle:
-                return str(BytesParser(policy=default).parse(handle, headersonly=True)
-                           .get(SUBJECT_HEADER, ""))
+            return answers_of(path)
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 
