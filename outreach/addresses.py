@@ -35,11 +35,26 @@ def ascii_domain(domain: str) -> str:
         raise ValueError(f"the domain {domain} cannot be written for the DNS: {exc}") from None
 
 
+def _well_formed(local: str, domain: str) -> bool:
+    """Is ``local@domain`` one address (RFC 5322; a part before the @ outside ASCII
+    judged by its form, as RFC 6532 allows it)?"""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    plain = "".join(c if c.isascii() else "a" for c in local)
+    dns = "".join(c if c.isascii() else "a" for c in domain)
+    try:
+        parsed = Address(addr_spec=f"{plain}@{dns}")
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    return parsed.username == plain and parsed.domain == dns and "." in dns
+
+
 def problem(address: str) -> str | None:
     """Why ``address`` cannot go in a draft, or None: the reason in words."""
     text = address.strip()
     local, at, domain = text.rpartition("@")
-    if not at or not local or not domain:
+    if not at or not local or not domain or not _well_formed(local, domain):
         return f"{shown(text)} is not an e-mail address (name@example.org)"
     for what, part, most in (("the address", text, ADDRESS),
                              ("the part before the @", local, LOCAL_PART)):

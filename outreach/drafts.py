@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.parser import BytesParser
+from email.parser import BytesParser, Parser
 from email.policy import default
 from pathlib import Path
 
@@ -43,9 +43,8 @@ def _address(name: str, email: str, path_problem: Problem) -> Address:
     try:
         if reason is not None:
             raise ValueError(reason)
-        parsed = Address(addr_spec=email.strip())
-        return Address(" ".join(name.split()), parsed.username,
-                       addresses.ascii_domain(parsed.domain))
+        local, _, domain = email.strip().rpartition("@")
+        return Address(" ".join(name.split()), local, addresses.ascii_domain(domain))
     except (HeaderParseError, ValueError, IndexError) as exc:
         message = reason or f"{path_problem.message} ({exc})"
         raise InputError([replace(path_problem, message=message)]) from None
@@ -134,7 +133,14 @@ def files(workspace: Workspace, rendered: Rendered, path: Path) -> tuple[Planned
 
 
 def parse(data: bytes, *, headers: bool = False) -> EmailMessage:
-    message = BytesParser(policy=default).parsebytes(data, headersonly=headers)
+    """A draft's message. Its headers are read as UTF-8 when they are (RFC 6532: an
+    address outside ASCII), so names and addresses come back as written."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        message = BytesParser(policy=default).parsebytes(data, headersonly=headers)
+    else:
+        message = Parser(policy=default).parsestr(text, headersonly=headers)
     assert isinstance(message, EmailMessage)
     return message
 

@@ -33,6 +33,7 @@ import datetime as dt
 import smtplib
 import time
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
@@ -123,7 +124,7 @@ def _judge_all(workspace: Workspace, found: list[Outgoing], report: Sent, today:
         if verdict.sends:
             going += 1
             if limit is not None and going > limit:
-                verdict = Verdict("held", f"held back: --limit {limit}")
+                verdict = Verdict("held", f"--limit {limit}: it waits for the next run")
         report.judged.append((outgoing, verdict))
 
 
@@ -152,9 +153,7 @@ def _config(workspace: Workspace, really: bool, report: Sent) -> SmtpConfig | No
             and not (workspace.root / smtp.CONFIG).is_symlink():
         report.no_config = True
         return None
-    config = smtp.load_config(workspace)
-    smtp.check_clear_text(config)
-    return config
+    return smtp.load_config(workspace)
 
 
 # -- sending ------------------------------------------------------------------------------
@@ -163,7 +162,7 @@ def _config(workspace: Workspace, really: bool, report: Sent) -> SmtpConfig | No
 def outgoing_copy(message: EmailMessage) -> EmailMessage:
     """The message as it leaves: dated now, without the draft's private headers (nor
     Bcc, which only the envelope carries)."""
-    copy = drafts.parse(message.as_bytes(policy=message.policy))
+    copy = deepcopy(message)
     for name in PRIVATE_HEADERS:
         del copy[name]
     copy["Date"] = formatdate(localtime=True)

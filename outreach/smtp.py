@@ -85,6 +85,7 @@ def load_config(workspace: Any) -> SmtpConfig:
             f"password goes in the environment variable {DEFAULT_PASSWORD_ENV}")
     config, _ = workspace.load(SmtpConfig, readable(path, workspace.root))
     assert isinstance(config, SmtpConfig)
+    check_clear_text(config)
     return config
 
 
