@@ -195,7 +195,8 @@ def _misfit(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
     if not kind.stages:
         sent = next((e for e in reversed(history) if e.event == event), None)
         if sent is not None:
-            return (f"{contact.id} was sent {_article(kind.words)} on "
+            what = kind.words if kind.words.endswith("letter") else f"{kind.words} letter"
+            return (f"{contact.id} was sent {_article(what)} on "
                     f"{sent.date.isoformat()} by other means ({where(contact, sent)})")
     return _answered(out, contact, today) or _stale(out, contact, history)
 

@@ -508,7 +508,7 @@ def test_letters_marked_sent_by_post_are_not_emailed(ws: Path, mail: Server) -> 
     result = _send(ws, "--all", "--send")
     assert mail.messages == []
     assert "thomas-whitfield was thanked on" in result.out
-    assert "evelyn-okafor was sent a keep in touch on" in result.out
+    assert "evelyn-okafor was sent a keep in touch letter on" in result.out
 
 
 # -- 9. international addresses, lengths, answers in words ------------------------------
