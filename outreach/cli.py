@@ -643,7 +643,10 @@ _VERDICT_WORDS = {"send": "would send", "forced": "would send", "already": "alre
 def _verdict_lines(report: Any) -> None:
     from .errors import display_path
 
+    recorded = [o for o, _ in report.recorded]
     for outgoing, verdict in report.judged:
+        if outgoing in recorded:
+            continue
         label = _VERDICT_WORDS[verdict.status]
         if not report.dry_run and verdict.sends:
             label = "sent" if outgoing in report.sent else "not sent"
@@ -653,7 +656,7 @@ def _verdict_lines(report: Any) -> None:
             said = "forced" if verdict.status == "forced" else "why"
             click.echo(f"{'':<14}{said}: {verdict.why}")
         click.echo(f"{'':<14}subject: {outgoing.subject}")
-        if report.dry_run:
+        if report.dry_run and verdict.status != "already":
             for line in outgoing.opening():
                 click.echo(f"{'':<14}| {line}")
 
@@ -666,7 +669,9 @@ def _sent_report(report: Any) -> None:
     _verdict_lines(report)
     for outgoing, how in report.recorded:
         click.echo(f"recorded      {display_path(outgoing.path)}: {how}")
-    if not report.to_send and not report.recorded:
+    if report.recording and not report.recorded:
+        click.echo("nothing to record")
+    elif not report.to_send and not report.recording:
         click.echo("nothing to send")
     elif report.dry_run and report.to_send:
         click.echo("(a dry run: nothing was sent; --send sends them)")

@@ -69,6 +69,8 @@ class Sent:
     error: str | None = None
     #: No smtp.yaml yet (a dry run needs none).
     no_config: bool = False
+    #: ``send --record``: nothing is sent, drafts are recorded.
+    recording: bool = False
 
     def of(self, status: str) -> list[Outgoing]:
         return [o for o, v in self.judged if v.status == status]
@@ -289,7 +291,7 @@ def record(workspace: Workspace, contact_ids: list[str] | None, *,
     """``send --record``: each draft the send log holds and its history lacks is written
     into the history; each draft that would be sent is recorded as sent (send log and
     history), nothing being sent."""
-    report = Sent(dry_run=False)
+    report = Sent(dry_run=False, recording=True)
     day = today or dt.date.today()
     for outgoing in find_drafts(workspace, contact_ids, kind_names):
         with sendlog.workspace_lock(workspace.root):

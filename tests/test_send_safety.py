@@ -636,3 +636,18 @@ def test_an_older_draft_with_internal_headers_is_still_read(ws: Path, mail: Serv
     result = _send(ws, "--all")
     assert "it answers the call of 2026-10-01, but the last is the declined of " \
            "2026-11-19" in result.out
+
+
+def test_the_smtp_yaml_of_docs_sending_is_valid_and_record_sends_nothing(ws: Path) -> None:
+    import re
+
+    import yaml
+
+    from outreach.smtp import SmtpConfig
+
+    text = (REPO / "docs" / "sending.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    SmtpConfig.model_validate(yaml.safe_load(block.group(1)))
+    both = _send(ws, "--all", "--record", "--send")
+    assert both.code == 2 and "--record sends nothing" in both.err
