@@ -43,6 +43,7 @@ from pathlib import Path
 from . import drafts, kinds, sendlog, smtp
 from .errors import InputError, OutreachError, Problem, UsageError, display_path
 from .models import HistoryEntry
+from .paths import readable
 from .smtp import SmtpConfig as SmtpConfig
 from .smtp import load_config as load_config
 from .smtp import password_from as password_from
@@ -52,6 +53,7 @@ from .writers import eml
 
 #: Headers of a draft that stay on this machine.
 PRIVATE_HEADERS = ("X-Unsent", eml.KIND_HEADER, eml.SUBJECT_HEADER, "Bcc")
+
 
 @dataclass
 class Sent:
@@ -91,8 +93,10 @@ def _mailed(kind_names: tuple[str, ...]) -> list[kinds.Kind]:
     return [k for k in mailed if not kind_names or k.name in kind_names]
 
 
-def _read_draft(path: Path, kind: kinds.Kind) -> tuple[EmailMessage, drafts.Facts]:
-    message = drafts.parse(path.read_bytes())
+def _read_draft(workspace: Workspace, path: Path,
+                kind: kinds.Kind) -> tuple[EmailMessage, drafts.Facts]:
+    """A draft of the output folder (a link out of the workspace is refused)."""
+    message = drafts.parse(readable(path, workspace.root).read_bytes())
     if not message["Message-ID"] or not message["To"]:
         raise InputError([Problem(path, None, None, "is not an e-mail draft written by "
                                   "outreach (it has no To or Message-ID): write it again "
@@ -113,7 +117,7 @@ def find_drafts(workspace: Workspace, contact_ids: list[str] | None,
         for kind in mailed:
             path = workspace.output_dir / contact.id / f"{kind.name}.eml"
             if path.is_file():
-                found.append(Outgoing(contact, kind, path, *_read_draft(path, kind)))
+                found.append(Outgoing(contact, kind, path, *_read_draft(workspace, path, kind)))
     return found
 
 

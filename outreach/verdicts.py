@@ -177,7 +177,22 @@ def _already(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
         entry = next((e for e in other.data.history if e.message_id == out.message_id), None)
         if entry is not None:
             return f"sent on {entry.date.isoformat()} ({where(other, entry)})"
+    entry = _emailed(out, contact, occasion)
+    if entry is not None:
+        what = f"a {occasion}" if occasion else _article(out.kind.words)
+        return (f"{contact.id} was e-mailed {what} on {entry.date.isoformat()} "
+                f"({where(contact, entry)})")
     return None
+
+
+def _emailed(out: Outgoing, contact: ContactFile, occasion: str) -> HistoryEntry | None:
+    """An e-mail of this kind ``outreach send`` recorded in the history (before the send
+    log: it carries a Message-ID) for this occasion: on or after the day of the
+    conversation the occasion names (``... of 2026-11-18``), any day when it names none."""
+    event = out.kind.email.event if out.kind.email else ""
+    since = occasion.rpartition(" of ")[2] if occasion else ""
+    return next((e for e in contact.data.history if e.event == event and e.message_id
+                 and e.date.isoformat() >= since), None)
 
 
 def _article(words: str) -> str:

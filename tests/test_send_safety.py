@@ -651,3 +651,27 @@ def test_the_smtp_yaml_of_docs_sending_is_valid_and_record_sends_nothing(ws: Pat
     SmtpConfig.model_validate(yaml.safe_load(block.group(1)))
     both = _send(ws, "--all", "--record", "--send")
     assert both.code == 2 and "--record sends nothing" in both.err
+
+
+def test_an_email_an_earlier_version_recorded_counts_as_sent(ws: Path, mail: Server) -> None:
+    """Before the send log, send wrote only the history (with the Message-ID): a letter
+    written again since, with another Message-ID, is already sent, even forced."""
+    _config(ws, mail.port)
+    _ngozi(ws, "  - {date: 2026-11-02, event: letter-sent, mode: e-mail, "
+               "message_id: '<0a1b.approach-letter@example.org>'}\n")
+    assert run(ws, "letter", "ngozi-eze", "--format", "eml").code == 0
+    result = _send(ws, "ngozi-eze", "--send", "--force")
+    assert result.code == 0 and mail.messages == []
+    assert "ngozi-eze was e-mailed an approach letter on 2026-11-02" in result.out
+
+
+def test_a_draft_linked_out_of_the_workspace_is_refused(ws: Path, tmp_path: Path) -> None:
+    _ngozi(ws)
+    assert run(ws, "letter", "ngozi-eze", "--format", "eml").code == 0
+    draft = ws / "output" / "ngozi-eze" / "approach-letter.eml"
+    outside = tmp_path.parent / f"{tmp_path.name}-draft.eml"
+    outside.write_bytes(draft.read_bytes())
+    draft.unlink()
+    draft.symlink_to(outside)
+    result = _send(ws, "--all")
+    assert result.code == 1 and "outside the workspace" in result.err
