@@ -675,3 +675,39 @@ def test_a_draft_linked_out_of_the_workspace_is_refused(ws: Path, tmp_path: Path
     draft.symlink_to(outside)
     result = _send(ws, "--all")
     assert result.code == 1 and "outside the workspace" in result.err
+
+
+def test_a_campaign_at_every_stage_sends_only_what_fits_and_nothing_twice(
+        ws: Path, mail: Server) -> None:
+    import datetime as dt
+
+    _config(ws, mail.port, per_minute=120)
+    today = dt.date.today()
+    people = {"new": "Aroha Ngata", "approached": "Bilal Qureshi", "scheduled": "Chen Jing",
+              "met": "Dagny Holm", "declined": "Émile Roux", "thanked": "Farah Haddad"}
+    for stage, name in people.items():
+        _contact(ws, stage, f"name: {name}\nrelationship: friend\nemail: {stage}@example.net\n")
+    assert run(ws, "letter", *people, "--format", "eml").code == 0  # all new, so far
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    for cid, args in (("approached", ["--event", "letter-sent"]),
+                      ("scheduled", ["--event", "meeting", "--date",
+                                     (today + dt.timedelta(days=2)).isoformat(),
+                                     "--at", "10:00"]),
+                      ("met", ["--event", "meeting", "--mode", "phone", "--date", yesterday]),
+                      ("declined", ["--event", "declined", "--date", yesterday]),
+                      ("thanked", ["--event", "call", "--date", yesterday])):
+        assert run(ws, "log", cid, *args).code == 0, cid
+    assert run(ws, "thank-you", "met", "declined", "thanked", "--format", "eml",
+               "--date", yesterday).code == 0
+    assert run(ws, "log", "thanked", "--event", "thank-you-sent").code == 0
+    first = _send(ws, "--all", "--send")
+    assert first.code == 1  # the drafts that no longer fit are refused, and said
+    assert sorted(rcpt[0] for _, rcpt, _ in mail.messages) == [
+        "declined@example.net", "met@example.net", "new@example.net"]
+    refused = sorted(line.split("/output/")[1].split()[0] for line in first.out.splitlines()
+                     if line.startswith("refused"))
+    assert refused == ["approached/approach-letter.eml", "declined/approach-letter.eml",
+                       "met/approach-letter.eml", "scheduled/approach-letter.eml",
+                       "thanked/approach-letter.eml", "thanked/thank-you.eml"]
+    second = _send(ws, "--all", "--send")
+    assert len(mail.messages) == 3 and second.out.count("already sent") >= 3
