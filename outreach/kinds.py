@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, notes, postal, rules
+from . import addresses, contexts, notes, postal, rules
 from .errors import Problem, UsageError
 from .loading import line_of
 from .models import Event, Paper
@@ -231,11 +231,12 @@ def _resume_file(ws: Workspace, contact: ContactFile, today: dt.date) -> Problem
 
 def _contact_email(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
     email = contact.data.email
-    if email and rules.valid_email(email):
+    reason = addresses.problem(email) if email else None
+    if email and reason is None:
         return None
     if email:
         return Problem(contact.path, line_of(contact.lines, ("email",)), "email",
-                       f"{email!r} is not an e-mail address (name@example.org)")
+                       reason or "is not an e-mail address (name@example.org)")
     return Problem(contact.path, line_of(contact.lines, ("name",)), "email",
                    f"is needed: --format eml writes an e-mail to {contact.data.name}; add "
                    "their address (email: name@example.org), or write a letter instead")
@@ -244,10 +245,11 @@ def _contact_email(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Pro
 def _profile_email(ws: Workspace, _contact: ContactFile, _today: dt.date) -> Problem | None:
     profile = ws.profile()
     email = profile.data.email
-    if email and rules.valid_email(email):
+    reason = addresses.problem(email) if email else None
+    if email and reason is None:
         return None
     return Problem(profile.path, line_of(profile.lines, ("email",)), "email",
-                   f"{email!r} is not an e-mail address (you@example.org)" if email else
+                   (reason or "is not an e-mail address (you@example.org)") if email else
                    "is needed: an e-mail draft is from you; add email: you@example.org to "
                    "the profile")
 

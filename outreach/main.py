@@ -13,8 +13,6 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from email.parser import BytesParser
-from email.policy import default
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,11 +119,9 @@ def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
         if path.suffix == ".eml":
-            from .writers.eml import SUBJECT_HEADER
+            from .drafts import answers_of
 
-            with path.open("rb") as handle:
-                return str(BytesParser(policy=default).parse(handle, headersonly=True)
-                           .get(SUBJECT_HEADER, ""))
+            return answers_of(path)
         if path.suffix == ".pdf":
             from pypdf import PdfReader
 

@@ -361,10 +361,19 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
         text = rendered.document.text().strip() + "\n"
         files.append(Planned(target.paths["txt"], text.encode("utf-8")))
     if "eml" in target.write:
-        from .drafts import draft
+        from .drafts import files as draft_files
 
-        files.append(Planned(target.paths["eml"], draft(workspace, rendered)))
+        files += draft_files(workspace, rendered, target.paths["eml"])
     return files
+
+
+def _beside(planned: list[Planned]) -> tuple[list[Planned], list[Planned]]:
+    """The files to write, and apart from them what is kept beside an e-mail draft for
+    ``outreach send`` (written with its draft, whenever the draft is)."""
+    from .drafts import facts_path
+
+    kept = {facts_path(p.path) for p in planned if p.path.suffix == ".eml"}
+    return [p for p in planned if p.path not in kept], [p for p in planned if p.path in kept]
 
 
 def _write_pass(workspace: Workspace, plan: Plan, rendered: Mapping[str, Rendered],
@@ -380,8 +389,10 @@ def _write_pass(workspace: Workspace, plan: Plan, rendered: Mapping[str, Rendere
             report.pdf[target.contact.id] = files[0].data
         if progress is not None and "docx" in target.write:
             progress.advance(1)
+    planned, beside = _beside(planned)
     report.outcomes += write_all(planned, force=plan.options.force,
                                  dry_run=plan.options.dry_run, within=plan.within)
+    write_all(beside, force=True, dry_run=plan.options.dry_run, within=plan.within)
 
 
 def write(workspace: Workspace, templates: Templates, plan: Plan,

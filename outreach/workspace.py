@@ -41,9 +41,15 @@ CONTACT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$
 WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
 
+#: The longest contact id: its file's temporary copy (``.<id>.yaml.<pid>.<random>.tmp``)
+#: and its output files must stay far below the 255 characters a file name may have.
+MAX_ID = 100
+
+
 def valid_contact_id(contact_id: str) -> bool:
     """Can this id name a contact file and an output folder safely, everywhere?"""
-    return CONTACT_ID.match(contact_id) is not None and not WINDOWS_RESERVED.match(contact_id)
+    return (len(contact_id) <= MAX_ID and CONTACT_ID.match(contact_id) is not None
+            and not WINDOWS_RESERVED.match(contact_id))
 RESUME_SUFFIXES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 
 
@@ -164,8 +170,9 @@ class Workspace:
             raise WorkspaceError(
                 f"{contact_id!r} is not a contact id: an id is the name of a file in "
                 f"{display_path(self.contacts_dir)} without .yaml, made of ASCII letters, "
-                "digits, '.', '-' and '_', starting and ending with a letter or digit, and "
-                "not a name Windows reserves (con, nul, com1, ...)")
+                "digits, '.', '-' and '_', starting and ending with a letter or digit, at "
+                f"most {MAX_ID} characters long, and not a name Windows reserves (con, nul, "
+                "com1, ...)")
         return self.contacts_dir / f"{contact_id}.yaml"
 
     def has_contact(self, contact_id: str) -> bool:

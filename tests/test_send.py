@@ -65,7 +65,15 @@ def _config(ws: Path, port: int, **extra: Any) -> None:
     (ws / "smtp.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
 
 
+def never_written(ws: Path, cid: str) -> None:
+    """The sample's contact ``cid`` as someone not yet written to (no history)."""
+    path = ws / "profiles" / "contacts" / f"{cid}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("history:")], encoding="utf-8")
+
+
 def _drafts(ws: Path) -> None:
+    never_written(ws, "jim-park")  # the sample wrote to him by post: no approach by e-mail
     assert run(ws, "letter", "jim-park", "maria-lopez", "--format", "eml").code == 0
     assert run(ws, "thank-you", "priya-raman", "--format", "eml", "--date",
                "2026-11-20").code == 0
@@ -170,7 +178,7 @@ def test_a_bad_config_is_an_error_with_its_line(ws: Path, text: str, message: st
 
 
 def test_without_a_config_the_message_says_what_to_write(ws: Path) -> None:
-    result = run(ws, "send", "--all")
+    result = run(ws, "send", "--all", "--send")
     assert result.code == 1 and "host:" in result.err
     assert "smtp.yaml: describe your outgoing mail server" in result.err
 

@@ -4,7 +4,13 @@ Python's ``email`` package builds it (``EmailMessage`` with the default policy),
 headers holding names in any script are encoded as the standard says, and attachments
 carry their file names. The body is the same document twice: plain text, and HTML from
 the same writer as the PDF's; a mail client shows the one it prefers. ``X-Unsent: 1``
-makes clients open the file as a draft to edit and send, not as a message received.
+makes clients open the file as a draft to edit and send, not as a message received (it
+is an instruction to the mail client, which does not send it on; ``outreach send``
+removes it). No header is for outreach alone: a draft may be sent as it is from a mail
+client, so what ``outreach send`` needs is kept beside it (``outreach/drafts.py``).
+
+An address whose part before the ``@`` is not ASCII has no other form: the headers of
+such a draft are written in UTF-8 (RFC 6532), as servers offering SMTPUTF8 take them.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from email.policy import default
 from ..document import Block, Document, Heading, ListBlock, Paragraph, Part
 from .html import document_html, page_html
 
-#: Private headers: which document a draft is, and what it answers (a thank-you's
-#: conversation). ``outreach send`` removes them before the message leaves.
+#: Headers drafts of earlier versions carried: which document a draft is, and what it
+#: answers (a thank-you's conversation). Read from such drafts; never written, and
+#: removed by ``outreach send`` before a message leaves.
 KIND_HEADER = "X-Outreach-Kind"
 SUBJECT_HEADER = "X-Outreach-Answers"
 
@@ -82,15 +89,13 @@ def message_id(draft: Draft, kind: str, text: str) -> str:
 def render(document: Document, draft: Draft) -> bytes:
     """The draft as the bytes of an ``.eml`` file."""
     text = text_body(document)
-    msg = EmailMessage(policy=default)
+    international = not all(a.username.isascii() for a in (draft.sender, draft.to))
+    msg = EmailMessage(policy=default.clone(utf8=international))
     msg["From"] = draft.sender
     msg["To"] = draft.to
     msg["Subject"] = draft.subject
     msg["Message-ID"] = message_id(draft, document.kind, text)
     msg["X-Unsent"] = "1"
-    msg[KIND_HEADER] = document.kind
-    if draft.answers:
-        msg[SUBJECT_HEADER] = draft.answers
     msg.set_content(text)
     html = page_html([document_html(document, "message", br=True)], draft.subject, document.lang)
     msg.add_alternative(html, subtype="html")
