@@ -891,8 +891,12 @@ def cache_clear() -> None:
     from .cache import clear, summary
 
     found = summary()
-    if found.folder is None or found.unfit:
-        click.echo("nothing to clear: " + (found.unfit or "the layout cache is off"))
+    if found.folder is None:
+        click.echo("nothing to clear: the layout cache is off")
+        return
+    if found.unfit:
+        click.echo(f"nothing to clear: {found.folder} is not used as the layout cache: "
+                   f"{found.unfit}")
         return
     removed, freed = clear()
     click.echo(f"removed  {removed} {'entry' if removed == 1 else 'entries'} "

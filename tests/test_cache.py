@@ -65,8 +65,11 @@ def test_a_folder_of_the_users_documents_is_never_trimmed_nor_used(
     monkeypatch.setenv("OUTREACH_CACHE_MB", "0.01")  # far smaller than the documents
     err = _letter(ws)
     assert snapshot(folder) == before  # nothing deleted, nothing added
-    assert err.count("is not used") == 1 and "thesis-draft.docx" not in err.split(
-        "(")[0] and "not outreach's" in err
+    assert err.count("is not used") == 1 and f"cache {folder} is not used" in err
+    assert "holds files that are not outreach's" in err
+    cleared = run(ws, "cache", "clear")
+    assert cleared.out.startswith(f"nothing to clear: {folder} is not used")
+    assert snapshot(folder) == before
     assert len(list((ws / "output").glob("*/approach-letter.pdf"))) == 6
     assert _letter(ws, "--force").count("is not used") == 1  # once a command
 
