@@ -161,6 +161,11 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["root"] = root.resolve()
     ctx.obj["profile"] = profile
+    from .cache import check
+
+    unfit = _fail_cleanly(check)()  # OUTREACH_CACHE_MB=abc: said before anything runs
+    if unfit and ctx.invoked_subcommand != "cache":
+        click.echo(f"Warning: {unfit}", err=True)
 
 
 def _output_options_for(date_help: str) -> Callable[[F], F]:
@@ -1087,6 +1092,57 @@ def _caseload_report(found: Any, as_json: bool, pdf: Path | None, root: Path) ->
             click.echo(f"Error: {broken.folder}: {line}", err=True)
     if found.broken:
         sys.exit(1)
+
+
+@cli.group("cache", invoke_without_command=True)
+@click.pass_context
+@_fail_cleanly
+def cache_group(ctx: click.Context) -> None:
+    """Show where the layout cache is, its size and its limit.
+
+    The cache keeps laid-out pages and parsed documents, so that a batch run again
+    redoes only what changed. `outreach cache clear` empties it. OUTREACH_CACHE_DIR
+    moves it, OUTREACH_CACHE_MB sets its size (0 turns it off), OUTREACH_CACHE=off
+    turns it off (docs/cache.md).
+    """
+    from .cache import summary
+
+    if ctx.invoked_subcommand is not None:
+        return
+    found = summary()
+    if found.folder is None:
+        click.echo("the layout cache is off (OUTREACH_CACHE=off or OUTREACH_CACHE_MB=0)")
+        return
+    click.echo(f"folder   {found.folder}")
+    if found.unfit:
+        click.echo(f"not used {found.unfit}")
+        return
+    click.echo(f"size     {_megabytes(found.size)} in {found.entries} "
+               f"{'entry' if found.entries == 1 else 'entries'}")
+    click.echo(f"limit    {_megabytes(found.limit)} (OUTREACH_CACHE_MB)")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 102_400 else f"{size / 1024:.0f} kB"
+
+
+@cache_group.command("clear")
+@_fail_cleanly
+def cache_clear() -> None:
+    """Remove the cache's entries (and nothing else in its folder)."""
+    from .cache import clear, summary
+
+    found = summary()
+    if found.folder is None:
+        click.echo("nothing to clear: the layout cache is off")
+        return
+    if found.unfit:
+        click.echo(f"nothing to clear: {found.folder} is not used as the layout cache: "
+                   f"{found.unfit}")
+        return
+    removed, freed = clear()
+    click.echo(f"removed  {removed} {'entry' if removed == 1 else 'entries'} "
+               f"({_megabytes(freed)}) from {found.folder}")
 
 
 def _stop(signum: int, _frame: object) -> None:

@@ -5,6 +5,11 @@ file exists, is a PDF or DOCX that can be read, is not encrypted, is given once,
 is not the résumé when the document may never carry it (compared by what the file
 says, so a re-saved, linearized or converted copy is still the résumé).
 
+Nothing big is read before it is known to be worth reading (``read``): a file that is
+not a plain file (a FIFO, a device, a folder) is named for what it is and never opened,
+one larger than ``MAX_MB`` is refused from its size alone, and one that does not begin
+as its kind does (``%PDF-``, or a ZIP archive for DOCX) from its first kilobyte.
+
 An enclosure then travels as a clean copy, never as it came: a PDF without the
 actions a reader would run (JavaScript, launch, submit, remote go-to; on pages,
 annotations, form fields and the document), a DOCX without its external relationships
@@ -19,9 +24,12 @@ import functools
 import hashlib
 import io
 import logging
+import os
 import re
+import stat
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +52,17 @@ ACTIVE_KEYS = frozenset({"/AA", "/JavaScript", "/XFA"})
 #: Words shared, four at a time, for a file to count as the résumé.
 RESUME_OVERLAP = 0.6
 SHINGLE = 4
+#: The largest enclosure: it travels inside the letter, and mail servers refuse a
+#: message much larger (25 MB at most, and attachments grow by a third when sent).
+MAX_MB = 18
+#: How each kind of enclosure begins: a PDF's header may follow up to a kilobyte of
+#: other bytes (as readers allow); a DOCX is a ZIP archive.
+MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
+HEAD = 1024
+#: What a path that is not a plain file is, in words.
+KINDS = ((stat.S_ISFIFO, "a FIFO (a named pipe)"), (stat.S_ISCHR, "a character device"),
+         (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"),
+         (stat.S_ISSOCK, "a socket"))
 
 
 def check_requested(workspace: Workspace, may_enclose_resume: bool,
@@ -73,12 +92,60 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _check_one(path: Path) -> None:
-    if not path.is_file():
-        raise OutputError(f"cannot enclose {display_path(path)}: no such file")
-    if path.suffix.lower() not in (".pdf", ".docx"):
+    _plain_file(path, os.stat)
+    if path.suffix.lower() not in MAGIC:
         raise OutputError(f"cannot enclose {display_path(path)}: an enclosure travels "
                           "inside the PDF, so it must be a PDF or DOCX file")
-    text(path)  # readable, and not encrypted
+    text(path)  # small enough, of its kind, readable, and not encrypted
+
+
+def _plain_file(path: Path, look: Callable[[Any], os.stat_result], at: Any = None
+                ) -> os.stat_result:
+    """``look(at)`` (``os.stat`` of the path, or ``os.fstat`` of the file opened) when it
+    is a plain file of at most ``MAX_MB``; refused, saying what it is, otherwise."""
+    shown = display_path(path)
+    try:
+        info = look(path if at is None else at)
+    except FileNotFoundError:
+        raise OutputError(f"cannot enclose {shown}: no such file") from None
+    except OSError as exc:
+        raise OutputError(f"cannot enclose {shown}: {exc.strerror}") from None
+    for test, what in KINDS:
+        if test(info.st_mode):
+            raise OutputError(f"cannot enclose {shown}: it is {what}, not a file")
+    if info.st_size > MAX_MB * 1024 * 1024:
+        raise _too_big(path, info.st_size)
+    return info
+
+
+def _too_big(path: Path, size: int) -> OutputError:
+    return OutputError(
+        f"cannot enclose {display_path(path)}: it is {size / 1024 / 1024:,.0f} MB, and an "
+        f"enclosure may be at most {MAX_MB} MB (it travels inside the letter, and mail "
+        "servers refuse larger messages); enclose a smaller export of it")
+
+
+def read(path: Path) -> bytes:
+    """An enclosure's bytes, once it is known to be a plain file of at most ``MAX_MB``
+    that begins as its kind does; nothing is read before (not even opened, when it is
+    not a plain file)."""
+    _plain_file(path, os.stat)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise OutputError(f"cannot enclose {display_path(path)}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        _plain_file(path, os.fstat, fd)  # the file opened is the file looked at
+        head = handle.read(HEAD)
+        magic = MAGIC.get(path.suffix.lower(), b"")
+        if not (head.startswith(magic) or (magic == MAGIC[".pdf"] and magic in head)):
+            kind = "PDF" if magic == MAGIC[".pdf"] else "Word document (DOCX)"
+            raise OutputError(f"cannot enclose {display_path(path)}: it is not a {kind}, "
+                              f"whatever its name (it does not begin as one does)")
+        data = head + handle.read(MAX_MB * 1024 * 1024 + 1 - len(head))
+    if len(data) > MAX_MB * 1024 * 1024:  # it grew meanwhile
+        raise _too_big(path, len(data))
+    return data
 
 
 def _unreadable(path: Path, exc: BaseException) -> OutputError:
@@ -118,7 +185,7 @@ def text(path: Path) -> str:
 @functools.cache
 def _text(name: str, _mtime: int, _size: int) -> str:
     path = Path(name)
-    data = path.read_bytes()
+    data = read(path)
     if path.suffix.lower() == ".docx":
         return _docx_text(data, path)
     try:
@@ -167,7 +234,7 @@ def clean_pdf(path: Path) -> bytes:
     none."""
     from pypdf import PdfWriter
 
-    data = path.read_bytes()
+    data = read(path)
     writer = PdfWriter(clone_from=_reader(data, path))
     removed: set[str] = set()
     _strip(writer.root_object, set(), removed)
@@ -224,7 +291,7 @@ def _active(key: str, value: Any) -> str | None:
 def clean_docx(path: Path) -> bytes:
     """The DOCX without its external relationships, in every part (linked images,
     hyperlinks, attached templates, linked objects); the file itself without any."""
-    data = path.read_bytes()
+    data = read(path)
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
         cleaned = {info.filename: _without_external(source.read(info))

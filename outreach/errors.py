@@ -80,3 +80,8 @@ class OutputError(OutreachError):
 
 class UsageError(OutreachError):
     """An option's value is not one the command understands (``--since 7x``)."""
+
+
+class SettingError(OutreachError):
+    """An environment setting's value is not one outreach understands
+    (``OUTREACH_CACHE_MB=abc``)."""

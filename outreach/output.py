@@ -24,7 +24,7 @@ from .errors import OutputError, display_path
 from .paths import writable
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 Action = Literal["written", "overwritten", "kept", "would write", "would overwrite"]
 
@@ -242,7 +242,8 @@ def _sync_one(name: str) -> None:
 @functools.cache
 def _syncing() -> ThreadPoolExecutor:
     """The threads that sync staged files, kept from pass to pass: making 16 threads for
-    each pass of a batch cost a third of writing its files."""
+    each pass of a batch cost a third of writing its files. A thread is started only
+    when the others are busy, so a pass of a few files starts a few."""
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="outreach-sync")
@@ -256,10 +257,33 @@ def _sync(names: list[str]) -> None:
     """Every staged file on disk before any is moved into place. Synced side by side,
     the file system commits them together: one wait for a pass, not one for each file."""
     try:
-        list(_syncing().map(_sync_one, names))
+        _sync_side_by_side(names)
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else Path(names[0])
         raise OutputError(f"cannot write {display_path(where)}: {exc.strerror}") from None
+
+
+def _sync_side_by_side(names: list[str]) -> None:
+    """``names`` synced by the pool's threads; when the system refuses one more thread
+    (a memory limit, a limit on processes: "can't start new thread"), the rest here,
+    while the threads there are sync what they were given."""
+    futures = _submitted(_syncing(), names)
+    for name in names[len(futures):]:
+        _sync_one(name)
+    for future in futures:
+        future.result()
+
+
+def _submitted(pool: ThreadPoolExecutor, names: list[str]) -> list[Future[None]]:
+    """The syncs the pool took, in order: all of them, or those before it could not
+    start a thread (the one refused is synced by the caller: twice does no harm)."""
+    futures: list[Future[None]] = []
+    for name in names:
+        try:
+            futures.append(pool.submit(_sync_one, name))
+        except RuntimeError:  # can't start new thread
+            break
+    return futures
 
 
 @contextlib.contextmanager
