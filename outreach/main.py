@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import kinds, rules
 from .errors import OutputError, UsageError, display_path
 from .models import HistoryEntry, Referral
-from .output import Planned, quiet_pdf_reading, write_all
+from .output import Planned, quiet_pdf_reading, why_kept, write_all
 from .paths import writable
 from .pipeline import (
     Options,
@@ -193,9 +193,9 @@ def _check_batch(plan: Plan, batch: Path | None) -> None:
     options = plan.options
     if batch is not None and "pdf" in options.formats:
         writable([batch], plan.within)
-    if batch is not None and "pdf" in options.formats and batch.exists() and fresh \
-            and not options.force and not options.dry_run:
-        raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
+    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
+            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
+        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
                           "letter: --force rebuilds it")
 
 
@@ -270,16 +270,18 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     """Follow-up calls, thank-you letters owed and referrals not yet approached; with
     ``ics``, written as calendar events (an existing file is kept unless forced)."""
     from .due import due_items, to_ics
-    from .output import atomic_write
 
+    within = (workspace.root, ics.absolute().parent) if ics is not None else ()
     if ics is not None:
-        writable([ics], (workspace.root, ics.absolute().parent))
-    if ics is not None and ics.exists() and not force:
-        raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
-                          "calendar")
+        writable([ics], within)
+        why = why_kept(ics, force=force, within=within)
+        if why is not None:
+            raise OutputError(f"kept {display_path(ics)}: {why}; --force overwrites it "
+                              "with the calendar")
     items = due_items(workspace.contacts(), today)
     if ics is not None:
-        atomic_write(ics, to_ics(items, today), within=(workspace.root, ics.absolute().parent))
+        write_all([Planned(ics, to_ics(items, today))], force=force, dry_run=False,
+                  within=within)
     return items
 
 
