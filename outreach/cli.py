@@ -37,9 +37,50 @@ def _fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: An example for every command, by its path under ``outreach``: shown at the end of
+#: its ``--help`` (by ``_WholeSentence.format_epilog``, the one place that adds them),
+#: each parsed by a test. Dates, contacts and files are the sample workspace's.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": ("outreach init", "outreach letter --all", "outreach due"),
+    "init": ("outreach init my-campaign",),
+    "letter": ("outreach letter jim-park", "outreach letter --all --dry-run",
+               "outreach letter maria-lopez --format eml"),
+    "script": ("outreach script jim-park --mode phone",),
+    "questions": ("outreach questions jim-park --minutes 20 --goal break-in",),
+    "thank-you": ("outreach thank-you priya-raman",
+                  "outreach thank-you --since 7d --mark-sent"),
+    "keep-in-touch": ('outreach keep-in-touch --landed "Policy Analyst, City of '
+                      'Springfield"',),
+    "linkedin": ("outreach linkedin jim-park --limit 300",),
+    "envelopes": ("outreach envelopes --all", "outreach envelopes --all --labels"),
+    "log": ('outreach log jim-park --event meeting --point "Internships open in March"',
+            'outreach log maria-lopez --event call --referral "Ana Ruiz, County GIS"'),
+    "due": ("outreach due", "outreach due --ics output/due.ics"),
+    "send": ("outreach send --all", "outreach send jim-park --send"),
+    "contacts": ("outreach contacts", "outreach contacts --caseload clients/"),
+    "templates": ("outreach templates list",),
+    "templates list": ("outreach templates list",),
+    "templates copy": ("outreach templates copy approach-letter.md.j2",),
+    "templates diff": ("outreach templates diff",),
+    "schema": ("outreach schema --output schema/", "outreach schema --contact"),
+    "import": ("outreach import linkedin Connections.csv",),
+    "import linkedin": ("outreach import linkedin Connections.csv --dry-run",),
+    "import vcard": ("outreach import vcard contacts.vcf --relationship friend",),
+}
+
+
+def command_path(ctx: click.Context) -> str:
+    """``ctx``'s command as ``EXAMPLES`` names it: ``templates copy``, ``""`` for outreach."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(names)
+
+
 class _WholeSentence:
     """A command whose line in ``outreach --help`` is its help's whole first sentence
-    (Click would cut it to fit 45 characters)."""
+    (Click would cut it to fit 45 characters), and whose help ends with its examples."""
 
     help: str | None
 
@@ -47,6 +88,13 @@ class _WholeSentence:
         text = " ".join((self.help or "").split())
         match = re.match(r"(.+?[.!?])(\s|$)", text)
         return match.group(1) if match else text
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        examples = EXAMPLES.get(command_path(ctx), ())
+        if examples:
+            with formatter.section("Examples"):
+                for example in examples:
+                    formatter.write_text(example)
 
 
 class _Command(_WholeSentence, click.Command):
@@ -84,6 +132,45 @@ def _progress(label: str) -> Iterator[_Bar]:
     finally:
         if bar.bar is not None:
             bar.bar.__exit__(None, None, None)
+
+
+class _ContactId(click.types.StringParamType):
+    """A contact's id (its file's name without .yaml); the shell completes the ids of
+    the workspace's contact files."""
+
+    name = "contact id"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .paths import CONTACTS
+
+        root = ctx.find_root().params.get("root") or Path()
+        ids = sorted(p.stem for p in (Path(root) / CONTACTS).glob("*.yaml"))
+        return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
+
+
+class _TemplateName(click.types.StringParamType):
+    """A built-in template's name; the shell completes them."""
+
+    name = "template"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .overrides import builtin_names
+
+        return [CompletionItem(n) for n in builtin_names() if n.startswith(incomplete)]
+
+
+CONTACT_ID = _ContactId()
+#: Each contact's stage in the campaign, in order (for an option that takes one: the
+#: shell completes the words).
+STAGES = ("incomplete", "new", "approached", "scheduled", "met", "declined", "thanked",
+          "kept-in-touch")
+STAGE = click.Choice(STAGES)
 
 
 def _workspace(ctx: click.Context) -> Any:
@@ -210,7 +297,7 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @_enclose_options("the letter (never the résumé)")
 @_output_options
@@ -266,7 +353,7 @@ def _explain(report: Any) -> None:
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @_meeting_options
 @_output_options
@@ -291,7 +378,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, mode: s
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @click.option("--minutes", type=click.IntRange(10, 40), default=None,
               help="The meeting's length (default: the profile's meeting_minutes).")
@@ -324,7 +411,7 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
 
 
 @cli.command("keep-in-touch")
-@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
+@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]", type=CONTACT_ID)
 @click.option("--landed", required=True, metavar='"ROLE, ORGANIZATION"',
               help="Where your search ended.")
 @click.option("--mark-sent", is_flag=True,
@@ -357,7 +444,7 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
               help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
@@ -384,7 +471,7 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @click.option("--labels", is_flag=True,
               help="Address labels instead of envelopes: Avery 5160 (30 a sheet) on letter "
@@ -419,16 +506,28 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, labe
     _table(report.table)
 
 
+def _width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a CJK character or an emoji,
+    none for a combining accent (its length, for text holding a control character)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
 def _table(rows: list[tuple[str, ...]]) -> None:
+    """Every table outreach prints (the header row first; nothing without a row under
+    it), each column as wide as its widest cell on the terminal."""
     if len(rows) < 2:
         return
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        click.echo("  ".join(cell + " " * (w - _width(cell))
+                             for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @cli.command("thank-you")
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--since", metavar="7d|YYYY-MM-DD",
               help="The busy week: every contact with a meeting, call or decline since then "
                    "and no thank-you after it, plus one print file in output/batches/.")
@@ -478,7 +577,7 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
 
 
 @cli.command()
-@click.argument("contact_id", metavar="CONTACT_ID")
+@click.argument("contact_id", metavar="CONTACT_ID", type=CONTACT_ID)
 @click.option("--event", required=True,
               type=click.Choice(["meeting", "call", "declined", "letter-sent", "thank-you-sent",
                                  "keep-in-touch-sent"]))
@@ -559,7 +658,7 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @click.option("--send", "really", is_flag=True,
               help="Really send (without it, say what would be sent and send nothing).")
@@ -631,10 +730,7 @@ def contacts(ctx: click.Context, caseload: Path | None) -> None:
     if not rows:
         click.echo("no contacts yet: add one file per person in profiles/contacts/")
         return
-    headers = ("ID", "NAME", "RELATIONSHIP", "LAST EVENT")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    for row in (headers, *rows):
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    _table([("ID", "NAME", "RELATIONSHIP", "LAST EVENT"), *rows])
 
 
 # -- a new user's first hour: init, templates, schema, import, a caseload -----------------
@@ -674,22 +770,34 @@ def init_command(ctx: click.Context, directory: Path | None) -> None:
 @click.pass_context
 @_fail_cleanly
 def templates_group(ctx: click.Context) -> None:
-    """List the built-in templates and your versions of them in templates/.
+    """The built-in templates and your versions of them in templates/.
 
-    `outreach templates copy NAME` copies one to edit; `outreach templates diff NAME`
-    shows how yours differs from the built-in.
+    `outreach templates list` (or `outreach templates` alone) lists them; `outreach
+    templates copy NAME` copies one to edit; `outreach templates diff NAME` shows how
+    yours differs from the built-in.
     """
+    if ctx.invoked_subcommand is None:
+        _list_templates(ctx)
+
+
+@templates_group.command("list")
+@click.pass_context
+@_fail_cleanly
+def templates_list(ctx: click.Context) -> None:
+    """List the built-in templates, what each is, and whether templates/ holds yours."""
+    _list_templates(ctx)
+
+
+def _list_templates(ctx: click.Context) -> None:
     from .overrides import listing
 
-    if ctx.invoked_subcommand is not None:
-        return
     rows: list[tuple[str, ...]] = [("TEMPLATE", "IN templates/", "WHAT IT IS")]
     rows += [(t.name, t.state, t.description) for t in listing(_workspace(ctx).templates_dir)]
     _table(rows)
 
 
 @templates_group.command("copy")
-@click.argument("names", nargs=-1, metavar="NAME...")
+@click.argument("names", nargs=-1, metavar="NAME...", type=_TemplateName())
 @click.option("--all", "all_", is_flag=True, help="Copy every built-in template.")
 @click.pass_context
 @_fail_cleanly
@@ -706,7 +814,7 @@ def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> No
 
 
 @templates_group.command("diff")
-@click.argument("names", nargs=-1, metavar="[NAME...]")
+@click.argument("names", nargs=-1, metavar="[NAME...]", type=_TemplateName())
 @click.pass_context
 @_fail_cleanly
 def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
