@@ -119,7 +119,7 @@ def test_init_keeps_an_existing_workspace(tmp_path: Path) -> None:
     after = files(ws)
     assert {k: v for k, v in after.items() if k in before} == before
     assert sorted(set(after) - set(before)) == [".gitignore", "schema/contact.schema.json",
-                                                "schema/profile.schema.json",
+                                                "schema/profile.schema.json", "smtp.yaml",
                                                 "templates/README.md"]
 
 
@@ -243,3 +243,36 @@ def test_templates_mistakes(tmp_path: Path) -> None:
     builtin = sorted(p.name for p in (REPO / "outreach" / "templates").iterdir())
     assert len(builtin) >= 11  # every built-in template and resource, the envelope's too
     assert sorted(p.name for p in (ws / "templates").iterdir()) == builtin
+
+
+@pytest.mark.parametrize("blocker", ["profiles", "profiles/contacts", "templates",
+                                     "smtp.yaml/", "schema"])
+def test_init_is_all_or_nothing(tmp_path: Path, blocker: str) -> None:
+    """A file where init makes a folder (or a folder where it writes a file) is found
+    before anything is written: the folder is left as it was."""
+    root = tmp_path / "campagne-été"
+    target = root / blocker.rstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if blocker.endswith("/"):
+        target.mkdir()
+    else:
+        target.write_text("in the way")
+    before = files(root)
+    result = run(tmp_path, "init", str(root))
+    assert result.code == 1 and "nothing was written" in result.err
+    assert blocker.rstrip("/") in result.err and "Traceback" not in result.err
+    assert files(root) == before and sorted(p.name for p in root.rglob("*")) == sorted(
+        Path(blocker.rstrip("/")).parts)
+
+
+def test_init_writes_a_commented_smtp_skeleton(tmp_path: Path) -> None:
+    """Every field of smtp.yaml, commented out: uncommented, it is a valid server."""
+    from outreach.send import SmtpConfig
+
+    assert run(tmp_path, "init").code == 0
+    text = (tmp_path / "smtp.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text) is None  # all comments until the user fills it in
+    fields = {k: v for line in text.splitlines() if re.match(r"# [a-z_]+: \S", line)
+              for k, v in yaml.safe_load(line.removeprefix("# ")).items()}
+    assert set(fields) == set(SmtpConfig.model_fields) - {"password"}
+    SmtpConfig.model_validate(fields)
