@@ -29,7 +29,7 @@ from .models import Contact, Relationship
 from .output import create_new_batch
 from .placeholders import placeholder
 from .referrals import slug
-from .schema import SCHEMA_DIR, file_name, modeline
+from .schema import modeline_if_schema
 from .workspace import Workspace
 
 #: What an import reads at most: a LinkedIn export of 30,000 connections is ~3 MB.
@@ -315,9 +315,7 @@ class _Index:
 
 
 def _header_lines(workspace: Workspace, path: Path, source: str, where: str) -> str:
-    line = ""
-    if (workspace.root / SCHEMA_DIR / file_name("contact")).is_file():
-        line = modeline(path, workspace.root, "contact")
+    line = modeline_if_schema(path, workspace.root, "contact")
     return (f"{line}# Imported from {source} ({where}). Replace each <<...>> with your own "
             "words before writing to them.\n")
 

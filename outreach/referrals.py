@@ -20,6 +20,7 @@ from .loading import read_yaml, validate
 from .models import Contact, Referral
 from .output import create_new, locked
 from .paths import within
+from .schema import modeline_if_schema
 from .workspace import CONTACT_ID, ContactFile, Workspace, valid_contact_id
 
 #: What the comment of a new referral contact calls each event.
@@ -118,6 +119,8 @@ def _create(workspace: Workspace, referral: Referral, text: str) -> tuple[str, P
     or ``ana-ruiz-2.yaml`` when that is taken; never replacing a file."""
     base = slug(referral.name)
     validated(text, workspace.contacts_dir / f"{base}.yaml")
+    text = modeline_if_schema(workspace.contacts_dir / f"{base}.yaml", workspace.root,
+                              "contact") + text
     taken = {cid.casefold() for cid in workspace.contact_ids()}
     number = 1
     while True:

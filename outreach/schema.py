@@ -61,3 +61,12 @@ def modeline(yaml_file: Path, workspace: Path, kind: Kind) -> str:
     relative = Path(*[".."] * len(yaml_file.parent.relative_to(workspace).parts), target
                     .relative_to(workspace))
     return f"# yaml-language-server: $schema={relative.as_posix()}\n"
+
+
+def modeline_if_schema(yaml_file: Path, workspace: Path, kind: Kind) -> str:
+    """The modeline for a YAML file outreach writes into a workspace (a contact from
+    ``import`` or ``log --referral``), when the workspace holds the schema it points
+    to (``outreach init`` writes it); else nothing, as an editor could not follow it."""
+    if (workspace / SCHEMA_DIR / file_name(kind)).is_file():
+        return modeline(yaml_file, workspace, kind)
+    return ""

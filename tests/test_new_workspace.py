@@ -276,3 +276,23 @@ def test_init_writes_a_commented_smtp_skeleton(tmp_path: Path) -> None:
               for k, v in yaml.safe_load(line.removeprefix("# ")).items()}
     assert set(fields) == set(SmtpConfig.model_fields) - {"password"}
     SmtpConfig.model_validate(fields)
+
+
+def test_every_contact_file_outreach_writes_carries_the_modeline(tmp_path: Path) -> None:
+    """log --referral and import write the modeline, as init does, when the workspace
+    has the schema."""
+    ws = copy_workspace(tmp_path)
+    assert run(ws, "schema", "-o", str(ws / "schema")).code == 0
+    assert run(ws, "log", "maria-lopez", "--event", "call", "--date", "2026-11-20",
+               "--referral", "Zhang Wei, 上海规划院").code == 0
+    csv = tmp_path / "Connections.csv"
+    csv.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   "Oluwaseun,Adeyemi,,,Lagos Metro,Planner,01 Mar 2024\n", encoding="utf-8")
+    assert run(ws, "import", "linkedin", str(csv)).code == 0
+    before = {"jim-park", "maria-lopez", "priya-raman", "thomas-whitfield", "evelyn-okafor",
+              "amelie-cote-nguyen"}
+    made = [p for p in (ws / "profiles" / "contacts").glob("*.yaml") if p.stem not in before]
+    assert len(made) == 2
+    for path in made:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/contact.schema.json"
