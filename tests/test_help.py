@@ -139,3 +139,23 @@ def test_every_built_in_template_is_documented() -> None:
     text = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
     table = text.split("## The built-in templates", 1)[1].split("\n## ", 1)[0]
     assert [n for n in builtin_names() if f"| `{n}`" not in table] == []
+
+
+def test_tables_align_by_display_width(tmp_path: Path) -> None:
+    """CJK names take two columns a character, an emoji two, a combining accent none:
+    every column of `outreach contacts` starts at the same place on the terminal."""
+    from wcwidth import wcswidth
+
+    contacts = tmp_path / "profiles" / "contacts"
+    contacts.mkdir(parents=True)
+    people = {"chen-si-yuan": ("陈思远", "alumni"), "zoe": ("Zoë 👩‍💻 Brandt", "friend"),
+              "amelie": ("Ame\u0301lie Roy", "cold"), "ivan": ("Иван Петров", "friend")}
+    for cid, (name, relationship) in people.items():
+        (contacts / f"{cid}.yaml").write_text(f"name: {name}\nrelationship: {relationship}\n",
+                                              encoding="utf-8")
+    listed = run(tmp_path, "contacts")
+    assert listed.code == 0, listed.err
+    rows = listed.out.splitlines()
+    starts = {wcswidth(row[:row.index(word)]) for row, word in zip(
+        rows, ["RELATIONSHIP", *[people[r.split()[0]][1] for r in rows[1:]]], strict=True)}
+    assert len(starts) == 1 and len(rows) == 5
