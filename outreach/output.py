@@ -296,7 +296,8 @@ def _record(written: list[Planned], folder: Path, *, replacing: bool) -> None:
     its new one, so a run killed at any point leaves every file outreach's own."""
     if not written:
         return
-    files: dict[str, object] = dict(recorded(folder))
+    files: dict[str, object] = {k: v[0] if len(v) == 1 else list(v)
+                                for k, v in recorded(folder).items()}
     for item in written:
         new = hashlib.sha256(item.data).hexdigest()
         old = _digest(item.path) if replacing else None

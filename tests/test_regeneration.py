@@ -4,6 +4,7 @@ changed by hand (or not written by outreach) is kept and named until --force."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from pathlib import Path
@@ -27,6 +28,8 @@ def test_a_letter_follows_its_inputs_until_edited_by_hand(ws: Path) -> None:
     assert first.code == 0 and "written" in first.out
     recorded = json.loads((ws / "output" / MANIFEST).read_text())["files"]
     assert set(recorded) == {"jim-park/approach-letter.pdf"}
+    assert recorded["jim-park/approach-letter.pdf"] == hashlib.sha256(
+        (ws / LETTER).read_bytes()).hexdigest()
 
     again = run(ws, "letter", "jim-park", "--format", "pdf", "--date", "2027-01-05")
     assert again.code == 0 and actions(again.out) == ["overwritten"]
@@ -108,7 +111,7 @@ def test_side_by_side_writers_keep_every_entry(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     recorded = json.loads((tmp_path / MANIFEST).read_text())["files"]
-    assert len(recorded) == 40
+    assert len(recorded) == 40 and all(isinstance(h, str) for h in recorded.values())
     assert all(output.why_kept(tmp_path / name, force=False, within=[tmp_path]) is None
                for name in recorded)
 
