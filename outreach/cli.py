@@ -272,7 +272,9 @@ def _writing_options(date_help: str) -> list[Callable[[F], F]]:
         click.option("--output", "-o", "output_dir",
                      type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Write under DIR instead of the workspace's output/."),
-        click.option("--force", is_flag=True, help="Overwrite files that exist."),
+        click.option("--force", is_flag=True, help="Overwrite files changed since outreach "
+                     "wrote them, or not written by it (outreach's own are rewritten "
+                     "without it)."),
         click.option("--dry-run", is_flag=True,
                      help="Render and check everything, say what would be written, write nothing."),
         click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
@@ -450,8 +452,10 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str,
               help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
 @click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write under DIR instead of the workspace's output/.")
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite a note changed since outreach wrote "
+              "it, or not written by it.")
+@click.option("--dry-run", is_flag=True, help="Render and check everything, say what would "
+              "be written, write nothing.")
 @click.pass_context
 @_fail_cleanly
 def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit: int,
@@ -478,8 +482,10 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, limit
                    "paper, Avery L7160 (21 a sheet) on A4.")
 @click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write under DIR instead of the workspace's output/.")
-@click.option("--force", is_flag=True, help="Overwrite the print file if it exists.")
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite the print file even if changed "
+              "since outreach wrote it, or not written by it.")
+@click.option("--dry-run", is_flag=True, help="Render and check everything, say what would "
+              "be written, write nothing.")
 @click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
               help="The date in the print file's name (default: today).")
 @click.pass_context
@@ -622,7 +628,8 @@ def log(ctx: click.Context, contact_id: str, event: str, day: dt.date | None,
               help="The day to judge from (default: today).")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also write the items as calendar events.")
-@click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
+@click.option("--force", is_flag=True, help="Overwrite the --ics file even if changed "
+              "since outreach wrote it, or not written by it.")
 @click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Every client's workspace in DIR (one folder per client).")
 @click.pass_context
@@ -837,7 +844,8 @@ def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
 @click.option("--output", "-o", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Write profile.schema.json and contact.schema.json into DIR.")
-@click.option("--force", is_flag=True, help="Overwrite schema files that exist in DIR.")
+@click.option("--force", is_flag=True, help="Overwrite schema files in DIR not written by "
+              "outreach, or changed since.")
 @_fail_cleanly
 def schema_command(which: str | None, folder: Path | None, force: bool) -> None:
     """JSON Schema of the profile and a contact, for an editor's YAML language server.

@@ -268,7 +268,8 @@ def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...
 def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
                 force: bool = False) -> list[Item]:
     """Follow-up calls, thank-you letters owed and referrals not yet approached; with
-    ``ics``, written as calendar events (an existing file is kept unless forced)."""
+    ``ics``, written as calendar events (by the rule of every file outreach writes:
+    ``output.why_kept``)."""
     from .due import due_items, to_ics
 
     within = (workspace.root, ics.absolute().parent) if ics is not None else ()
