@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import OutputError, display_path
 from .models import GOALS
-from .output import create_new
+from .output import Planned, create_new, record
 from .paths import CONTACTS
 from .schema import SCHEMA_DIR, file_name, modeline, schema_text
 
@@ -188,4 +188,7 @@ def init(root: Path) -> Initialized:
         else:
             done.kept.append(path)
     (root / CONTACTS).mkdir(parents=True, exist_ok=True)
+    schemas = root / SCHEMA_DIR  # outreach's own: `outreach schema -o schema` renews them
+    record([Planned(p, t.encode("utf-8")) for p, t in files
+            if p in done.written and p.parent == schemas], within=(schemas,))
     return done

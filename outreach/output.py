@@ -398,6 +398,15 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def record(written: list[Planned], *, within: Sequence[Path]) -> None:
+    """Record files written otherwise than by ``write_all`` (``init`` makes them with
+    ``create_new``) as outreach's own, so a later command may write them again."""
+    for folder in sorted({manifest_folder(item.path, within) for item in written}):
+        with locked(folder):
+            _record([i for i in written if manifest_folder(i.path, within) == folder],
+                    folder, replacing=False)
+
+
 def _outcome(item: Planned, force: bool, dry_run: bool,
              within: Sequence[Path]) -> Outcome:
     """What becomes of one planned file: written, overwritten (outreach's own, or

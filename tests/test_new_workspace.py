@@ -118,7 +118,8 @@ def test_init_keeps_an_existing_workspace(tmp_path: Path) -> None:
     assert result.code == 0
     after = files(ws)
     assert {k: v for k, v in after.items() if k in before} == before
-    assert sorted(set(after) - set(before)) == [".gitignore", "schema/contact.schema.json",
+    assert sorted(set(after) - set(before)) == [".gitignore", "schema/.outreach-written.json",
+                                                "schema/contact.schema.json",
                                                 "schema/profile.schema.json", "smtp.yaml",
                                                 "templates/README.md"]
 
@@ -204,8 +205,12 @@ def test_schema_to_standard_output_and_the_modeline(tmp_path: Path) -> None:
         assert first.startswith("# yaml-language-server: $schema=")
         target = (tmp_path / yaml_file).parent / first.split("=", 1)[1]
         assert target.resolve() == (tmp_path / "schema" / f"{kind}.schema.json").resolve()
+    again = run(tmp_path, "schema", "-o", str(tmp_path / "schema"))  # init's are outreach's
+    assert [line.split()[0] for line in again.out.splitlines()] == ["unchanged"] * 2
+    edited = tmp_path / "schema" / "contact.schema.json"
+    edited.write_text(edited.read_text(encoding="utf-8") + " ", encoding="utf-8")
     kept = run(tmp_path, "schema", "-o", str(tmp_path / "schema"))
-    assert kept.out.count("kept") == 2
+    assert "contact.schema.json: changed since outreach wrote it" in kept.out
 
 
 # -- templates ---------------------------------------------------------------------------
