@@ -38,9 +38,60 @@ def _fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: An example for every command, by its path under ``outreach``: shown at the end of
+#: its ``--help`` (by ``_WholeSentence.format_epilog``, the one place that adds them),
+#: each parsed by a test. Dates, contacts and files are the sample workspace's.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": ("outreach init", "outreach letter --all", "outreach due"),
+    "init": ("outreach init my-campaign",),
+    "letter": ("outreach letter jim-park", "outreach letter --all --dry-run",
+               "outreach letter maria-lopez --format eml"),
+    "script": ("outreach script jim-park --mode phone",),
+    "questions": ("outreach questions jim-park --minutes 20 --goal break-in",
+                  "outreach questions --all"),
+    "thank-you": ("outreach thank-you priya-raman",
+                  "outreach thank-you --since 7d --mark-sent"),
+    "keep-in-touch": ('outreach keep-in-touch --landed "Policy Analyst at City of '
+                      'Springfield"', 'outreach keep-in-touch --role Analyst '
+                      '--organization "Acme, Inc."'),
+    "linkedin": ("outreach linkedin jim-park --limit 300",),
+    "envelopes": ("outreach envelopes --all", "outreach envelopes --all --labels"),
+    "log": ('outreach log jim-park --event meeting --point "Internships open in March"',
+            'outreach log maria-lopez --event call --referral "Ana Ruiz, County GIS"',
+            "outreach log jim-park --event meeting --date 2026-12-10 --at 14:30",
+            "outreach log jim-park --cancel 2026-12-10"),
+    "due": ("outreach due", "outreach due --ics output/due.ics", "outreach due --json"),
+    "send": ("outreach send --all", "outreach send jim-park --send",
+             "outreach send --all --send --limit 5"),
+    "contacts": ("outreach contacts", "outreach contacts --stage met --stage declined",
+                 "outreach contacts --json", "outreach contacts --caseload clients/"),
+    "report": ("outreach report", "outreach report --pdf report.pdf",
+               "outreach report --caseload clients/ --json"),
+    "cache": ("outreach cache",),
+    "cache clear": ("outreach cache clear",),
+    "templates": ("outreach templates list",),
+    "templates list": ("outreach templates list",),
+    "templates copy": ("outreach templates copy approach-letter.md.j2",),
+    "templates diff": ("outreach templates diff",),
+    "schema": ("outreach schema --output schema/", "outreach schema --contact"),
+    "import": ("outreach import linkedin Connections.csv",),
+    "import linkedin": ("outreach import linkedin Connections.csv --dry-run",),
+    "import vcard": ("outreach import vcard contacts.vcf --relationship friend",),
+}
+
+
+def command_path(ctx: click.Context) -> str:
+    """``ctx``'s command as ``EXAMPLES`` names it: ``templates copy``, ``""`` for outreach."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(names)
+
+
 class _WholeSentence:
     """A command whose line in ``outreach --help`` is its help's whole first sentence
-    (Click would cut it to fit 45 characters)."""
+    (Click would cut it to fit 45 characters), and whose help ends with its examples."""
 
     help: str | None
 
@@ -48,6 +99,13 @@ class _WholeSentence:
         text = " ".join((self.help or "").split())
         match = re.match(r"(.+?[.!?])(\s|$)", text)
         return match.group(1) if match else text
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        examples = EXAMPLES.get(command_path(ctx), ())
+        if examples:
+            with formatter.section("Examples"):
+                for example in examples:
+                    formatter.write_text(example)
 
 
 class _Command(_WholeSentence, click.Command):
@@ -87,6 +145,42 @@ def _progress(label: str) -> Iterator[_Bar]:
             bar.bar.__exit__(None, None, None)
 
 
+class _ContactId(click.types.StringParamType):
+    """A contact's id (its file's name without .yaml); the shell completes the ids of
+    the workspace's contact files."""
+
+    name = "contact id"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .paths import CONTACTS
+
+        root = ctx.find_root().params.get("root") or Path()
+        ids = sorted(p.stem for p in (Path(root) / CONTACTS).glob("*.yaml"))
+        return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
+
+
+class _TemplateName(click.types.StringParamType):
+    """A built-in template's name; the shell completes them."""
+
+    name = "template"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from .overrides import builtin_names
+
+        return [CompletionItem(n) for n in builtin_names() if n.startswith(incomplete)]
+
+
+CONTACT_ID = _ContactId()
+#: A stage, as an option takes one: the shell completes the words (stage_names).
+STAGE = click.Choice(STAGES)
+
+
 def _workspace(ctx: click.Context) -> Any:
     from .workspace import Workspace
 
@@ -103,6 +197,16 @@ def _report(report: Any) -> None:
         click.echo("nothing to write")
     if report.skipped:
         click.echo(report.skipped)
+        _incomplete_hint(report.skipped)
+
+
+def _incomplete_hint(skipped: str) -> None:
+    """After a batch that left out contacts still holding placeholders: how to see what
+    to fill in."""
+    found = re.search(r"incomplete \(([^),]+)", skipped)
+    if found:
+        click.echo(f"Warning: fill in the <<...>> left in their files; outreach letter "
+                   f"{found.group(1)} names each field and its line", err=True)
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -139,7 +243,7 @@ def _batch_options(what: str) -> Callable[[F], F]:
     (those at another stage, on purpose)."""
     def decorate(func: F) -> F:
         func = click.option(
-            "--stage", "stages", multiple=True, type=click.Choice(STAGES),
+            "--stage", "stages", multiple=True, type=STAGE,
             help="Every contact at this stage (repeatable), in place of --all: "
                  "to write to them on purpose.")(func)
         return click.option("--all", "all_", is_flag=True,
@@ -208,7 +312,9 @@ def _writing_options(date_help: str) -> list[Callable[[F], F]]:
         click.option("--output", "-o", "output_dir",
                      type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Write under DIR instead of the workspace's output/."),
-        click.option("--force", is_flag=True, help="Overwrite files that exist."),
+        click.option("--force", is_flag=True, help="Overwrite files changed since outreach "
+                     "wrote them, or not written by it (outreach's own are rewritten "
+                     "without it)."),
         click.option("--dry-run", is_flag=True,
                      help="Render and check everything, say what would be written, write nothing."),
         click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
@@ -233,7 +339,7 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @_batch_options("those not yet written to (new)")
 @_enclose_options("the letter (never the résumé)")
 @_output_options
@@ -289,7 +395,7 @@ def _explain(report: Any) -> None:
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @_batch_options("those written to, not yet spoken with (approached)")
 @_meeting_options
 @_output_options
@@ -315,7 +421,7 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @_batch_options("those with a meeting or call booked (scheduled)")
 @click.option("--minutes", type=click.IntRange(10, 40), default=None,
               help="The meeting's length (default: the profile's meeting_minutes).")
@@ -348,7 +454,7 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stag
 
 
 @cli.command("keep-in-touch")
-@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]")
+@click.argument("contact_ids", nargs=-1, metavar="[CONTACT_ID...]", type=CONTACT_ID)
 @click.option("--landed", default=None, metavar='"ROLE at ORGANIZATION"',
               help='Where your search ended: "Analyst at Acme, Inc." (or --role and '
                    '--organization).')
@@ -387,14 +493,16 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str 
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @_batch_options("those not yet written to (new)")
 @click.option("--limit", type=click.IntRange(100, 300), default=200, show_default=True,
               help="The most characters: 200 on a free LinkedIn account, 300 on Premium.")
 @click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write under DIR instead of the workspace's output/.")
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite a note changed since outreach wrote "
+              "it, or not written by it.")
+@click.option("--dry-run", is_flag=True, help="Render and check everything, say what would "
+              "be written, write nothing.")
 @click.pass_context
 @_fail_cleanly
 def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
@@ -415,15 +523,17 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @_batch_options("those not yet written to (new)")
 @click.option("--labels", is_flag=True,
               help="Address labels instead of envelopes: Avery 5160 (30 a sheet) on letter "
                    "paper, Avery L7160 (21 a sheet) on A4.")
 @click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Write under DIR instead of the workspace's output/.")
-@click.option("--force", is_flag=True, help="Overwrite the print file if it exists.")
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite the print file even if changed "
+              "since outreach wrote it, or not written by it.")
+@click.option("--dry-run", is_flag=True, help="Render and check everything, say what would "
+              "be written, write nothing.")
 @click.option("--date", "today", callback=_parse_day, metavar="YYYY-MM-DD",
               help="The date in the print file's name (default: today).")
 @click.pass_context
@@ -451,16 +561,28 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     _table(report.table)
 
 
+def _width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a CJK character or an emoji,
+    none for a combining accent (its length, for text holding a control character)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
 def _table(rows: list[tuple[str, ...]]) -> None:
+    """Every table outreach prints (the header row first; nothing without a row under
+    it), each column as wide as its widest cell on the terminal."""
     if len(rows) < 2:
         return
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        click.echo("  ".join(cell + " " * (w - _width(cell))
+                             for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @cli.command("thank-you")
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--since", metavar="7d|YYYY-MM-DD",
               help="The busy week: every contact with a meeting, call or decline since then "
                    "and no thank-you after it, plus one print file in output/batches/.")
@@ -517,7 +639,7 @@ def _hh_mm(_ctx: click.Context, _param: click.Parameter, value: str | None) -> s
 
 
 @cli.command()
-@click.argument("contact_id", metavar="CONTACT_ID")
+@click.argument("contact_id", metavar="CONTACT_ID", type=CONTACT_ID)
 @click.option("--event", default=None,
               type=click.Choice(["meeting", "call", "declined", "letter-sent", "follow-up",
                                  "thank-you-sent", "keep-in-touch-sent"]),
@@ -579,7 +701,8 @@ def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | N
               help="The day to judge from (default: today).")
 @click.option("--ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also write the items as calendar events.")
-@click.option("--force", is_flag=True, help="Overwrite the --ics file if it exists.")
+@click.option("--force", is_flag=True, help="Overwrite the --ics file even if changed "
+              "since outreach wrote it, or not written by it.")
 @click.option("--caseload", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="Every client's workspace in DIR (one folder per client).")
 @click.option("--json", "as_json", is_flag=True,
@@ -625,7 +748,7 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
 
 
 @cli.command()
-@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...")
+@click.argument("contact_ids", nargs=-1, metavar="CONTACT_ID...", type=CONTACT_ID)
 @click.option("--all", "all_", is_flag=True, help="Every contact in profiles/contacts/.")
 @click.option("--send", "really", is_flag=True,
               help="Really send (without it, show each message and what would become of "
@@ -743,7 +866,7 @@ def _sent_errors(report: Any) -> None:
 
 
 @cli.command()
-@click.option("--stage", "stages", multiple=True, type=click.Choice(STAGES),
+@click.option("--stage", "stages", multiple=True, type=STAGE,
               help="Only the contacts at this stage (repeatable).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the list as JSON (a list of objects), for scripts and spreadsheets.")
@@ -820,22 +943,34 @@ def init_command(ctx: click.Context, directory: Path | None) -> None:
 @click.pass_context
 @_fail_cleanly
 def templates_group(ctx: click.Context) -> None:
-    """List the built-in templates and your versions of them in templates/.
+    """The built-in templates and your versions of them in templates/.
 
-    `outreach templates copy NAME` copies one to edit; `outreach templates diff NAME`
-    shows how yours differs from the built-in.
+    `outreach templates list` (or `outreach templates` alone) lists them; `outreach
+    templates copy NAME` copies one to edit; `outreach templates diff NAME` shows how
+    yours differs from the built-in.
     """
+    if ctx.invoked_subcommand is None:
+        _list_templates(ctx)
+
+
+@templates_group.command("list")
+@click.pass_context
+@_fail_cleanly
+def templates_list(ctx: click.Context) -> None:
+    """List the built-in templates, what each is, and whether templates/ holds yours."""
+    _list_templates(ctx)
+
+
+def _list_templates(ctx: click.Context) -> None:
     from .overrides import listing
 
-    if ctx.invoked_subcommand is not None:
-        return
     rows: list[tuple[str, ...]] = [("TEMPLATE", "IN templates/", "WHAT IT IS")]
     rows += [(t.name, t.state, t.description) for t in listing(_workspace(ctx).templates_dir)]
     _table(rows)
 
 
 @templates_group.command("copy")
-@click.argument("names", nargs=-1, metavar="NAME...")
+@click.argument("names", nargs=-1, metavar="NAME...", type=_TemplateName())
 @click.option("--all", "all_", is_flag=True, help="Copy every built-in template.")
 @click.pass_context
 @_fail_cleanly
@@ -852,7 +987,7 @@ def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> No
 
 
 @templates_group.command("diff")
-@click.argument("names", nargs=-1, metavar="[NAME...]")
+@click.argument("names", nargs=-1, metavar="[NAME...]", type=_TemplateName())
 @click.pass_context
 @_fail_cleanly
 def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
@@ -875,7 +1010,8 @@ def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
 @click.option("--output", "-o", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Write profile.schema.json and contact.schema.json into DIR.")
-@click.option("--force", is_flag=True, help="Overwrite schema files that exist in DIR.")
+@click.option("--force", is_flag=True, help="Overwrite schema files in DIR not written by "
+              "outreach, or changed since.")
 @_fail_cleanly
 def schema_command(which: str | None, folder: Path | None, force: bool) -> None:
     """JSON Schema of the profile and a contact, for an editor's YAML language server.

@@ -35,7 +35,7 @@ from .models import Contact, Relationship
 from .output import create_new_batch, sweep_stages
 from .people import People, Someone, email_key, namesake_warning
 from .placeholders import placeholder
-from .schema import SCHEMA_DIR, file_name, modeline
+from .schema import modeline_if_schema
 from .vcard import Card, read_cards
 from .workspace import Workspace
 
@@ -340,9 +340,7 @@ def contact_text(fields: dict[str, str]) -> str:
 
 
 def _header_lines(workspace: Workspace, path: Path, source: str, where: str) -> str:
-    line = ""
-    if (workspace.root / SCHEMA_DIR / file_name("contact")).is_file():
-        line = modeline(path, workspace.root, "contact")
+    line = modeline_if_schema(path, workspace.root, "contact")
     return (f"{line}# Imported from {source} ({where}). Replace each <<...>> with your own "
             "words before writing to them.\n")
 

@@ -3,19 +3,22 @@
 Writes a commented skeleton profile whose values are placeholders (``<<your full
 name>>``: see outreach/placeholders.py, so a letter is refused, field by field, until
 they are replaced), one commented example contact, an empty ``templates/`` with a note
-on overriding, a ``.gitignore`` for ``output/``, and the JSON Schemas an editor uses to
-check the YAML as it is typed. Nothing that exists is ever overwritten: a second
-``init`` changes nothing and says so.
+on overriding, a commented ``smtp.yaml`` for ``outreach send``, a ``.gitignore`` for
+``output/``, and the JSON Schemas an editor uses to check the YAML as it is typed.
+Nothing that exists is ever overwritten: a second ``init`` changes nothing and says so.
+Everything is checked before anything is written (a file where a folder goes, a folder
+where a file goes, a folder that cannot be written in): init does all of it or none.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError, display_path
 from .models import GOALS
-from .output import create_new
+from .output import Planned, create_new, record
 from .paths import CONTACTS
 from .schema import SCHEMA_DIR, file_name, modeline, schema_text
 
@@ -109,6 +112,27 @@ question bank.
     outreach templates diff NAME       shows how yours differs from the built-in
 """
 
+SMTP = """\
+# Your outgoing mail server, for `outreach send` (only --send needs it: without --send,
+# outreach send shows what it would send). Remove the # before each line you fill in.
+# The password is never kept in a file: outreach send asks for it, or reads it from the
+# environment variable OUTREACH_SMTP_PASSWORD (or the one password_env names).
+
+# The server's name, from your mail provider's help pages.
+# host: smtp.example.org
+# starttls (port 587, the usual), ssl (port 465) or none (port 25, unencrypted).
+# tls: starttls
+# Only if your provider says another port.
+# port: 587
+# The name you log in with, often your e-mail address.
+# user: you@example.org
+# Another environment variable to read the password from.
+# password_env: OUTREACH_SMTP_PASSWORD
+# At most this many messages a minute (1 to 120), so the server does not take you for
+# a sender of spam.
+# per_minute: 10
+"""
+
 GITIGNORE = "# What outreach writes; it can always be written again.\noutput/\n"
 
 
@@ -131,19 +155,40 @@ def _files(root: Path) -> list[tuple[Path, str]]:
     if not any((root / CONTACTS).glob("*.yaml")):
         files.append((contact, modeline(contact, root, "contact") + CONTACT))
     files += [(root / "templates" / "README.md", TEMPLATES_NOTE),
-              (root / ".gitignore", GITIGNORE)]
+              (root / "smtp.yaml", SMTP), (root / ".gitignore", GITIGNORE)]
     return files
 
 
+def _blocker(path: Path) -> str | None:
+    """What would stop init writing ``path``: a file where a folder goes, a folder where
+    the file goes, a folder it cannot write in."""
+    for folder in reversed(path.parents):  # from the top down
+        if folder.exists() and not folder.is_dir():
+            return f"{display_path(folder)} is a file, where init makes a folder"
+    if path.is_dir():
+        return f"{display_path(path)} is a folder, where init writes a file"
+    nearest = next(p for p in path.parents if p.exists())
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        return f"cannot write in {display_path(nearest)}"
+    return None
+
+
 def init(root: Path) -> Initialized:
-    """Make ``root`` a workspace; every file that exists is kept as it is."""
-    if root.exists() and not root.is_dir():
-        raise OutputError(f"{display_path(root)} is a file; init needs a folder")
+    """Make ``root`` a workspace; every file that exists is kept as it is. Everything
+    is checked first: nothing is written unless all of it can be."""
+    files = _files(root)
+    problems = dict.fromkeys(p for p in (_blocker(path) for path, _ in files) if p)
+    if problems:
+        raise OutputError("; ".join(problems) + ": move it away and run init again "
+                          "(nothing was written)")
     done = Initialized(root)
-    for path, text in _files(root):
+    for path, text in files:
         if create_new(path, text.encode("utf-8")):
             done.written.append(path)
         else:
             done.kept.append(path)
     (root / CONTACTS).mkdir(parents=True, exist_ok=True)
+    schemas = root / SCHEMA_DIR  # outreach's own: `outreach schema -o schema` renews them
+    record([Planned(p, t.encode("utf-8")) for p, t in files
+            if p in done.written and p.parent == schemas], within=(schemas,))
     return done

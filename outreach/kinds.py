@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import addresses, contexts, notes, postal, rules
 from .errors import Problem, UsageError
 from .loading import line_of
-from .models import Event, Paper
+from .models import NEEDS_HOW_WE_MET, Event, Paper
 
 if TYPE_CHECKING:
     from .document import Block
@@ -180,7 +180,7 @@ RELATIONSHIP_WORDS = {"friend": "a friend", "acquaintance": "an acquaintance",
 
 def _how_we_met(_ws: Workspace, contact: ContactFile, _today: dt.date) -> Problem | None:
     data = contact.data
-    if data.relationship not in {"acquaintance", "alumni", "cold"} or data.how_we_met:
+    if data.relationship not in NEEDS_HOW_WE_MET or data.how_we_met:
         return None
     return Problem(contact.path, line_of(contact.lines, ("relationship",)), "how_we_met",
                    f"is needed: the approach letter to {RELATIONSHIP_WORDS[data.relationship]} "

@@ -343,7 +343,7 @@ def line_of(lines: LineMap, loc: tuple[str | int, ...]) -> int:
     return 1
 
 
-def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The model class that owns the last key of ``loc`` (for did-you-mean)."""
     current: type[BaseModel] | None = model
     for part in loc[:-1]:
@@ -384,40 +384,56 @@ _WANTED = {
 }
 
 
+def _unknown(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    key = str(loc[-1])
+    owner = model_at(model, loc)
+    names = list(owner.model_fields) if owner else []
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else (
+        f"; known fields: {', '.join(names)}" if names else "")
+    return f"unknown field{hint}"
+
+
+def _choice(err: Any, value: Any) -> str:
+    expected = err.get("ctx", {}).get("expected", "")
+    choices = [c.strip(" '") for c in str(expected).replace(" or ", ", ").split(",")]
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"must be one of {', '.join(choices)}, not {_describe(value)}{hint}"
+
+
+def _plain(kind: str, value: Any, err: Any) -> str:
+    """The message for an error that needs no knowledge of the model."""
+    if value is None and kind.endswith("_type"):
+        return "is empty: write a value after the colon, or remove the line"
+    if kind in _WANTED:
+        return f"must be {_WANTED[kind]}, not {_describe(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("string_too_long", "too_long") and isinstance(value, str):
+        most = err.get("ctx", {}).get("max_length")
+        return (f"is {len(value)} characters long, more than the {most} a line of a "
+                "document holds: shorten it to a sentence")
+    if kind in {"less_than_equal", "greater_than_equal"}:
+        return f"{err['msg'].replace('Input should be', 'must be')}, not {_describe(value)}"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    return str(err["msg"])
+
+
 def _messages(model: type[BaseModel],
               exc: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     for err in exc.errors():
         loc = tuple(p for p in err["loc"])
         kind = err["type"]
-        value = err.get("input")
         if kind == "extra_forbidden":
-            key = str(loc[-1])
-            owner = _model_at(model, loc)
-            names = list(owner.model_fields) if owner else []
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else (
-                f"; known fields: {', '.join(names)}" if names else "")
-            yield loc, f"unknown field{hint}"
+            yield loc, _unknown(model, loc)
         elif kind == "missing":
             yield loc, "is required but missing"
         elif kind == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            choices = [c.strip(" '") for c in str(expected).replace(" or ", ", ").split(",")]
-            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            yield loc, f"must be one of {', '.join(choices)}, not {_describe(value)}{hint}"
-        elif value is None and kind.endswith("_type"):
-            yield loc, "is empty: write a value after the colon, or remove the line"
-        elif kind in _WANTED:
-            yield loc, f"must be {_WANTED[kind]}, not {_describe(value)}"
-        elif kind == "string_too_short":
-            yield loc, "must not be empty"
-        elif kind in {"less_than_equal", "greater_than_equal"}:
-            yield loc, f"{err['msg'].replace('Input should be', 'must be')}, not {_describe(value)}"
-        elif kind == "value_error":
-            yield loc, str(err.get("ctx", {}).get("error", err["msg"]))
+            yield loc, _choice(err, err.get("input"))
         else:
-            yield loc, err["msg"]
+            yield loc, _plain(kind, err.get("input"), err)
 
 
 def validate(model: type[M], data: Any, path: Path, lines: LineMap) -> M:

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import kinds, rules
-from .errors import OutputError, UsageError, display_path
+from .errors import OutputError, OutreachError, UsageError, display_path
 from .models import BOOKABLE, HistoryEntry, Referral
-from .output import Planned, quiet_pdf_reading, write_all
+from .output import Planned, quiet_pdf_reading, why_kept, write_all
 from .paths import writable
 from .pipeline import (
     Options,
@@ -249,9 +249,9 @@ def _check_batch(plan: Plan, batch: Path | None) -> None:
     options = plan.options
     if batch is not None and "pdf" in options.formats:
         writable([batch], plan.within)
-    if batch is not None and "pdf" in options.formats and batch.exists() and fresh \
-            and not options.force and not options.dry_run:
-        raise OutputError(f"{display_path(batch)} exists and would no longer hold every "
+    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
+            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
+        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
                           "letter: --force rebuilds it")
 
 
@@ -385,7 +385,7 @@ def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logge
     contact = workspace.contact(contact_id)
     found = [e for e in contact.data.history if e.date == day and is_open(e)]
     if not found:
-        raise UsageError(f"no meeting or call booked for {day.isoformat()} in "
+        raise OutreachError(f"no meeting or call booked for {day.isoformat()} in "
                          f"{display_path(contact.path)} (one already logged with its points "
                          "is part of the history, and stays)")
     replace_entry(contact, found[-1], None)
@@ -411,24 +411,25 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
                 force: bool = False) -> list[Item]:
     """Follow-up calls, thank-you letters owed, referrals not yet approached, booked
     meetings; with ``ics``, written as calendar events, every booking still to come
-    included (an existing file is kept unless forced)."""
+    included (by the rule of every file outreach writes: ``output.why_kept``)."""
     from .due import bookings, due_items, to_ics
-    from .output import atomic_write
 
+    within = (workspace.root, ics.absolute().parent) if ics is not None else ()
     if ics is not None:
-        writable([ics], (workspace.root, ics.absolute().parent))
-    if ics is not None and ics.exists() and not force:
-        raise OutputError(f"{display_path(ics)} exists: --force overwrites it with the "
-                          "calendar")
+        writable([ics], within)
+        why = why_kept(ics, force=force, within=within)
+        if why is not None:
+            raise OutputError(f"kept {display_path(ics)}: {why}; --force overwrites it "
+                              "with the calendar")
     contacts = workspace.contacts()
     items = due_items(contacts, today)
     if ics is not None:
         ahead = [i for c in contacts for i in bookings(c, today)
                  if i.action in BOOKABLE and i not in items]
         sheets = workspace.output_dir / "{}" / f"{kinds.QUESTION_SHEET.name}.pdf"
-        atomic_write(ics, to_ics(items + ahead, today,
-                                 lambda cid: display_path(Path(str(sheets).format(cid)))),
-                     within=(workspace.root, ics.absolute().parent))
+        data = to_ics(items + ahead, today,
+                      lambda cid: display_path(Path(str(sheets).format(cid))))
+        write_all([Planned(ics, data)], force=force, dry_run=False, within=within)
     return items
 
 

@@ -57,8 +57,13 @@ def _has_letter(value: str) -> str:
 #: Text of any length, over lines if need be (an address, notes, the summary).
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
                  AfterValidator(_visible)]
+#: The relationships whose approach letter opens with how_we_met (optional otherwise).
+NEEDS_HOW_WE_MET = frozenset({"acquaintance", "alumni", "cold"})
+#: The most characters of a line a document prints (a sentence of how_we_met, a title):
+#: far more than a page holds, so a paste gone wrong is named by its field.
+LINE_MAX = 1000
 #: Text a document prints on one line.
-Line = Annotated[Text, AfterValidator(_one_line)]
+Line = Annotated[Text, Field(max_length=LINE_MAX), AfterValidator(_one_line)]
 #: A person's name.
 Name = Annotated[Line, AfterValidator(_has_letter)]
 

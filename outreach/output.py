@@ -2,7 +2,15 @@
 
 Every write goes to a temporary file in the target's own folder and is then moved
 over the target with ``os.replace``, so a reader (or a crash) sees the old file or the
-new one, never half of one. An existing file is kept unless the caller forces it.
+new one, never half of one.
+
+What outreach writes it records in a manifest, ``.outreach-written.json`` in the output
+folder (the deepest of the folders a write must stay ``within`` that holds the file):
+each file's SHA-256 as written. A file that still has the recorded hash is outreach's
+own and is written again, without ``--force``, when what it would hold changes; a file
+changed since (by hand, in Word) or not written by outreach is kept and named, unless
+the caller forces it. The manifest is read and replaced under the folder's lock, so
+commands running side by side never lose each other's entries.
 """
 
 from __future__ import annotations
@@ -10,14 +18,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import glob
+import hashlib
+import io
+import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from .errors import OutputError, display_path
@@ -26,7 +38,13 @@ from .paths import writable
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
-Action = Literal["written", "overwritten", "kept", "would write", "would overwrite"]
+Action = Literal["written", "overwritten", "kept", "unchanged", "would write",
+                 "would overwrite"]
+#: The manifest of what outreach wrote, in the output folder.
+MANIFEST = ".outreach-written.json"
+#: Why a file that exists is kept (``--force`` overwrites it either way).
+CHANGED = "changed since outreach wrote it"
+FOREIGN = "not written by outreach"
 
 
 @dataclass(frozen=True)
@@ -43,11 +61,13 @@ class Outcome:
 
     path: Path
     action: Action
+    #: Why a kept file is kept: ``CHANGED`` or ``FOREIGN``.
+    why: str = CHANGED
 
     def __str__(self) -> str:
         where = display_path(self.path)
         if self.action == "kept":
-            return f"kept     {where} (it exists; --force overwrites it)"
+            return f"kept     {where}: {self.why}; --force overwrites it"
         return f"{self.action:<8} {where}"
 
 
@@ -184,9 +204,122 @@ def _link_new(tmp: Path, path: Path) -> bool:
         return True
 
 
-def needs_writing(path: Path, force: bool) -> bool:
-    """A file is written when it is missing, or when the user forces it."""
-    return force or not path.exists()
+# -- the manifest of what outreach wrote ------------------------------------------------
+
+def manifest_folder(path: Path, within: Sequence[Path]) -> Path:
+    """The folder whose manifest records ``path``: the deepest of ``within`` holding it
+    (the output folder, not the workspace above it), else the file's own folder."""
+    where = Path(os.path.abspath(path))
+    holding = [Path(os.path.abspath(f)) for f in within if where.is_relative_to(
+        os.path.abspath(f))]
+    return max(holding, key=lambda f: len(f.parts)) if holding else where.parent
+
+
+def _key(path: Path, folder: Path) -> str:
+    return Path(os.path.abspath(path)).relative_to(folder).as_posix()
+
+
+def _parsed(data: bytes) -> dict[str, tuple[str, ...]]:
+    try:
+        files = json.loads(data).get("files")
+    except (ValueError, AttributeError):  # damaged: nothing is known to be outreach's
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: (v,) if isinstance(v, str) else tuple(h for h in v if isinstance(h, str))
+            for k, v in files.items() if isinstance(k, str) and isinstance(v, str | list)}
+
+
+#: Each manifest read, by folder, with the version of the file it was read from: a plan
+#: of a thousand letters asks for it two thousand times.
+_READ: dict[Path, tuple[tuple[int, int, int], dict[str, tuple[str, ...]]]] = {}
+
+
+def recorded(folder: Path) -> Mapping[str, tuple[str, ...]]:
+    """What the manifest in ``folder`` records: path (relative to it) -> SHA-256 (two
+    while the file is being replaced: the one it had and the one it gets)."""
+    try:
+        with open(folder / MANIFEST, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if folder not in _READ or _READ[folder][0] != stamp:
+                _READ[folder] = (stamp, _parsed(handle.read()))
+            return MappingProxyType(_READ[folder][1])
+    except OSError:
+        return {}
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def why_kept(path: Path, *, force: bool, within: Sequence[Path],
+             dry_run: bool = False) -> str | None:
+    """Why ``path`` is kept rather than written (``CHANGED``, ``FOREIGN``), or None: it
+    is missing, outreach's own and unchanged since, or forced (and a dry run checks
+    every file, so none is kept from it)."""
+    if force or dry_run or not path.exists():
+        return None
+    folder = manifest_folder(path, within)
+    known = recorded(folder).get(_key(path, folder))
+    if known is None:
+        return FOREIGN
+    return None if _digest(path) in known else CHANGED
+
+
+def needs_writing(path: Path, force: bool, *, within: Sequence[Path],
+                  dry_run: bool = False) -> bool:
+    """Is ``path`` written (or, in a dry run, checked): missing, outreach's own and
+    unchanged since it wrote it, or forced?"""
+    return why_kept(path, force=force, within=within, dry_run=dry_run) is None
+
+
+def _zip_parts(data: bytes) -> dict[str, bytes] | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+_STAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+
+
+def same_content(old: bytes, new: bytes) -> bool:
+    """Would writing ``new`` over ``old`` change nothing but the time stamps a writer
+    puts in (a DOCX records when it was made, in its ZIP entries and core properties)?"""
+    if old == new:
+        return True
+    if not (old.startswith(b"PK") and new.startswith(b"PK")):
+        return False
+    before, after = _zip_parts(old), _zip_parts(new)
+    if before is None or after is None:
+        return False
+    return {k: _STAMPS.sub(b"", v) for k, v in before.items()} == {
+        k: _STAMPS.sub(b"", v) for k, v in after.items()}
+
+
+def _record(written: list[Planned], folder: Path, *, replacing: bool) -> None:
+    """Add the files written to the manifest in ``folder`` (under its lock). Before they
+    replace what is there (``replacing``), each is recorded with both its old hash and
+    its new one, so a run killed at any point leaves every file outreach's own."""
+    if not written:
+        return
+    files: dict[str, object] = {k: v[0] if len(v) == 1 else list(v)
+                                for k, v in recorded(folder).items()}
+    for item in written:
+        new = hashlib.sha256(item.data).hexdigest()
+        old = _digest(item.path) if replacing else None
+        files[_key(item.path, folder)] = [old, new] if old and old != new else new
+    text = json.dumps({"written by": "outreach", "files": dict(sorted(files.items()))},
+                      indent=1, ensure_ascii=False) + "\n"
+    atomic_write(folder / MANIFEST, text.encode("utf-8"), within=(folder,))
 
 
 #: A temporary file older than this is a leftover, whatever process wrote it (its id
@@ -304,9 +437,37 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def record(written: list[Planned], *, within: Sequence[Path]) -> None:
+    """Record files written otherwise than by ``write_all`` (``init`` makes them with
+    ``create_new``) as outreach's own, so a later command may write them again."""
+    for folder in sorted({manifest_folder(item.path, within) for item in written}):
+        with locked(folder):
+            _record([i for i in written if manifest_folder(i.path, within) == folder],
+                    folder, replacing=False)
+
+
+def _outcome(item: Planned, force: bool, dry_run: bool,
+             within: Sequence[Path]) -> Outcome:
+    """What becomes of one planned file: written, overwritten (outreach's own, or
+    forced), unchanged (the same as outreach's own), or kept and why."""
+    why = why_kept(item.path, force=force, within=within)
+    if why is not None:
+        return Outcome(item.path, "kept", why)
+    if not item.path.exists():
+        return Outcome(item.path, "would write" if dry_run else "written")
+    try:
+        if same_content(item.path.read_bytes(), item.data):
+            return Outcome(item.path, "unchanged")
+    except OSError:
+        pass  # unreadable (a link to nowhere): written over, as forced
+    return Outcome(item.path, "would overwrite" if dry_run else "overwritten")
+
+
 def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool,
               within: Sequence[Path]) -> list[Outcome]:
-    """Write every planned file (or say what would be written), all or nothing.
+    """Write every planned file (or say what would be written), all or nothing, and
+    record each in the manifest; a file changed since outreach wrote it, or not written
+    by it, is kept unless forced, and one that would not change is left as it is.
 
     Every file is first written in full to a temporary file beside its target; only when
     all of them are on disk are they moved into place, one ``os.replace`` each. A failure
@@ -316,28 +477,39 @@ def write_all(planned: Iterable[Planned], *, force: bool, dry_run: bool,
     """
     planned = list(planned)
     writable([item.path for item in planned], within)
-    outcomes: list[Outcome] = []
+    if dry_run:
+        return [_outcome(item, force, True, within) for item in planned]
+    folders = sorted({manifest_folder(item.path, within) for item in planned})
+    with contextlib.ExitStack() as stack:
+        for folder in folders:  # the manifests' folders, always in one order
+            _folder(folder / MANIFEST)
+            stack.enter_context(locked(folder))
+        outcomes = [_outcome(item, force, False, within) for item in planned]
+        written = [item for item, o in zip(planned, outcomes, strict=True)
+                   if o.action in ("written", "overwritten")]
+        for replacing in (True, False):  # around the files' move into place
+            for folder in folders:
+                _record([i for i in written if manifest_folder(i.path, within) == folder],
+                        folder, replacing=replacing)
+            if replacing:
+                _replace_all(written)
+    return outcomes
+
+
+def _replace_all(planned: list[Planned]) -> None:
+    """Each file staged beside its target, all synced, then each moved into place."""
     staged: list[tuple[str, Path]] = []
     try:
         for item in planned:
-            exists = item.path.exists()
-            if exists and not force:
-                outcomes.append(Outcome(item.path, "kept"))
-            elif dry_run:
-                outcomes.append(Outcome(item.path,
-                                        "would overwrite" if exists else "would write"))
-            else:
-                real = item.path.resolve()
-                sweep(real.parent, real.name)
-                staged.append((_temp_copy(real, item.data, sync=False), real))
-                outcomes.append(Outcome(item.path, "overwritten" if exists else "written"))
+            real = item.path.resolve()
+            sweep(real.parent, real.name)
+            staged.append((_temp_copy(real, item.data, sync=False), real))
         _sync([tmp for tmp, _ in staged])
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
         _remove_own_temporaries([item.path for item in planned])
         raise
-    return outcomes
 
 
 def _remove_own_temporaries(paths: list[Path]) -> None:

@@ -33,7 +33,7 @@ from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import EMAIL_NEEDS, Kind, all_kinds
 from .layout import Filling, Laid, Lookups, Setting, lay_out
 from .models import GOALS, Mode
-from .output import Outcome, Planned, needs_writing, write_all
+from .output import Outcome, Planned, why_kept, write_all
 from .paths import writable
 from .placeholders import placeholders_allowed
 from .templating import Templates
@@ -112,10 +112,12 @@ class Target:
     paths: Mapping[str, Path]
     #: The formats written this time; the others exist and are kept.
     write: tuple[str, ...]
+    #: Why each format not written is kept (``output.CHANGED`` or ``output.FOREIGN``).
+    why: Mapping[str, str] = field(default_factory=dict)
 
     def kept(self) -> list[Outcome]:
-        return [Outcome(path, "kept") for fmt, path in self.paths.items()
-                if fmt not in self.write]
+        return [Outcome(path, "kept", *([self.why[fmt]] if fmt in self.why else []))
+                for fmt, path in self.paths.items() if fmt not in self.write]
 
 
 @dataclass(frozen=True)
@@ -209,12 +211,8 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     workspace.check_referral_chains(contacts)  # a circle: a warning elsewhere, here an error
     check_needs(workspace, kind, contacts, today, options.formats)
     out_root = options.output_dir or workspace.output_dir
-    targets = []
-    for contact in contacts:
-        paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
-        write = tuple(f for f, p in paths.items() if needs_writing(p, options.force))
-        targets.append(Target(contact, paths, write))
     within = (workspace.root, out_root)
+    targets = [_target(contact, out_root, kind, options, within) for contact in contacts]
     writable([p for t in targets for p in t.paths.values()], within)
     return Plan(kind, today, options, tuple(targets), enclosures, within, skipped)
 
@@ -247,6 +245,18 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     if "incomplete" in wanted:  # chosen on purpose: say what to fill in, file by file
         workspace.contacts([c.id for c in selection.chosen if c.unfilled])
     return list(selection.chosen), selection.summary()
+
+
+def _target(contact: ContactFile, out_root: Path, kind: Kind, options: Options,
+            within: tuple[Path, ...]) -> Target:
+    """Where each format of one contact's document goes; a file is written when it is
+    missing or outreach's own unchanged since (see ``output``), kept when changed by
+    hand, unless forced; a dry run checks them all."""
+    paths = {fmt: out_root / contact.id / f"{kind.name}.{fmt}" for fmt in options.formats}
+    why = {fmt: why_kept(path, force=options.force, within=within,
+                         dry_run=options.dry_run) for fmt, path in paths.items()}
+    return Target(contact, paths, tuple(f for f in paths if why[f] is None),
+                  {f: w for f, w in why.items() if w is not None})
 
 
 # -- render -----------------------------------------------------------------------------

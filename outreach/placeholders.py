@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,13 +20,26 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from .errors import InputError, Problem
-from .loading import LineMap, field_name, line_of, read_yaml, validate
+from .loading import LineMap, field_name, line_of, model_at, read_yaml, validate
+from .models import NEEDS_HOW_WE_MET
 
 M = TypeVar("M", bound=BaseModel)
 
 #: ``<<what to write here>>``: never in anything a person would really write.
 PLACEHOLDER = re.compile(r"<<[^<>\n]*>>")
 _REFUSE: ContextVar[bool] = ContextVar("refuse_placeholders", default=True)
+
+#: Fields a model leaves optional that a letter needs all the same, given the fields
+#: beside them (those of the same mapping): why, or None when it may go.
+NEEDED_WHEN: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "how_we_met": lambda beside: (
+        "the approach letter opens with it" if beside.get("relationship") in NEEDS_HOW_WE_MET
+        else None),
+    "referred_by": lambda beside: (
+        "the approach letter to a referral names who suggested them"
+        if beside.get("relationship") == "referral" and not beside.get("how_we_met")
+        else None),
+}
 
 
 def placeholder(hint: str) -> str:
@@ -57,16 +70,31 @@ def _found(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
             yield from _found(item, (*loc, index))
 
 
+def _at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
+def _tail(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]) -> str:
+    """What the message adds: ", or delete the line" for a field that may go (optional
+    in the model, wherever it is nested, and needed by no letter), else why it stays."""
+    key, owner = loc[-1], model_at(model, loc)
+    info = owner.model_fields.get(key) if owner and isinstance(key, str) else None
+    if info is None or info.is_required():
+        return ""  # a required field, or an item of a list
+    beside = _at(data, loc[:-1])
+    why = NEEDED_WHEN.get(str(key))
+    needed = why(beside if isinstance(beside, dict) else {}) if why else None
+    return f" ({needed})" if needed else ", or delete the line"
+
+
 def unfilled(model: type[BaseModel], data: Any, lines: LineMap, path: Path) -> list[Problem]:
     """One problem per field of ``data`` that still holds a placeholder."""
-    problems = []
-    for loc, text in _found(data, ()):
-        info = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
-        optional = info is not None and not info.is_required()
-        tail = ", or delete the line" if optional else ""
-        problems.append(Problem(path, line_of(lines, loc), field_name(loc),
-                                f"still to fill in: replace {text} with your own text{tail}"))
-    return problems
+    return [Problem(path, line_of(lines, loc), field_name(loc),
+                    f"still to fill in: replace {text} with your own text"
+                    f"{_tail(model, data, loc)}")
+            for loc, text in _found(data, ())]
 
 
 def refusing() -> bool:

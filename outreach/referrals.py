@@ -20,6 +20,7 @@ from .loading import read_yaml, validate
 from .models import Contact, Referral
 from .output import create_new, locked, sweep_stages
 from .people import People, Someone, name_key, namesake_warning
+from .schema import modeline_if_schema
 from .workspace import ContactFile, Workspace
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ def _create(workspace: Workspace, people: People, referral: Referral,
             text: str) -> tuple[str, Path]:
     """A new contact file holding ``text``, named after ``referral``: ``ana-ruiz.yaml``,
     or ``ana-ruiz-2.yaml`` when that is taken; never replacing a file."""
+    text = modeline_if_schema(workspace.contacts_dir / "referral.yaml", workspace.root,
+                              "contact") + text  # the same line for every file in the folder
     while True:
         cid = people.new_id(referral.name)
         if cid is None:

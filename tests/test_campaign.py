@@ -297,7 +297,7 @@ def test_booking_again_moves_the_meeting_and_cancel_removes_it(cw: Path) -> None
     assert cancelled.code == 0 and cancelled.out.startswith("cancelled the meeting booked")
     assert [e["event"] for e in history(cw, "li-na")] == ["letter-sent"]
     again = run(cw, "log", "li-na", "--cancel", day(4))
-    assert again.code == 2 and f"no meeting or call booked for {day(4)}" in again.err
+    assert again.code == 1 and f"no meeting or call booked for {day(4)}" in again.err
 
 
 def test_the_sheet_takes_the_booked_meeting(cw: Path) -> None:

@@ -3,6 +3,7 @@ referral is made twice, and two batches never sweep away each other's files."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from conftest import EVERYONE, REPO, copy_workspace, run
 from outreach.loading import load
 from outreach.models import Contact
-from outreach.output import STALE_SECONDS, sweep, temp_prefix
+from outreach.output import MANIFEST, STALE_SECONDS, sweep, temp_prefix
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
@@ -90,7 +91,9 @@ def test_two_batches_at_once_both_finish(tmp_path: Path) -> None:
         for code, out, err in results:
             assert code == 0, f"pair {pair}: {err}"
             assert "Traceback" not in err and out.count("approach-letter.pdf") == 6
-    assert not [p for p in (ws / "output").rglob(".*") if p.is_file()]
+    manifest = ws / "output" / MANIFEST
+    assert not [p for p in (ws / "output").rglob(".*") if p.is_file() and p != manifest]
+    assert len(json.loads(manifest.read_text())["files"]) == 6  # each recorded, once
 
 
 # -- which temporary files are swept ------------------------------------------------------

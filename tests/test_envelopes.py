@@ -201,16 +201,21 @@ def test_an_address_too_long_for_the_envelope_is_an_error_naming_the_contact(
     assert not (ws / "output").exists()
 
 
-def test_the_batch_file_is_kept_unless_forced_and_a_dry_run_writes_nothing(ws: Path) -> None:
+def test_the_batch_file_is_kept_once_edited_unless_forced_and_a_dry_run_writes_nothing(
+        ws: Path) -> None:
     dry = run(ws, "envelopes", "jim-park", "--dry-run", *DAY)
     assert dry.code == 0 and "would write" in dry.out
     assert not (ws / "output").exists()
     assert run(ws, "envelopes", "jim-park", *DAY).code == 0
     assert pdf_pages(batch(ws)) == 1
-    kept = run(ws, "envelopes", "jim-park", "maria-lopez", *DAY)
-    assert kept.code == 0 and "kept" in kept.out and pdf_pages(batch(ws)) == 1
-    assert run(ws, "envelopes", "jim-park", "maria-lopez", "--force", *DAY).code == 0
+    ours = run(ws, "envelopes", "jim-park", "maria-lopez", *DAY)  # outreach's own file
+    assert ours.code == 0 and "overwritten" in ours.out and pdf_pages(batch(ws)) == 2
+    batch(ws).write_bytes(batch(ws).read_bytes() + b"\n")  # touched by hand
+    kept = run(ws, "envelopes", "jim-park", *DAY)
+    assert kept.code == 0 and "changed since outreach wrote it" in kept.out
     assert pdf_pages(batch(ws)) == 2
+    assert run(ws, "envelopes", "jim-park", "--force", *DAY).code == 0
+    assert pdf_pages(batch(ws)) == 1
 
 
 def test_the_command_line_needs_contacts_or_all(ws: Path) -> None:

@@ -12,10 +12,22 @@ from outreach.models import Contact
 DAY = "2026-11-21"
 
 
+def test_a_letter_outreach_wrote_follows_the_new_conversation(ws: Path) -> None:
+    assert run(ws, "thank-you", "priya-raman", "--date", "2026-11-19").code == 0
+    assert run(ws, "log", "priya-raman", "--event", "call", "--date", "2026-11-20",
+               "--point", "The MPO runs a fellowship").code == 0
+    again = run(ws, "thank-you", "priya-raman", "--date", DAY)
+    assert again.code == 0 and again.out.count("overwritten") == 2
+    letter = words(pdf_text(ws / "output" / "priya-raman" / "thank-you.pdf"))
+    assert "The MPO runs a fellowship" in letter
+
+
 def test_a_kept_letter_for_an_older_conversation_is_not_reused(ws: Path) -> None:
     assert run(ws, "thank-you", "priya-raman", "--date", "2026-11-19").code == 0
     assert run(ws, "log", "priya-raman", "--event", "call", "--date", "2026-11-20",
                "--point", "The MPO runs a fellowship").code == 0
+    edited = ws / "output" / "priya-raman" / "thank-you.pdf"
+    edited.write_bytes(edited.read_bytes() + b"\n")  # touched by hand: kept
     stale = run(ws, "thank-you", "--since", "7d", "--date", DAY, "--mark-sent")
     assert stale.code == 1
     assert "was written for another conversation than the last one logged" in stale.err
@@ -31,6 +43,8 @@ def test_a_print_file_that_would_miss_a_new_letter_is_not_kept(ws: Path) -> None
     assert run(ws, "thank-you", "--since", "7d", "--date", DAY).code == 0
     assert run(ws, "log", "jim-park", "--event", "meeting", "--date", "2026-11-20",
                "--point", "Internships open in March").code == 0
+    printed = ws / "output" / "batches" / f"{DAY}-thank-you.pdf"
+    printed.write_bytes(printed.read_bytes() + b"\n")  # touched by hand: kept
     again = run(ws, "thank-you", "--since", "7d", "--date", DAY, "--mark-sent")
     assert again.code == 1 and "would no longer hold every letter" in again.err
     assert "thank-you-sent" not in (ws / "profiles/contacts/jim-park.yaml").read_text()
@@ -43,7 +57,7 @@ def test_running_the_week_twice_keeps_everything(ws: Path) -> None:
     assert run(ws, "thank-you", "--since", "7d", "--date", DAY).code == 0
     before = snapshot(ws / "output")
     again = run(ws, "thank-you", "--since", "7d", "--date", DAY)
-    assert again.code == 0 and "kept" in again.out
+    assert again.code == 0 and "unchanged" in again.out and "written" not in again.out
     assert snapshot(ws / "output") == before
 
 

@@ -35,8 +35,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                     "platbase": str(root / "env")}))
     (site / "project-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     pip = [str(root / "env" / "bin" / "python"), "-m", "pip"]
-    subprocess.run([*pip, "install", "--no-deps", "-q", str(wheel)], check=True,
-                   capture_output=True)
+    # --force-reinstall: the .pth also shows pip this project's own (editable) install
+    subprocess.run([*pip, "install", "--no-deps", "--force-reinstall", "-q", str(wheel)],
+                   check=True, capture_output=True)
     check = subprocess.run([*pip, "check"], capture_output=True, text=True)
     assert "outreach" not in check.stdout, check.stdout
     return root / "env" / "bin"
@@ -52,8 +53,9 @@ def test_from_the_wheel_to_a_first_letter(installed: Path, tmp_path: Path) -> No
     folder = tmp_path / "my-search"
     folder.mkdir()
     where = subprocess.run([str(installed / "python"), "-c",
-                            "import outreach; print(outreach.__file__)"],
-                           cwd=folder, capture_output=True, text=True, check=True).stdout
+                            "import outreach; print(outreach.__file__)"], cwd=folder,
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+                           capture_output=True, text=True, check=True).stdout
     assert str(installed.parent) in where  # the installed package, not this checkout
 
     first = outreach(installed, folder, "init")

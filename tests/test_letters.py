@@ -152,11 +152,11 @@ def test_accents_survive_in_pdf_and_docx(letters: Path) -> None:
 
 
 def test_second_run_without_force_keeps_files(letters: Path) -> None:
+    """Nothing changed since the letters were written: each is left as it is."""
     before = snapshot(letters / "output")
-    result = run(letters, "letter", "jim-park", "--date", "2027-01-05")
+    result = run(letters, "letter", "jim-park", "--date", "2026-11-21")
     assert result.code == 0
-    assert result.out.count("kept") == 2
-    assert "--force" in result.out
+    assert result.out.count("unchanged") == 2 and "written" not in result.out
     assert snapshot(letters / "output") == before
 
 

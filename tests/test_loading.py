@@ -203,3 +203,49 @@ def test_contact_files_mangled_at_random_read_the_same_with_or_without_libyaml(
     monkeypatch.setattr(loading, "_FastLoader", None)
     assert [_outcome(loading, t) for t in texts] == with_libyaml
     assert sum(isinstance(o, list) for o in with_libyaml) > 50  # many problems among them
+
+
+def test_a_pasted_page_in_a_one_line_field_is_named(tmp_path: Path) -> None:
+    """100 KB in how_we_met: the file, line and field, not a template's failure."""
+    found = problems(tmp_path, "name: Wu Fang\norganization: 北京规划院\nrelationship: cold\n"
+                               f"how_we_met: {'我读了您的文章。' * 12800}\n")
+    assert len(found) == 1 and found[0].endswith(
+        "x.yaml:4: how_we_met: is 102400 characters long, more than the 1000 a line of a "
+        "document holds: shorten it to a sentence")
+
+
+@pytest.mark.parametrize(("relationship", "field", "tail"), [
+    ("cold", "how_we_met", " (the approach letter opens with it)"),
+    ("alumni", "how_we_met", " (the approach letter opens with it)"),
+    ("friend", "how_we_met", ", or delete the line"),
+    ("referral", "referred_by", " (the approach letter to a referral names who suggested "
+                                "them)"),
+    ("cold", "notes", ", or delete the line"),
+])
+def test_a_placeholder_is_deletable_only_where_no_letter_needs_it(
+        tmp_path: Path, relationship: str, field: str, tail: str) -> None:
+    from outreach.placeholders import load as load_filled
+
+    path = tmp_path / "c.yaml"
+    path.write_text(f"name: Сергей Иванов\nrelationship: {relationship}\n"
+                    f"{field}: <<fill me>>\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_filled(Contact, path)
+    assert [str(p).split(": ", 1)[1] for p in exc.value.problems] == [
+        f"{field}: still to fill in: replace <<fill me>> with your own text{tail}"]
+
+
+def test_a_nested_optional_placeholder_may_be_deleted(tmp_path: Path) -> None:
+    """Deciding "optional" walks into nested models: a history entry's mode may go, its
+    event may not."""
+    from outreach.placeholders import load as load_filled
+
+    path = tmp_path / "c.yaml"
+    path.write_text("name: Ana Ruiz\nrelationship: friend\nhistory:\n"
+                    "  - {date: 2026-11-02, event: meeting, mode: <<how>>}\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_filled(Contact, path)
+    assert str(exc.value.problems[0]).endswith("history[0].mode: still to fill in: replace "
+                                               "<<how>> with your own text, or delete the "
+                                               "line")

@@ -74,11 +74,14 @@ def test_init_then_refusal_then_a_letter(tmp_path: Path) -> None:
     (root / "profiles" / "contacts" / "example-contact.yaml").write_text(
         (root / "profiles" / "contacts" / "example-contact.yaml").read_text()
         .replace("title: NO", "title: <<their job title>>"), encoding="utf-8")
-    second = run(root, "letter", "--all")
-    assert second.code == 1
-    assert second.err.strip().endswith("example-contact.yaml:10: title: still to fill in: "
-                                       "replace <<their job title>> with your own text, or "
-                                       "delete the line")
+    second = run(root, "letter", "--all")  # a batch leaves the contact out, and says so
+    assert second.code == 0 and "skipped 1: 1 incomplete (example-contact)" in second.out
+    assert "outreach letter example-contact" in second.err
+    named = run(root, "letter", "example-contact")  # named, it is refused field by field
+    assert named.code == 1
+    assert named.err.strip().endswith("example-contact.yaml:10: title: still to fill in: "
+                                      "replace <<their job title>> with your own text, or "
+                                      "delete the line")
     filled_skeleton_contact_title(root)
     done = run(root, "letter", "--all", "--format", "pdf")
     assert done.code == 0, done.err
@@ -118,8 +121,9 @@ def test_init_keeps_an_existing_workspace(tmp_path: Path) -> None:
     assert result.code == 0
     after = files(ws)
     assert {k: v for k, v in after.items() if k in before} == before
-    assert sorted(set(after) - set(before)) == [".gitignore", "schema/contact.schema.json",
-                                                "schema/profile.schema.json",
+    assert sorted(set(after) - set(before)) == [".gitignore", "schema/.outreach-written.json",
+                                                "schema/contact.schema.json",
+                                                "schema/profile.schema.json", "smtp.yaml",
                                                 "templates/README.md"]
 
 
@@ -165,7 +169,7 @@ def test_schema_accepts_every_sample_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("kind", "change", "complaint"), [
     ("contact", ("title:", "titel:"), "'titel' was unexpected"),
-    ("contact", ("local: true", "local: [true]"), "is not of type 'boolean'"),
+    ("contact", ("local: true", "local: [true]"), "is not valid under any of the given"),
     ("contact", ("relationship: referral", "relationship: frend"), "is not one of"),
     ("profile", ("meeting_minutes: 20", "meeting_minutes: twenty"), "is not of type 'integer'"),
     ("profile", ("goals: [explore-fit", "goals: [salary"), "is not one of"),
@@ -204,8 +208,12 @@ def test_schema_to_standard_output_and_the_modeline(tmp_path: Path) -> None:
         assert first.startswith("# yaml-language-server: $schema=")
         target = (tmp_path / yaml_file).parent / first.split("=", 1)[1]
         assert target.resolve() == (tmp_path / "schema" / f"{kind}.schema.json").resolve()
+    again = run(tmp_path, "schema", "-o", str(tmp_path / "schema"))  # init's are outreach's
+    assert [line.split()[0] for line in again.out.splitlines()] == ["unchanged"] * 2
+    edited = tmp_path / "schema" / "contact.schema.json"
+    edited.write_text(edited.read_text(encoding="utf-8") + " ", encoding="utf-8")
     kept = run(tmp_path, "schema", "-o", str(tmp_path / "schema"))
-    assert kept.out.count("kept") == 2
+    assert "contact.schema.json: changed since outreach wrote it" in kept.out
 
 
 # -- templates ---------------------------------------------------------------------------
@@ -243,3 +251,56 @@ def test_templates_mistakes(tmp_path: Path) -> None:
     builtin = sorted(p.name for p in (REPO / "outreach" / "templates").iterdir())
     assert len(builtin) >= 11  # every built-in template and resource, the envelope's too
     assert sorted(p.name for p in (ws / "templates").iterdir()) == builtin
+
+
+@pytest.mark.parametrize("blocker", ["profiles", "profiles/contacts", "templates",
+                                     "smtp.yaml/", "schema"])
+def test_init_is_all_or_nothing(tmp_path: Path, blocker: str) -> None:
+    """A file where init makes a folder (or a folder where it writes a file) is found
+    before anything is written: the folder is left as it was."""
+    root = tmp_path / "campagne-été"
+    target = root / blocker.rstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if blocker.endswith("/"):
+        target.mkdir()
+    else:
+        target.write_text("in the way")
+    before = files(root)
+    result = run(tmp_path, "init", str(root))
+    assert result.code == 1 and "nothing was written" in result.err
+    assert blocker.rstrip("/") in result.err and "Traceback" not in result.err
+    assert files(root) == before and sorted(p.name for p in root.rglob("*")) == sorted(
+        Path(blocker.rstrip("/")).parts)
+
+
+def test_init_writes_a_commented_smtp_skeleton(tmp_path: Path) -> None:
+    """Every field of smtp.yaml, commented out: uncommented, it is a valid server."""
+    from outreach.send import SmtpConfig
+
+    assert run(tmp_path, "init").code == 0
+    text = (tmp_path / "smtp.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text) is None  # all comments until the user fills it in
+    fields = {k: v for line in text.splitlines() if re.match(r"# [a-z_]+: \S", line)
+              for k, v in yaml.safe_load(line.removeprefix("# ")).items()}
+    assert set(fields) == set(SmtpConfig.model_fields) - {"password"}
+    SmtpConfig.model_validate(fields)
+
+
+def test_every_contact_file_outreach_writes_carries_the_modeline(tmp_path: Path) -> None:
+    """log --referral and import write the modeline, as init does, when the workspace
+    has the schema."""
+    ws = copy_workspace(tmp_path)
+    assert run(ws, "schema", "-o", str(ws / "schema")).code == 0
+    assert run(ws, "log", "maria-lopez", "--event", "call", "--date", "2026-11-20",
+               "--referral", "Zhang Wei, 上海规划院").code == 0
+    csv = tmp_path / "Connections.csv"
+    csv.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   "Oluwaseun,Adeyemi,,,Lagos Metro,Planner,01 Mar 2024\n", encoding="utf-8")
+    assert run(ws, "import", "linkedin", str(csv)).code == 0
+    before = {"jim-park", "maria-lopez", "priya-raman", "thomas-whitfield", "evelyn-okafor",
+              "amelie-cote-nguyen"}
+    made = [p for p in (ws / "profiles" / "contacts").glob("*.yaml") if p.stem not in before]
+    assert len(made) == 2
+    for path in made:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/contact.schema.json"

@@ -29,7 +29,9 @@ def finished(ws: Path) -> list[Path]:
 
 
 def leftovers(ws: Path) -> list[Path]:
-    return sorted(p for p in (ws / "output").rglob(".*") if p.is_file())
+    from outreach.output import MANIFEST
+
+    return sorted(p for p in (ws / "output").rglob(".*") if p.is_file() and p.name != MANIFEST)
 
 
 def complete(pdf: Path) -> bool:
@@ -71,7 +73,8 @@ def test_killed_batch_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path,
                             "pdf", "--date", "2026-11-21"], cwd=ws, capture_output=True,
                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("kept") == len(done)
+    # the files written before the kill are outreach's own, recorded as they went in
+    assert again.stdout.count("unchanged") == len(done) and "kept" not in again.stdout
     assert again.stdout.count("written") == total - len(done)
     everything = finished(ws)
     assert len(everything) == total and all(complete(p) for p in everything)
@@ -99,12 +102,17 @@ def test_a_stop_between_making_a_temporary_file_and_keeping_its_name_leaves_none
                ("kept.pdf", "a.pdf", "b.docx")]
     with pytest.raises(KeyboardInterrupt):
         output.write_all(planned, force=True, dry_run=False, within=[tmp_path])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != output.MANIFEST) == [
+        "kept.pdf"]
     assert (tmp_path / "kept.pdf").read_bytes() == b"the user's"
+    # the manifest, if written yet, is whole and still owns the user's file as it is
+    assert output.why_kept(tmp_path / "kept.pdf", force=False, within=[tmp_path]) in (
+        None, output.FOREIGN)
     calls[:] = [0] * (at - 1)  # one file: stopped at its own temporary file
     with pytest.raises(KeyboardInterrupt):
         output.atomic_write(tmp_path / "kept.pdf", b"new", within=[tmp_path])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != output.MANIFEST) == [
+        "kept.pdf"]
 
 
 def test_passes_are_synced_by_the_same_threads_and_a_failed_sync_says_which_file(
@@ -132,7 +140,8 @@ def test_passes_are_synced_by_the_same_threads_and_a_failed_sync_says_which_file
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(output.os, "fsync", failing)
-    with pytest.raises(OutputError, match=r"cannot write .*\.tmp: No space left on device"):
+    with pytest.raises(OutputError,
+                       match=r"cannot write .*(\.tmp|\.outreach-written\.json): No space "):
         output.write_all([output.Planned(tmp_path / "full.pdf", b"pages")], force=False,
                          dry_run=False, within=[tmp_path])
     assert not (tmp_path / "full.pdf").exists() and not list(tmp_path.glob(".full*"))

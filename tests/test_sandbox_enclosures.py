@@ -307,7 +307,7 @@ def test_nothing_is_fetched_while_any_document_is_made(ws: Path, tmp_path: Path)
         "approach-letter.pdf", "approach-letter.docx", "approach-letter-enclosure-article.pdf",
         "approach-letter-enclosure-clipping.docx", "question-sheet.pdf", "question-sheet.docx",
         "phone-script.pdf", "phone-script.docx", "thank-you.pdf", "thank-you.docx",
-        "thank-you-enclosure-resume.docx"])
+        "thank-you-enclosure-resume.docx", ".outreach-written.json"])  # and what it wrote
     assert active_content((ws / "output" / "jim-park" / "approach-letter.pdf")
                           .read_bytes()) == []
 
