@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
-from .models import GOALS, HistoryEntry, Mode, Paper
+from .models import GOALS, HistoryEntry, Mode, Paper, Profile
 from .templating import Templates
-from .text import and_list, sentence, sentence_case, subject, with_article, words
+from .text import and_list, sentence, sentence_case, sentences, subject, with_article, words
 from .workspace import ContactFile, ProfileFile, Workspace
 
 __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
@@ -25,6 +25,8 @@ __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for cal
 log = logging.getLogger(__name__)
 #: About 15 seconds spoken, at some 150 words a minute.
 SUMMARY_WORDS = 40
+#: The most of the summary a letter or a call says (the rest reads as a résumé in prose).
+PITCH_WORDS = 50
 
 if TYPE_CHECKING:
     from .documents import Request
@@ -100,10 +102,35 @@ def register(contact: ContactFile) -> str:
     return "business"
 
 
+def _warn_name(contact: ContactFile) -> None:
+    """A friend's name that may be written family name first, greeted by that name."""
+    if not names.may_be_family_first(contact.data):
+        return
+    name = names.of(contact.data)
+    rest = name.full.split()[1:]
+    log.warning(f"{contact.data.name} is greeted as \u201c{name.given}\u201d, read as the "
+                f"given name; if {name.full.split()[0]} is the family name, written first, "
+                f"add given_name: {' '.join(rest)} to {display_path(contact.path)} "
+                f"(given_name: {name.given} keeps the greeting and this warning away)")
+
+
+def _warn_honorific(contact: ContactFile) -> None:
+    """A letter that greets by the full name, since no honorific is known (said once a
+    batch: the message is the same for every contact)."""
+    data = contact.data
+    if rules.is_familiar(data) or data.salutation or names.of(data).formal:
+        return
+    log.warning("letters to contacts with no honorific open with the full name "
+                "(\u201cDear Jordan Avery:\u201d): add honorific: Ms., Mr., Dr., Prof. ... "
+                "to a contact's file for the shorter \u201cDear Dr. Avery:\u201d (outreach "
+                "never guesses one)")
+
+
 def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     """What every template gets: the two people, the date, the register, the minutes."""
     profile = workspace.profile()
     contact = request.contact
+    _warn_name(contact)
     return {
         "profile": profile.data.model_dump(),
         "contact": contact.data.model_dump(),
@@ -117,6 +144,7 @@ def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
 def letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     """What every letter template gets: the common values and the letter frame's parts."""
     contact = request.contact
+    _warn_honorific(contact)
     return common_context(workspace, request) | {
         "sender": _sender(workspace.profile()),
         "recipient": _recipient(contact),
@@ -135,11 +163,13 @@ def _letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
 def approach_letter(workspace: Workspace, request: Request,
                     _templates: Templates) -> dict[str, Any]:
     data = request.contact.data
+    warn_pitch(workspace, spoken=False)
     profile = workspace.profile().data
     return _letter_context(workspace, request) | {
         "introduction": introduction(workspace, request.contact),
         "status_phrase": with_article(profile.status),
-        "summary": sentence(profile.summary),
+        "status_sentence": status_sentence(profile),
+        "summary": pitch(profile)[0],
         "field": profile.target.field,
         "promise_no_job": data.relationship == "cold"
         or rules.contact_kind(data) == "executive",
@@ -186,14 +216,63 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     }
 
 
-def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
-    """A summary too long to say in 15 seconds; a contact with no number to call."""
+def pitch(profile: Profile) -> tuple[str, str]:
+    """The summary as a letter or a call says it, and what it leaves out: ``pitch:``
+    when the profile gives one, else the summary's first sentences up to about
+    ``PITCH_WORDS`` words (the first sentence whatever its length)."""
+    if profile.pitch:
+        return sentence(profile.pitch), ""
+    parts = sentences(profile.summary)
+    kept = parts[:1]
+    for part in parts[1:]:
+        if words(" ".join([*kept, part])) > PITCH_WORDS:
+            break
+        kept.append(part)
+    return sentence(" ".join(kept)), " ".join(parts[len(kept):])
+
+
+def _opening_words(text: str, count: int = 8) -> str:
+    cut = text.split()
+    return " ".join(cut[:count]) + (" \u2026" if len(cut) > count else "")
+
+
+def warn_pitch(workspace: Workspace, spoken: bool) -> None:
+    """A summary cut for a letter or a call, naming what was left out; a pitch too long
+    to say in 15 seconds (on the phone)."""
     profile = workspace.profile()
-    count = words(profile.data.summary)
-    if count > SUMMARY_WORDS:
-        log.warning(f"your 15-second summary is {count} words, about {round(count / 2.5)} "
-                    f"seconds spoken: cut summary: in {display_path(profile.path)} to about "
-                    f"{SUMMARY_WORDS} words")
+    said, left = pitch(profile.data)
+    field = "pitch" if profile.data.pitch else "summary"
+    count = words(profile.data.pitch or profile.data.summary)
+    seconds = f"{count} words, about {round(count / 2.5)} seconds spoken"
+    where = display_path(profile.path)
+    if left:
+        log.warning(f"your 15-second summary is {seconds}: cut summary: in {where} to "
+                    f"about {SUMMARY_WORDS} words, or add pitch: with a shorter version; "
+                    f"until then letters and calls say its first {words(said)} words and "
+                    f"leave out \u201c{_opening_words(left)}\u201d")
+    elif spoken and words(said) > SUMMARY_WORDS:
+        log.warning(f"your 15-second {field} is {seconds}: cut {field}: in {where} to "
+                    f"about {SUMMARY_WORDS} words")
+
+
+def status_sentence(profile: Profile) -> str:
+    """``I am a nurse, exploring a career in clinical research.``, without the field
+    twice when the status names it (``a nurse moving into clinical research``)."""
+    status = with_article(profile.status)
+    field = profile.target.field
+    if field.casefold() in profile.status.casefold():
+        return f"I am {status}."
+    return f"I am {status}, exploring a career in {field}."
+
+
+def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
+    """A summary too long to say in 15 seconds; a contact with no number to call; one
+    time to offer in the close."""
+    warn_pitch(workspace, spoken=True)
+    profile = workspace.profile()
+    if len(profile.data.availability) == 1:
+        log.warning(f"availability: in {display_path(profile.path)} gives one time, so the "
+                    "call closes on that or another time: add a second for a choice of two")
     if not contact.data.phone:
         log.warning(f"the phone script for {contact.data.name} has no number to call: add "
                     f"phone: to {display_path(contact.path)}")
@@ -208,6 +287,8 @@ def phone_script(workspace: Workspace, request: Request,
     sent = rules.letter_sent(contact.data)
     phrase = referrer_phrase(workspace, contact)
     return context | {
+        "summary": pitch(profile)[0],
+        "status_sentence": status_sentence(profile),
         "greeting": rules.greeting(contact.data),
         "voicemail_greeting": rules.voicemail_greeting(contact.data),
         "referrer_phrase": phrase,

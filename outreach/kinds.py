@@ -364,7 +364,10 @@ APPROACH_LETTER = register(Kind(
         "introduction": "the opening sentence: who referred you, or how you learned of "
                         "the contact",
         "status_phrase": MEETING["status_phrase"],
-        "summary": "the profile's summary as a sentence (a capital first, a full stop last)",
+        "status_sentence": "I am <status>, exploring a career in <field>. (the field "
+                           "left out when the status names it)",
+        "summary": "the 15-second summary as a letter says it: profile.pitch, else the "
+                   "summary's first sentences up to about 50 words",
         "field": MEETING["field"],
         "promise_no_job": "true for a cold contact or an executive: the letter says it is "
                           "not about a job",
@@ -382,13 +385,18 @@ PHONE_SCRIPT = register(Kind(
                     "(an honorific known), else Hello, is this Marcus Hale?",
         "voicemail_greeting": "a message's first words: Hello, Dr. Haddad., or Hello, "
                               "this message is for Marcus Hale.",
+        "summary": "the 15-second summary as the call says it: profile.pitch, else the "
+                   "summary's first sentences up to about 50 words",
+        "status_sentence": "I am <status>, exploring a career in <field>. (the field "
+                           "left out when the status names it)",
         "referrer_phrase": "who referred the contact, with their role or organization, "
                            "ready to stand before a verb (Tom Brandt of MHI), or nothing",
         "referred_opening": "who suggested the call, as the start of a sentence (Tom "
                             "Brandt of MHI suggested I call), or empty",
         "letter_sent": "the day the last letter was sent, as said aloud (November 16), "
                        "or nothing",
-        "slots": "the two times offered in the close (from profile.availability)",
+        "slots": "the times offered in the close: the first two of profile.availability, "
+                 "or the one there is (the close then offers that or another time)",
         "retry_day": "when voicemail says you will call again (on Tuesday)",
         "choices": "the questions for a conversation now: each has question.text and "
                    "reason",

@@ -205,12 +205,11 @@ def spoken_date(day: dt.date) -> str:
     return f"{day.strftime('%B')} {day.day}"
 
 
-def two_choices(availability: list[str]) -> tuple[str, str]:
-    """The two slots of the close: the first two of the profile's availability."""
-    if len(availability) >= 2:
-        return availability[0], availability[1]
-    if len(availability) == 1:
-        return availability[0], "another time this week"
+def two_choices(availability: list[str]) -> tuple[str, ...]:
+    """The slots of the close: the first two of the profile's availability; the one
+    slot alone when there is one (the close then offers "that or another time")."""
+    if availability:
+        return tuple(availability[:2])
     return "early this week", "later in the week"
 
 

@@ -104,6 +104,24 @@ def sentence(text: str) -> str:
     return text + "."
 
 
+#: Abbreviations whose full stop ends no sentence (``Dr. Cole``, ``U.S. Army``).
+_ABBREVIATIONS = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Mt|Jr|Sr|Inc|Co|Corp|Ltd|"
+                            r"vs|etc|e\.g|i\.e|No|Col|Gen|Lt|Capt|Sgt|Rev)|\b[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into its sentences (a full stop after ``Dr`` or an initial ends none)."""
+    pieces = re.split(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"\u201d\u2019')\]]))\s+"
+                      r"(?=[\"\u201c(]?[A-Z0-9])", " ".join(text.split()))
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATIONS.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return [p for p in out if p]
+
+
 def subject(phrase: str) -> str:
     """A phrase that can stand before its verb: an appositive opened with a comma is
     closed with one (``my former commander, Col. Anne Ruiz,`` ... suggested)."""

@@ -1,0 +1,178 @@
+"""Documents a counsellor signs, round 3: each class of fault the counsellor found, on a
+seeker and contacts unlike the sample's (a nurse moving into clinical research; names in
+Hangul, Greek and Han characters, family names first; HR readers; a decline; a
+referral met)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import REPO, pdf_text, run, words
+
+DAY = "2026-11-20"
+
+PROFILE: dict[str, Any] = {
+    "name": "Oluwaseun Adeyemi", "email": "seun@example.ca", "phone": "+1 514 555 0199",
+    "address": "4120 rue Saint-Denis\nMontréal QC  H2W 2M5\nCanada",
+    "status": "registered nurse moving into clinical research",
+    "summary": (
+        "For nine years I have worked as a nurse in a cardiac intensive care unit, where I "
+        "coordinated patient enrolment for three multicentre trials of anticoagulant "
+        "therapy and trained forty nurses on the protocols. Last year I completed a "
+        "graduate certificate in clinical research at McGill, with a practicum at a "
+        "contract research organization in Laval, and I now hold the ACRP certification. "
+        "I want to understand how sponsors hire and what monitoring is like."),
+    "goals": ["day-to-day", "break-in"],
+    "target": {"field": "clinical research", "roles": ["clinical research associate"]},
+    "resume": "resume.pdf", "availability": ["Thursday afternoon"], "paper": "a4",
+}
+
+
+def workspace(tmp: Path, contacts: dict[str, dict[str, Any]],
+              **profile: Any) -> Path:
+    """A workspace of its own: the nurse's profile (with ``profile`` over it), the
+    sample's résumé file, and ``contacts``."""
+    folder = tmp / "contacts"
+    folder.mkdir(parents=True)
+    shutil.copyfile(REPO / "profiles" / "resume.pdf", tmp / "resume.pdf")
+    (tmp / "candidate.yaml").write_text(
+        yaml.safe_dump(PROFILE | profile, allow_unicode=True), encoding="utf-8")
+    for cid, data in contacts.items():
+        (folder / f"{cid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                            encoding="utf-8")
+    ws = tmp.parent / "ws"
+    (ws / "profiles").mkdir(parents=True)
+    for item in tmp.iterdir():
+        shutil.move(str(item), ws / "profiles" / item.name)
+    return ws
+
+
+def make(tmp_path: Path, contacts: dict[str, dict[str, Any]], **profile: Any) -> Path:
+    return workspace(tmp_path / "src", contacts, **profile)
+
+
+def written(ws: Path, cid: str, kind: str) -> str:
+    return words(pdf_text(ws / "output" / cid / f"{kind}.pdf"))
+
+
+def email_text(ws: Path, cid: str, kind: str) -> str:
+    """The e-mail's plain-text body, as a mail client shows it."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes((ws / "output" / cid / f"{kind}.eml").read_bytes(),
+                                       policy=policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return f"Subject: {message['Subject']}\n" + words(body.get_content())
+
+
+def contact(name: str, relationship: str = "acquaintance", **fields: Any) -> dict[str, Any]:
+    return {"name": name, "relationship": relationship,
+            "how_we_met": "we spoke at the ACRP Canada conference in October",
+            "address": "12 Rue X\nQuébec QC  G1R 1A1", "email": "x@example.ca",
+            "phone": "+1 418 555 0100"} | fields
+
+
+# -- 1. names in another script; family name first -------------------------------------
+
+def test_a_name_in_another_script_is_greeted_and_spoken_in_its_latin_form(
+        tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "kim": contact("김민준 (Minjun Kim)", title="Director of Clinical Operations"),
+        "alexiou": contact("Δημήτρης Αλεξίου (Dimitris Alexiou)", honorific="Dr.",
+                           title="Medical Advisor")})
+    assert run(ws, "letter", "kim", "alexiou", "--date", DAY).code == 0
+    assert run(ws, "script", "kim", "alexiou", "--date", DAY).code == 0
+    kim = written(ws, "kim", "approach-letter")
+    assert "Dear Minjun Kim:" in kim
+    assert "김민준 (Minjun Kim)" in kim  # the inside address as the user wrote it
+    assert "Dear Dr. Alexiou:" in written(ws, "alexiou", "approach-letter")
+    script = written(ws, "kim", "phone-script")
+    assert "is this Minjun Kim?" in script and "speak with Minjun Kim?" in script
+    assert "Hello, Dr. Alexiou." in written(ws, "alexiou", "phone-script")
+
+
+def test_a_friend_whose_name_may_be_family_name_first_is_warned_of_once(
+        tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "li": contact("Li Na", "friend"),
+        "tran": contact("Trần Thu Hà", "friend"),
+        "settled": contact("Park Ji-woo", "friend", given_name="Ji-woo"),
+        "west": contact("Rosa Klein", "friend")})
+    result = run(ws, "letter", "--all", "--date", DAY)
+    assert result.code == 0
+    assert result.err.count("Li Na is greeted as \u201cLi\u201d") == 1
+    assert "add given_name: Na to" in result.err
+    assert "Trần Thu Hà is greeted as \u201cTrần Thu\u201d" in result.err
+    assert "Park Ji-woo is greeted" not in result.err
+    assert "Rosa Klein is greeted" not in result.err
+    assert "Dear Ji-woo," in written(ws, "settled", "approach-letter")
+
+
+def test_no_honorific_is_warned_of_once_a_batch_naming_the_field(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"a": contact("Ngozi Eze"), "b": contact("Aroha Ngata"),
+                         "c": contact("Sofía Herrera", honorific="Ms.")})
+    result = run(ws, "letter", "--all", "--date", DAY)
+    assert result.code == 0
+    assert result.err.count("no honorific") == 1
+    assert "add honorific:" in result.err
+    ws2 = make(tmp_path / "2", {"c": contact("Sofía Herrera", honorific="Ms.")})
+    assert "no honorific" not in run(ws2, "letter", "--all", "--date", DAY).err
+
+
+# -- 3. the 15-second summary at speaking length ----------------------------------------
+
+def test_letters_and_calls_say_about_fifty_words_of_the_summary(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"obi": contact("Grace Obi", title="Clinical Research Associate")})
+    letter = run(ws, "letter", "obi", "--date", DAY)
+    script = run(ws, "script", "obi", "--date", DAY)
+    for text in (written(ws, "obi", "approach-letter"), written(ws, "obi", "phone-script")):
+        assert "trained forty nurses on the protocols." in text
+        assert "McGill" not in text and "monitoring is like" not in text
+    for result in (letter, script):
+        assert "leave out \u201cLast year I completed a graduate certificate" in result.err
+        assert "add pitch:" in result.err
+    # the status names the field: it is not said twice
+    assert "I am a registered nurse moving into clinical research. For nine" in \
+        written(ws, "obi", "approach-letter")
+
+
+def test_a_pitch_is_said_instead_of_the_summary(tmp_path: Path) -> None:
+    pitch = "Nine years a cardiac ICU nurse, I ran enrolment for three anticoagulant trials"
+    ws = make(tmp_path, {"obi": contact("Grace Obi")}, pitch=pitch)
+    result = run(ws, "letter", "obi", "--date", DAY)
+    assert result.code == 0 and "leave out" not in result.err
+    text = written(ws, "obi", "approach-letter")
+    assert pitch + "." in text and "For nine years" not in text
+
+
+# -- 12. small things --------------------------------------------------------------------
+
+def test_one_slot_is_offered_as_that_or_another_time(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"obi": contact("Grace Obi", title="Clinical Research Associate",
+                                        organization="Medpace Clinical Research Canada")})
+    result = run(ws, "script", "obi", "--date", DAY)
+    text = written(ws, "obi", "phone-script")
+    assert "Thursday afternoon, or would another time suit you better?" in text
+    assert "gives one time" in result.err and "availability:" in result.err
+    two = make(tmp_path / "2", {"obi": contact("Grace Obi")},
+               availability=["Monday at 9", "Friday after lunch"])
+    assert run(two, "script", "obi", "--date", DAY).code == 0
+    assert "Monday at 9, or is Friday after lunch better for you?" in \
+        written(two, "obi", "phone-script")
+
+
+def test_the_script_header_keeps_the_date_on_one_line(tmp_path: Path) -> None:
+    # titles of every length, so that the header's line ends fall all through the date
+    ws = make(tmp_path, {f"c{n}": contact(
+        "Grace Obi", title="Clinical Research Associate" + " II" * n,
+        organization="the Ottawa Hospital Research Institute") for n in range(14)})
+    assert run(ws, "script", "--all", "--date", DAY).code == 0
+    for n in range(14):
+        text = pdf_text(ws / "output" / f"c{n}" / "phone-script.pdf")
+        assert any("20\u00a0November\u00a02026" in line or "20 November 2026" in line
+                   for line in text.splitlines()), text
