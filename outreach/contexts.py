@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
 from .models import GOALS, HistoryEntry, Mode, Paper, Profile
+from .points import to_the_reader
 from .templating import Templates
 from .text import and_list, sentence, sentence_case, sentences, subject, with_article, words
 from .workspace import ContactFile, ProfileFile, Workspace
@@ -370,14 +371,37 @@ def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
     return entry
 
 
-def _conversation_facts(contact: ContactFile, entry: HistoryEntry) -> dict[str, Any]:
+#: A thank-you written more days than this after the conversation says it is late.
+LATE_DAYS = 3
+
+
+def _warn_late(contact: ContactFile, entry: HistoryEntry, today: dt.date) -> bool:
+    """Is the thank-you late (more than ``LATE_DAYS`` after the conversation)? Warned."""
+    days = (today - entry.date).days
+    if days <= LATE_DAYS:
+        return False
+    event = "decline" if entry.event == "declined" else entry.event
+    log.warning(f"the thank-you letter to {contact.data.name} answers the {event} of "
+                f"{rules.spoken_date(entry.date)}, {days} days ago: the guides say within a "
+                "day or two, so the letter apologizes for the delay; send it today")
+    return True
+
+
+def declined_how(entry: HistoryEntry) -> str:
+    """What to thank someone who declined for: a decline came by telephone, face to
+    face, or in writing."""
+    return {"phone": "taking my call", "in-person": "speaking with me"}.get(
+        entry.mode or "", "your reply")
+
+
+def _conversation_facts(contact: ContactFile, entry: HistoryEntry,
+                        today: dt.date) -> dict[str, Any]:
     mode = rules.meeting_mode(contact.data, entry.mode)
     return {
+        "late": _warn_late(contact, entry, today),
         "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
         "declined": entry.event == "declined",
-        # a decline came by telephone, face to face, or in writing
-        "declined_how": {"phone": "taking my call", "in-person": "speaking with me"}.get(
-            entry.mode or "", "your reply"),
+        "declined_how": declined_how(entry),
         "declined_by": entry.mode or "writing",
         "by_phone": entry.event == "call" or mode == "phone",
         "resume": entry.resume,
@@ -446,6 +470,57 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
                                for state, who in groups.items())])
 
 
+def _referred(workspace: Workspace) -> dict[str, list[str]]:
+    """Who referred whom: each contact's id, with the ids of the contacts whose
+    ``referred_by`` names them (by id, or by name as written)."""
+    from .errors import OutreachError
+    from .referrals import contact_named
+
+    found: dict[str, list[str]] = {}
+    for cid in workspace.contact_ids():
+        try:
+            ref = workspace.contact(cid).data.referred_by
+        except OutreachError:
+            continue  # its own problems are reported when it is asked for
+        if ref is None:
+            continue
+        referrer = ref if workspace.has_contact(ref) else contact_named(workspace, ref)
+        if referrer is not None and referrer != cid:
+            found.setdefault(referrer, []).append(cid)
+    return found
+
+
+def introductions_met(workspace: Workspace, templates: Templates, contact: ContactFile,
+                      today: dt.date) -> list[tuple[ContactFile, HistoryEntry]]:
+    """The people this contact introduced the seeker to (their ``referred_by``) with whom
+    a meeting or call is logged, and the first such conversation."""
+    met = []
+    for cid in templates.memo("referred", lambda: _referred(workspace)).get(contact.id, []):
+        other = workspace.contact(cid)
+        spoken = [e for e in rules.history_as_of(other.data, today)
+                  if e.event in {"meeting", "call"}]
+        if spoken:
+            met.append((other, spoken[0]))
+    return sorted(met, key=lambda pair: pair[1].date)
+
+
+def _introduced(met: list[tuple[ContactFile, HistoryEntry]]) -> list[str]:
+    """``Tomás Ibarra of Syneos Health on November 12``, for each."""
+    return [c.data.name + (f" of {c.data.organization}" if c.data.organization else "")
+            + f" on {rules.spoken_date(e.date)}" for c, e in met]
+
+
+def advice_clauses(workspace: Workspace, contact: ContactFile, said: list[str],
+                   referrals: list[Any]) -> str:
+    """The points as clauses of one sentence to the reader (``that A, and that B``), the
+    capitals of the names the workspace knows kept; empty when one cannot be a clause."""
+    data = contact.data
+    known = [data.name, data.organization or "", data.title or "",
+             workspace.profile().data.target.field,
+             *(f"{r.name} {r.organization or ''}" for r in referrals)]
+    return points.clauses(said, known) or ""
+
+
 def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:
     for point in entry.points[:2]:
         told = points.advice(point, contact.data)
@@ -453,17 +528,26 @@ def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:
             log.warning(f"{told} (in {display_path(contact.path)})")
 
 
-def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
+def thank_you(workspace: Workspace, request: Request, templates: Templates) -> dict[str, Any]:
     contact = request.contact
     entry = conversation(contact, request.today)
     _warn_points(contact, entry)
+    entry = entry.model_copy(update={"points": [points.to_the_reader(p, contact.data)
+                                                for p in entry.points]})
     referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
+    met = introductions_met(workspace, templates, contact, request.today)
+    named = {c.data.name.casefold() for c, _ in met}
+    unmet = entry.model_copy(update={"referrals": [  # those not thanked for meeting
+        r for r in entry.referrals if r.name.casefold() not in named]})
     return _letter_context(workspace, request) | {
+        "introduced": _introduced(met),
+        "introduced_names": and_list(_introduced(met)),
         "field": workspace.profile().data.target.field,
-        "conversation": _conversation_facts(contact, entry),
+        "conversation": _conversation_facts(contact, entry, request.today),
         "points": [sentence(p) for p in entry.points[:2]],
+        "advice": advice_clauses(workspace, contact, entry.points[:2], entry.referrals),
         "referrals": referrals,
-        "referral_sentence": referral_sentence(workspace, entry, request.today,
+        "referral_sentence": referral_sentence(workspace, unmet, request.today,
                                                rules.is_familiar(contact.data)),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
         "point_sentence": sentence(entry.points[0]) if entry.points else "",
@@ -512,21 +596,38 @@ def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[A
     return points, referrals, conversations[-1] if conversations else None
 
 
+def _same_organization(one: str | None, other: str) -> bool:
+    """Is ``one`` the organization ``other`` (case and a leading "the" aside)?"""
+    if not one or not other:
+        return False
+    return one.casefold().removeprefix("the ") == other.casefold().removeprefix("the ")
+
+
 def keep_in_touch(workspace: Workspace, request: Request,
-                  _templates: Templates) -> dict[str, Any]:
+                  templates: Templates) -> dict[str, Any]:
     """The letter that tells a contact where the seeker landed, and thanks them again."""
     role, organization = request.landed or ("", "")
-    points, referrals, last = _help_given(request.contact, request.today)
-    through = [r.name for r in referrals
-               if r.organization and r.organization.casefold() == organization.casefold()]
-    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in referrals]
+    logged, referrals, last = _help_given(request.contact, request.today)
+    points = [to_the_reader(p, request.contact.data) for p in logged]
+    met = introductions_met(workspace, templates, request.contact, request.today)
+    named = {c.data.name.casefold() for c, _ in met}
+    others = [r for r in referrals if r.name.casefold() not in named]
+    through = [r.name for r in others if _same_organization(r.organization, organization)]
+    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in others]
     return letter_context(workspace, request) | {
         "field": workspace.profile().data.target.field,
         "landed": {"role": role, "organization": organization},
         "points": [sentence(p) for p in points[:2]],
+        "advice": advice_clauses(workspace, request.contact, points[:2], referrals),
         "referral_names": and_list(names),
         "through": and_list(through) if through else "",
+        "introduced": _introduced(met),
+        "introduced_names": and_list(_introduced(met)),
+        "introduced_through": any(_same_organization(c.data.organization, organization)
+                                  for c, _ in met),
         "spoke_on": rules.spoken_date(last.date) if last else "",
+        "declined": last is not None and last.event == "declined",
+        "declined_how": declined_how(last) if last else "",
     }
 
 

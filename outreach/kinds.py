@@ -436,13 +436,22 @@ THANK_YOU = register(Kind(
         "field": MEETING["field"],
         "conversation": "the last conversation: event, date, day (as said aloud), "
                         "declined, declined_how, declined_by (phone, in-person or "
-                        "writing), by_phone, resume (reviewed, kept, not-discussed, asked)",
+                        "writing), by_phone, resume (reviewed, kept, not-discussed, asked), "
+                        "late (written more than 3 days after it)",
+        "introduced": "the people this contact introduced you to (their referred_by) "
+                      "whom you have since met or called, each with the day (Tomás Ibarra "
+                      "of Syneos Health on November 12), first met first",
+        "introduced_names": "those people as a phrase (A on November 12 and B on ...)",
         "points": "up to two points logged for the conversation, each as a sentence",
+        "advice": "those points as clauses of one sentence to the reader (that the "
+                  "certification is a good first step, and that testing teams need "
+                  "clinicians), or empty when one of them is more than a sentence",
         "point_sentence": "the first point as a sentence",
         "referrals": "the people they suggested: each has name and organization",
         "referral_names": "the referrals as a phrase (Ana Ruiz (County GIS) and Li Wei)",
         "referral_sentence": "thanks for the people suggested and what has been done about "
-                             "each, from their own files (I have already written to ...)",
+                             "each, from their own files (I have already written to ...); "
+                             "those in introduced are thanked there instead",
         "enclose_resume": "true when the rules enclose the résumé",
         "other_enclosures": "the titles of what --enclose adds besides the résumé",
         "enclosed_titles": "those titles in quotes, as a phrase (“A” and “B”)",
@@ -482,8 +491,19 @@ KEEP_IN_TOUCH = register(Kind(
         "landed": "where the seeker landed (--landed): role and organization",
         "points": "up to two points logged in any conversation with the contact, each "
                   "a sentence",
+        "advice": "those points as clauses of one sentence (that A, and that B), or "
+                  "empty when one of them is more than a sentence",
         "referral_names": "everyone they suggested, as a phrase",
         "through": "the people they suggested who work where the seeker landed, or empty",
+        "introduced": "the people this contact introduced you to (their referred_by) "
+                      "whom you have since met or called, each with the day",
+        "introduced_names": "those people as a phrase (A on November 12 and B on ...)",
+        "introduced_through": "true when one of them works where you landed: the role "
+                              "came through their introduction",
+        "declined": "true when the last word from them was a decline: no conversation "
+                    "to thank them for",
+        "declined_how": "what to thank someone who declined for (taking my call, "
+                        "speaking with me, your reply)",
         "spoke_on": "the day of the last conversation, as said aloud (November 18)",
     },
     may_enclose_resume=False, needs=(CONVERSATION,),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from conftest import REPO, pdf_text, run, words
 
 DAY = "2026-11-20"
@@ -176,3 +177,109 @@ def test_the_script_header_keeps_the_date_on_one_line(tmp_path: Path) -> None:
         text = pdf_text(ws / "output" / f"c{n}" / "phone-script.pdf")
         assert any("20\u00a0November\u00a02026" in line or "20 November 2026" in line
                    for line in text.splitlines()), text
+
+
+# -- 2. free text fitted into sentences: points ------------------------------------------
+
+def test_points_are_joined_into_a_sentence_written_to_the_reader(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"ibarra": contact(
+        "Tomás Ibarra", honorific="Mr.", organization="Syneos Health", history=[
+            {"date": "2026-11-19", "event": "meeting", "mode": "in-person",
+             "resume": "reviewed",
+             "points": ["Syneos hires nurses straight into CRA I roles",
+                        "Don't wait for a posting to write to a sponsor."]}])})
+    assert run(ws, "thank-you", "ibarra", "--date", DAY).code == 0
+    assert "Two pieces of your advice have stayed with me: that Syneos hires nurses " \
+        "straight into CRA I roles, and not to wait for a posting to write to a sponsor." \
+        in written(ws, "ibarra", "thank-you")
+
+
+def test_a_third_person_point_is_said_to_the_reader_and_warned_of(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"obi": contact("Grace Obi", history=[
+        {"date": "2026-11-19", "event": "call",
+         "points": ["She says her team reads the deviation log first",
+                    "Monitoring visits are mostly source data verification."]}])})
+    result = run(ws, "thank-you", "obi", "--date", DAY)
+    assert "(\u201cShe\u201d)" in result.err
+    assert "\u201cYour team reads the deviation log first\u201d" in result.err
+    assert "stayed with me: that your team reads the deviation log first, and that " \
+        "monitoring visits are mostly source data verification." in \
+        written(ws, "obi", "thank-you")
+
+
+def test_the_third_person_check_spares_their_in_a_sentence_to_the_reader() -> None:
+    from outreach import points
+    from outreach.models import Contact
+
+    person = Contact(name="Αλεξάνδρα Νικολάου (Alexandra Nikolaou)",
+                     relationship="acquaintance", how_we_met="x")
+    for fine in ("You said employers want people who know their GCP",
+                 "Sponsors expect CRAs to manage their own travel",
+                 "Your team trains new monitors on their first studies"):
+        assert points.advice(fine, person) is None, fine
+    assert points.third_person("He says his unit hires nurses", person) == "He"
+    assert points.rewrite("He says his unit hires nurses", person) == \
+        "Your unit hires nurses"
+    assert points.rewrite("Their unit hires nurses", person) == "Your unit hires nurses"
+    assert points.rewrite("Alexandra thinks the role suits her", person) == \
+        "The role suits you"
+
+
+# -- 6. a decline is not a conversation; 10. a late thank-you ---------------------------
+
+def test_a_decline_is_thanked_for_what_happened(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"alexiou": contact(
+        "Δημήτρης Αλεξίου (Dimitris Alexiou)", "cold", honorific="Dr.",
+        title="Chief Medical Officer", history=[
+            {"date": "2026-11-18", "event": "declined", "mode": "phone"}])})
+    result = run(ws, "thank-you", "alexiou", "--date", DAY)
+    assert result.code == 0 and "names nothing specific" not in result.err
+    assert run(ws, "keep-in-touch", "alexiou", "--landed", "CRA I, Syneos Health",
+               "--date", "2026-12-15").code == 0
+    text = written(ws, "alexiou", "keep-in-touch")
+    assert "Although we were not able to meet, I was grateful to you for taking my call " \
+        "on November 18" in text
+    assert "time you gave me" not in text and "our conversation" not in text
+
+
+def test_a_late_thank_you_says_so_and_warns(tmp_path: Path) -> None:
+    history = [{"date": "2026-11-06", "event": "meeting", "mode": "in-person",
+                "resume": "reviewed", "points": ["The sponsor reads the deviation log"]}]
+    ws = make(tmp_path, {"late": contact("Ngozi Eze", history=history),
+                         "soon": contact("Aroha Ngata", history=[
+                             history[0] | {"date": "2026-11-17"}]),
+                         "pal": contact("Rosa Klein", "friend", history=history)})
+    result = run(ws, "thank-you", "late", "soon", "pal", "--date", DAY)
+    assert result.code == 0
+    assert "the thank-you letter to Ngozi Eze answers the meeting of November 6, 14 days " \
+        "ago" in result.err
+    assert "Aroha Ngata answers" not in result.err
+    assert "I am sorry to be so late in writing to thank you." in written(ws, "late",
+                                                                          "thank-you")
+    assert "late" not in written(ws, "soon", "thank-you")
+    assert "Sorry this note is so late in coming!" in written(ws, "pal", "thank-you")
+
+
+# -- 7. referrers are thanked for the introduction ---------------------------------------
+
+def test_a_referrer_is_thanked_for_an_introduction_that_led_to_a_conversation(
+        tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "nikolaou": contact("Alexandra Nikolaou", honorific="Ms.", history=[
+            {"date": "2026-11-04", "event": "call", "points": ["CRAs travel a lot"]}]),
+        "sato": contact("Sato Haruto", "referral", referred_by="nikolaou",
+                        organization="Parexel", history=[
+                            {"date": "2026-11-16", "event": "meeting",
+                             "mode": "in-person", "resume": "kept"}]),
+        "free": contact("Kwame Mensah", "referral", referred_by="Alexandra Nikolaou",
+                        history=[{"date": "2026-11-17", "event": "call"}]),
+        "unmet": contact("Leilani Kahale", "referral", referred_by="nikolaou")})
+    assert run(ws, "thank-you", "nikolaou", "--date", DAY).code == 0
+    text = written(ws, "nikolaou", "thank-you")
+    assert "Thanks to your introductions I spoke with Sato Haruto of Parexel on November " \
+        "16 and Kwame Mensah on November 17" in text
+    assert "Leilani" not in text
+    assert run(ws, "keep-in-touch", "nikolaou", "--landed", "CRA I, Parexel",
+               "--date", "2026-12-15").code == 0
+    assert "the role I have accepted came through those introductions" in \
+        written(ws, "nikolaou", "keep-in-touch")
