@@ -18,7 +18,17 @@ from .errors import WorkspaceError, display_path
 from .models import GOALS, HistoryEntry, Mode, Paper, Profile
 from .points import to_the_reader
 from .templating import Templates
-from .text import and_list, sentence, sentence_case, sentences, subject, with_article, words
+from .text import (
+    and_list,
+    lower_first,
+    sentence,
+    sentence_case,
+    sentences,
+    subject,
+    to_second_person,
+    with_article,
+    words,
+)
 from .workspace import ContactFile, ProfileFile, Workspace
 
 __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
@@ -46,8 +56,11 @@ def _sender(profile: ProfileFile) -> dict[str, Any]:
 
 def _recipient(contact: ContactFile) -> dict[str, Any]:
     data = contact.data
-    return {"name": names.of(data).with_honorific, "title": data.title,
-            "organization": data.organization, "address_lines": _lines(data.address)}
+    return {"name": names.of(data).with_honorific,
+            # a line of an address starts with a capital (The Ottawa Hospital ...)
+            "title": sentence_case(data.title) if data.title else data.title,
+            "organization": sentence_case(data.organization) if data.organization
+            else data.organization, "address_lines": _lines(data.address)}
 
 
 def _role(title: str | None, organization: str | None) -> str:
@@ -152,6 +165,7 @@ def letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
         "salutation": rules.salutation(contact.data),
         "close": rules.complimentary_close(contact.data),
         "enclosures": [e.label for e in request.enclosures],
+        "channel": "letter",
     }
 
 
@@ -256,14 +270,20 @@ def warn_pitch(workspace: Workspace, spoken: bool) -> None:
                     f"about {SUMMARY_WORDS} words")
 
 
-def status_sentence(profile: Profile) -> str:
-    """``I am a nurse, exploring a career in clinical research.``, without the field
-    twice when the status names it (``a nurse moving into clinical research``)."""
+def status_with_field(profile: Profile, joiner: str) -> str:
+    """The status with its article and the field after ``joiner`` (``, exploring a
+    career in ``), the field left out when the status names it (``a nurse moving into
+    clinical research``)."""
     status = with_article(profile.status)
     field = profile.target.field
     if field.casefold() in profile.status.casefold():
-        return f"I am {status}."
-    return f"I am {status}, exploring a career in {field}."
+        return status
+    return f"{status}{joiner}{field}"
+
+
+def status_sentence(profile: Profile) -> str:
+    """``I am a nurse, exploring a career in clinical research.``"""
+    return f"I am {status_with_field(profile, ', exploring a career in ')}."
 
 
 def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
@@ -358,7 +378,17 @@ def question_sheet(workspace: Workspace, request: Request,
         "meeting_date": day_with_weekday(day, paper) if day else "",
         "thank_you_by": day_with_weekday(rules.thank_you_due(day), paper) if day else "",
         "notes_lead": notes_lead(request.contact.data.notes),
+        "referrer_said": _referrer_to_you(workspace, request.contact),
     }
+
+
+def _referrer_to_you(workspace: Workspace, contact: ContactFile) -> str:
+    """Who referred the contact, said to the seeker (a sheet's note): the free text's
+    ``my former manager, Dr. Ruth Cole,`` becomes ``your former manager, ...``."""
+    name = workspace.referrer_name(contact)
+    if name is None:
+        return ""
+    return to_second_person(subject(name)) if name == contact.data.referred_by else name
 
 
 def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
@@ -570,7 +600,12 @@ def linkedin_note(workspace: Workspace, request: Request,
     """The approach, as short as a LinkedIn invitation must be."""
     from .notes import DEFAULT_LIMIT
 
-    return _meeting_context(workspace, request) | {
+    context = _meeting_context(workspace, request)
+    profile = workspace.profile().data
+    return context | {
+        # after "Hello Ms. Ruiz," a sentence goes on in lower case
+        "how_we_met": lower_first(context["how_we_met"], [request.contact.data.name]),
+        "status_exploring": status_with_field(profile, " exploring "),
         "limit": request.limit or DEFAULT_LIMIT,
         "greeting_name": rules.address_name(request.contact.data),
         "sender_first": rules.first_name(workspace.profile().data.name),

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import contexts, notes, postal, rules
+from . import contexts, notes, postal, rules, text
 from .errors import Problem, UsageError
 from .loading import line_of
 from .models import Event, Paper
@@ -52,8 +52,9 @@ def _one_page(_context: Mapping[str, Any]) -> int:
     return 1
 
 
-#: The parts of a letter an e-mail leaves out: the addresses and the date block.
-LETTER_HEAD = frozenset({"sender", "date", "inside-address"})
+#: The parts of a letter an e-mail leaves out: the addresses and the date block, and
+#: the enclosure line (what travels with it is attached, and the e-mail says so).
+LETTER_HEAD = frozenset({"sender", "date", "inside-address", "enclosure"})
 
 
 @dataclass(frozen=True)
@@ -298,18 +299,43 @@ def _thank_you_subject(request: Request) -> str:
     return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
 
 
+def _referrer_for_subject(workspace: Workspace, contact: ContactFile) -> str | None:
+    """Who referred the contact, short enough for a subject: the name of a contact, or
+    the name in the free text (``my former manager, Dr. Ruth Cole`` -> ``Dr. Ruth
+    Cole``), else the text with its first letter a capital."""
+    name = workspace.referrer_name(contact)
+    if name is None or name != contact.data.referred_by:
+        return name
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    named = [p for p in parts[1:] if text.is_name(p)]
+    return named[0] if named else text.sentence_case(parts[0] if parts else name)
+
+
 def _approach_email_subject(workspace: Workspace, request: Request) -> str:
-    referrer = workspace.referrer_name(request.contact)
+    """By register: a friend is asked plainly; a formal reader is told what is asked."""
+    register = contexts.register(request.contact)
+    field = workspace.profile().data.target.field
+    referrer = _referrer_for_subject(workspace, request.contact)
+    if register == "familiar":
+        return f"Could I ask your advice about {field}?"
     if referrer:
-        return f"{referrer} suggested I write to you"
-    return f"Asking your advice on {workspace.profile().data.target.field}"
+        return (f"Introduced by {referrer}: a request for your advice" if register == "formal"
+                else f"{referrer} suggested I write to you")
+    if register == "formal":
+        return f"A request for {rules.meeting_minutes(workspace.profile().data)} minutes of " \
+               f"your advice on {field}"
+    return f"Asking your advice on {field}"
 
 
 def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
     entry = contexts.conversation(request.contact, request.today)
+    familiar = contexts.register(request.contact) == "familiar"
     if entry.event == "declined":
-        return "Thank you for your reply"
-    return f"Thank you for our conversation on {rules.spoken_date(entry.date)}"
+        return "Thanks for getting back to me" if familiar else "Thank you for your reply"
+    day = rules.spoken_date(entry.date)
+    if familiar:
+        return f"Thanks for {'the call' if entry.event == 'call' else 'meeting up'} on {day}"
+    return f"Thank you for our conversation on {day}"
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
@@ -343,6 +369,8 @@ LETTER = COMMON | {
     "close": "the complimentary close (Sincerely,)",
     "enclosures": "the titles of what travels with the letter (Résumé, a PDF's title or "
                   "--enclose-title)",
+    "channel": "letter (printed and posted) or email (the --format eml draft: attached, "
+               "not enclosed; a follow-up that fits e-mail)",
 }
 MEETING = COMMON | {
     "address_name": "how to address the contact (a friend's given name, else the "
@@ -423,6 +451,8 @@ QUESTION_SHEET = register(Kind(
         "thank_you_by": "the day the thank-you letter is due, two days after the meeting "
                         "(with its weekday), or empty when the meeting's day is unknown",
         "notes_lead": "the first sentence or clause of the research notes, or empty",
+        "referrer_said": "who referred the contact, said to you (your former manager, "
+                         "Dr. Ruth Cole,), or empty",
     },
     pages=_sheet_most_pages, folio=True,
     fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages)))
@@ -465,6 +495,11 @@ LINKEDIN_NOTE = register(Kind(
             "who suggested the contact, who you are, a request for advice; never a job",
     title="LinkedIn note to {name}", context=contexts.linkedin_note,
     variables=MEETING | {
+        "how_we_met": "how_we_met as a sentence to follow the greeting's comma (we met "
+                      "at ...)",
+        "status_exploring": "your status and the field (a recent graduate in public "
+                            "policy exploring urban planning; the field left out when the "
+                            "status names it)",
         "limit": "the most characters the note may hold (200; --limit 300 for Premium)",
         "greeting_name": "the name the note greets (a friend's first name, else the "
                          "salutation's name)",
@@ -478,6 +513,9 @@ LINKEDIN_NOTE = register(Kind(
 
 def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
     organization = request.landed[1] if request.landed else ""
+    if contexts.register(request.contact) == "familiar":
+        return f"Some news: I\u2019ve joined {organization}" if organization else \
+            "Some news from my search"
     return f"News: I have joined {organization}" if organization else "News from my search"
 
 

@@ -119,14 +119,6 @@ _NEGATIVE = {"don't": "not to", "don\u2019t": "not to", "do not": "not to",
              "never": "never to"}
 
 
-def _keeps_capital(word: str, known: Iterable[str]) -> bool:
-    """Is the first word of a point a name, an acronym or ``I`` (its capital stays)?"""
-    bare = word.strip("\"'\u201c\u2018(")
-    if bare == "I" or bare[1:] != bare[1:].lower() or not bare[:1].isupper():
-        return True
-    return any(re.search(rf"(?<!\w){re.escape(bare)}(?!\w)", k) for k in known)
-
-
 def clause(point: str, known: Iterable[str] = ()) -> str | None:
     """A point as a clause of a sentence to the reader: ``that the certification is a
     good first step``, ``to apply early``, ``not to wait``; ``None`` for a point that is
@@ -136,8 +128,7 @@ def clause(point: str, known: Iterable[str] = ()) -> str | None:
     if not said or said.endswith("?") or len(text.sentences(said)) > 1:
         return None
     first = said.split(maxsplit=1)[0]
-    if not _keeps_capital(first, known):
-        said = said[:1].lower() + said[1:]
+    said = text.lower_first(said, known)
     lower = said.lower()
     for negative, lead in _NEGATIVE.items():
         if lower.startswith(negative + " "):

@@ -283,3 +283,75 @@ def test_a_referrer_is_thanked_for_an_introduction_that_led_to_a_conversation(
                "--date", "2026-12-15").code == 0
     assert "the role I have accepted came through those introductions" in \
         written(ws, "nikolaou", "keep-in-touch")
+
+
+# -- 2. free text fitted into sentences: referrers, capitals, articles --------------------
+
+def test_free_text_is_fitted_to_each_sentence_it_goes_into(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"okafor": contact(
+        "Chidi Okafor", "referral", honorific="Dr.", title="Medical Monitor",
+        organization="the Canadian Cancer Trials Group",
+        referred_by="my former charge nurse, Mrs. Hélène Roy",
+        how_we_met="A colleague in the ICU told me about your work on the trials group",
+        history=[{"date": DAY, "event": "meeting", "mode": "in-person"}])})
+    assert run(ws, "letter", "okafor", "--format", "pdf", "--format", "eml",
+               "--date", DAY).code == 0
+    assert run(ws, "questions", "okafor", "--date", DAY).code == 0
+    assert run(ws, "linkedin", "okafor").code == 0
+    # an address line starts with a capital; a sentence keeps "the" in lower case
+    letter = pdf_text(ws / "output" / "okafor" / "approach-letter.pdf")
+    assert "\nThe Canadian Cancer Trials Group\n" in letter
+    # the subject names the person, not "my former charge nurse"
+    mail = email_text(ws, "okafor", "approach-letter")
+    assert mail.startswith("Subject: Mrs. Hélène Roy suggested I write to you\n")
+    # the sheet speaks to the seeker: "your" charge nurse, the appositive closed
+    sheet = written(ws, "okafor", "question-sheet")
+    assert "say that your former charge nurse, Mrs. Hélène Roy, suggested you talk" in sheet
+    # after "Hello Dr. Okafor," the sentence goes on in lower case
+    note = (ws / "output" / "okafor" / "linkedin-note.txt").read_text(encoding="utf-8")
+    assert "Hello Dr. Okafor, my former charge nurse" in note
+
+
+def test_a_sentence_after_the_greeting_keeps_the_capitals_of_names() -> None:
+    from outreach.text import is_name, lower_first, to_second_person
+
+    assert lower_first("We met at ACRP Canada") == "we met at ACRP Canada"
+    assert lower_first("McGill's alumni office gave me your name") == \
+        "McGill's alumni office gave me your name"
+    assert lower_first("Siobhán gave me your name", ["Siobhán Byrne"]) == \
+        "Siobhán gave me your name"
+    assert lower_first("I read your article") == "I read your article"
+    assert to_second_person("my mentor at our clinic, who taught me") == \
+        "your mentor at your clinic, who taught you"
+    assert is_name("Ludwig van Beethoven") and not is_name("the head of HR")
+
+
+# -- 8. e-mails read as e-mails ----------------------------------------------------------
+
+def test_an_email_is_worded_for_email_and_its_subject_for_the_reader(
+        tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "pal": contact("Aroha Ngata", "friend", title="Owner",
+                       organization="Ngata Clinical Staffing"),
+        "chief": contact("Δημήτρης Αλεξίου (Dimitris Alexiou)", "cold", honorific="Dr.",
+                         title="Chief Medical Officer"),
+        "peer": contact("Ngozi Eze", history=[
+            {"date": "2026-11-19", "event": "call", "points": ["Sponsors want GCP"]}])})
+    for command in ("letter", "thank-you"):
+        ids = ["peer"] if command == "thank-you" else ["pal", "chief", "peer"]
+        assert run(ws, command, *ids, "--format", "pdf", "--format", "eml",
+                   "--date", DAY).code == 0
+    subjects = {cid: email_text(ws, cid, "approach-letter").splitlines()[0]
+                for cid in ("pal", "chief", "peer")}
+    assert len(set(subjects.values())) == 3, subjects
+    assert subjects["pal"] == "Subject: Could I ask your advice about clinical research?"
+    assert subjects["chief"].startswith("Subject: A request for 20 minutes of your advice")
+    for cid in ("pal", "chief", "peer"):
+        mail = email_text(ws, cid, "approach-letter")
+        assert "after this reaches you" not in mail and "in a day or two" in mail
+        assert "after this reaches you" in written(ws, cid, "approach-letter")
+    thanks = email_text(ws, "peer", "thank-you")  # a call: the résumé goes with it
+    assert "I have attached a copy of my résumé" in thanks
+    assert "Enclosure" not in thanks and "enclosed" not in thanks
+    letter = written(ws, "peer", "thank-you")
+    assert "I have enclosed a copy of my résumé" in letter and "Enclosure: Résumé" in letter
