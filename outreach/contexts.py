@@ -107,10 +107,13 @@ def _warn_no_address(contact: ContactFile) -> None:
 
 
 def register(contact: ContactFile) -> str:
-    """``familiar`` for friends; ``formal`` for executives and cold contacts; else ``business``."""
+    """``familiar`` for friends; ``formal`` for executives and cold contacts, unless they
+    know the seeker (the relationship comes first); else ``business``."""
     data = contact.data
     if rules.is_familiar(data):
         return "familiar"
+    if rules.knows_me(data):
+        return "business"
     if data.relationship == "cold" or rules.contact_kind(data) == "executive":
         return "formal"
     return "business"
@@ -186,9 +189,20 @@ def approach_letter(workspace: Workspace, request: Request,
         "status_sentence": status_sentence(profile),
         "summary": pitch(profile)[0],
         "field": profile.target.field,
-        "promise_no_job": data.relationship == "cold"
-        or rules.contact_kind(data) == "executive",
+        "promise_no_job": not rules.knows_me(data) and rules.contact_kind(data) != "recruiter"
+        and (data.relationship == "cold" or rules.contact_kind(data) == "executive"),
+        "acquainted": rules.knows_me(data),
+        "recruiter": rules.contact_kind(data) == "recruiter",
+        "hiring": _hiring(data.organization, profile.target.roles),
     }
+
+
+def _hiring(organization: str | None, roles: list[str]) -> str:
+    """What to ask a recruiter about: ``how the Ottawa Hospital hires for roles such as
+    study coordinator``."""
+    who = organization or "your organization"
+    what = f"roles such as {and_list(roles)}" if roles else "roles like the ones I am exploring"
+    return f"how {who} hires for {what}"
 
 
 def _recipient_line(contact: ContactFile) -> str:
@@ -196,9 +210,19 @@ def _recipient_line(contact: ContactFile) -> str:
     return ", ".join(x for x in (data.title, data.organization) if x) or data.name
 
 
+#: What a conversation with a recruiter or an HR partner is for: how they hire.
+RECRUITER_GOALS = ("break-in", "skills", "job-listings", "resume-feedback")
+
+
 def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
-    """The command line's goals, else the contact's own, else the profile's."""
-    return list(request.goals or request.contact.data.goals or workspace.profile().data.goals)
+    """The command line's goals, else the contact's own; else, with a recruiter, how
+    their organization hires; else the profile's."""
+    data = request.contact.data
+    if request.goals or data.goals:
+        return list(request.goals or data.goals or ())
+    if rules.contact_kind(data) == "recruiter":
+        return list(RECRUITER_GOALS)
+    return list(workspace.profile().data.goals)
 
 
 def _bank(templates: Templates) -> Bank:
@@ -228,6 +252,8 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
         "field": profile.target.field,
         "meet_in_person": mode == "in-person",
         "how_we_met": sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
+        "acquainted": rules.knows_me(contact.data),
+        "recruiter": rules.contact_kind(contact.data) == "recruiter",
     }
 
 

@@ -358,7 +358,8 @@ COMMON = {
     "contact": "the contact's file, every field as in the YAML (contact.name, "
                "contact.notes, contact.local ...)",
     "date": "today's date as a letter writes it (November 21, 2026; 21 November 2026 on A4)",
-    "register": "familiar (a friend), formal (an executive or a cold contact) or business",
+    "register": "familiar (a friend), formal (an executive or a cold contact who does "
+                "not know you) or business",
     "referrer": "who referred the contact (a name), or nothing",
     "minutes": "the minutes asked for (the profile's meeting_minutes, at most 30)",
 }
@@ -380,6 +381,10 @@ MEETING = COMMON | {
     "field": "the field the seeker is exploring (profile.target.field)",
     "meet_in_person": "true when the meeting is in person, false by phone",
     "how_we_met": "how_we_met as a sentence, or empty",
+    "acquainted": "true when the contact knows you: a friend, or how_we_met speaks of a "
+                  "past you shared (we were in the same cohort): no status recited",
+    "recruiter": "true for a recruiter or an HR partner: ask how they hire, and say it "
+                 "is not a job application",
 }
 
 
@@ -397,7 +402,13 @@ APPROACH_LETTER = register(Kind(
         "summary": "the 15-second summary as a letter says it: profile.pitch, else the "
                    "summary's first sentences up to about 50 words",
         "field": MEETING["field"],
-        "promise_no_job": "true for a cold contact or an executive: the letter says it is "
+        "acquainted": MEETING["acquainted"],
+        "recruiter": MEETING["recruiter"],
+        "hiring": "what to ask a recruiter about (how the Ottawa Hospital hires for roles "
+                  "such as study coordinator)",
+        "promise_no_job": "true for a cold contact or an executive who does not know you "
+                          "(never a recruiter, whose letter says it is no application): "
+                          "the letter says it is "
                           "not about a job",
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),

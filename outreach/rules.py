@@ -99,6 +99,26 @@ def is_familiar(contact: Contact) -> bool:
     return contact.relationship == "friend"
 
 
+#: A ``how_we_met`` that speaks of a past shared with the seeker (classmates, colleagues,
+#: a teacher): they know the seeker, who need not introduce themselves as to a stranger.
+_SHARED_PAST = re.compile(
+    r"\b(we|you and I)\s+(were|worked|studied|served|trained|volunteered|grew up|"
+    r"have known|played|lived|sat)\b|\btogether\b|\bclassmates?\b|\bco-?workers?\b|"
+    r"\bsame (class|program|programme|team|unit|cohort|ward|course|department)\b|"
+    r"\byou (taught|supervised|mentored|trained|coached|managed|hired) me\b",
+    re.IGNORECASE)
+
+
+def knows_me(contact: Contact) -> bool:
+    """Does the contact know the seeker: a friend, or someone whose ``how_we_met`` speaks
+    of a past they shared (``we were in the same cohort``)? Such a reader gets the light
+    form: no status recited as to a stranger, no promise made as to a cold contact."""
+    return is_familiar(contact) or (
+        contact.relationship in {"alumni", "acquaintance", "referral"}
+        and bool(contact.how_we_met) and _SHARED_PAST.search(contact.how_we_met or "")
+        is not None)
+
+
 def first_name(name: str) -> str:
     """The given name(s) of a name as written (``Mary Ann`` of ``Mary Ann Fox``; the
     whole name when no given name can be told apart)."""
@@ -164,7 +184,7 @@ def explain_name(contact: Contact) -> str:
 def complimentary_close(contact: Contact) -> str:
     if is_familiar(contact):
         return "Best wishes,"
-    if contact_kind(contact) == "executive":
+    if contact_kind(contact) == "executive" and not knows_me(contact):
         return "Respectfully yours,"
     return "Sincerely,"
 

@@ -355,3 +355,49 @@ def test_an_email_is_worded_for_email_and_its_subject_for_the_reader(
     assert "Enclosure" not in thanks and "enclosed" not in thanks
     letter = written(ws, "peer", "thank-you")
     assert "I have enclosed a copy of my résumé" in letter and "Enclosure: Résumé" in letter
+
+
+# -- 4. HR and recruiting readers; 5. register follows the relationship first ------------
+
+def test_a_recruiter_is_asked_how_they_hire_and_told_it_is_no_application(
+        tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "hr": contact("Sofía Herrera", honorific="Ms.", title="HR Business Partner",
+                      organization="Hôpital Sainte-Justine"),
+        "ta": contact("Kenji Watanabe", honorific="Mr.", title="Talent Acquisition Partner",
+                      organization="Medpace", local=False)})
+    assert run(ws, "letter", "hr", "ta", "--date", DAY).code == 0
+    assert run(ws, "questions", "hr", "ta", "--date", DAY).code == 0
+    for cid, organization in (("hr", "Hôpital Sainte-Justine"), ("ta", "Medpace")):
+        letter = written(ws, cid, "approach-letter")
+        assert f"learn how {organization} hires for roles such as clinical research " \
+            "associate" in letter
+        assert "this is not a job application" in letter
+        assert "drawn from your own work in it" not in letter
+        sheet = written(ws, cid, "question-sheet")
+        assert "How does your organization usually hire for roles like the ones" in sheet
+        assert "How did you first get into this field?" not in sheet
+        assert "typical day" not in sheet
+        assert "not a job application" in sheet
+
+
+def test_friends_and_people_who_know_the_seeker_get_the_light_form(tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "owner": contact("Aroha Ngata", "friend", title="Owner",
+                         organization="Ngata Clinical Staffing"),
+        "classmate": contact(
+            "Ifeoma Chukwu", "alumni", title="Chief Executive Officer",
+            how_we_met="we were in the same graduate certificate cohort at McGill"),
+        "stranger": contact("Lars Nilsson", "cold", honorific="Mr.",
+                            title="Chief Executive Officer",
+                            how_we_met="I read your interview in Applied Clinical Trials")})
+    assert run(ws, "letter", "--all", "--date", DAY).code == 0
+    owner = written(ws, "owner", "approach-letter")
+    assert "Let me be clear" not in owner and "Dear Aroha," in owner
+    classmate = written(ws, "classmate", "approach-letter")
+    assert "registered nurse" not in classmate and "For nine years" not in classmate
+    assert "Let me be clear" not in classmate and "Respectfully" not in classmate
+    assert "decided to look seriously at a career in clinical research" in classmate
+    stranger = written(ws, "stranger", "approach-letter")
+    assert "Let me be clear that I am not asking you for a job" in stranger
+    assert "I am a registered nurse moving into clinical research." in stranger
