@@ -15,16 +15,20 @@ every document that does not need what it lacks.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import contexts, notes, postal, rules, text
-from .errors import Problem, UsageError
+from .errors import Problem, UsageError, display_path
 from .loading import line_of
 from .models import Event, Paper
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .document import Block
     from .documents import Enclosure, Request
     from .templating import Templates
@@ -290,7 +294,30 @@ def _thank_you_enclosures(workspace: Workspace, request: Request
     resume = workspace.profile().resume_path
     if not decision.enclose or resume is None:  # the plan has refused a missing file
         return (), why
+    _warn_resume_owner(workspace, resume)
     return (Enclosure("Résumé", resume),), why
+
+
+def _folded(text: str) -> str:
+    """Text compared as a reader would: case, accents and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _warn_resume_owner(workspace: Workspace, resume: Path) -> None:
+    """A résumé whose text does not hold the seeker's name (a sample left in place) is
+    warned of before it travels behind their signature."""
+    from . import enclosures, names
+
+    profile = workspace.profile()
+    seeker = names.parse(profile.data.name)
+    said = _folded(enclosures.text(resume))
+    if any(part and _folded(part) in said for part in (seeker.family, seeker.full)):
+        return
+    logging.getLogger("outreach.enclosures").warning(
+        f"the résumé {display_path(resume)}, which thank-you letters enclose, does not "
+        f"contain your name ({profile.data.name}): is it someone else's, a sample left in "
+        f"place? Put your own in resume: in {display_path(profile.path)}")
 
 
 def _thank_you_subject(request: Request) -> str:

@@ -401,3 +401,27 @@ def test_friends_and_people_who_know_the_seeker_get_the_light_form(tmp_path: Pat
     stranger = written(ws, "stranger", "approach-letter")
     assert "Let me be clear that I am not asking you for a job" in stranger
     assert "I am a registered nurse moving into clinical research." in stranger
+
+
+# -- 9. the résumé's owner ---------------------------------------------------------------
+
+def test_a_resume_without_the_seekers_name_is_warned_of_before_it_travels(
+        tmp_path: Path) -> None:
+    import docx
+
+    calls = {cid: contact(name, history=[{"date": "2026-11-19", "event": "call"}])
+             for cid, name in (("a", "Ngozi Eze"), ("b", "Aroha Ngata"))}
+    ws = make(tmp_path, calls)  # the sample's résumé: Dana Kehr's
+    result = run(ws, "thank-you", "a", "b", "--date", DAY)
+    assert result.code == 0
+    assert result.err.count("does not contain your name (Oluwaseun Adeyemi)") == 1
+    assert "resume:" in result.err
+    mine = docx.Document()
+    mine.add_paragraph("OLUWASEUN ADEYEMI, RN")
+    mine.add_paragraph("Cardiac intensive care nurse; clinical research certificate")
+    mine.save(str(ws / "profiles" / "mine.docx"))
+    profile = ws / "profiles" / "candidate.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "resume: resume.pdf", "resume: mine.docx"), encoding="utf-8")
+    again = run(ws, "thank-you", "a", "b", "--date", DAY, "--force")
+    assert again.code == 0 and "does not contain your name" not in again.err
