@@ -693,8 +693,19 @@ def keep_in_touch(workspace: Workspace, request: Request,
 
 
 def envelope(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
-    """The two addresses on an envelope: the seeker's, to return it; the contact's."""
-    return {"profile": workspace.profile().data.model_dump(),
+    """The two addresses on an envelope: the seeker's, to return it; the contact's; each
+    as the post reads it (a letter abroad: the country in capitals on the last line, and
+    the sender's country in the return address)."""
+    from .postal import country, for_the_post
+
+    profile = workspace.profile()
+    sender, recipient = _sender(profile), _recipient(request.contact)
+    back, to, abroad = for_the_post(sender["address_lines"], recipient["address_lines"])
+    if abroad and back and country(back) is None:
+        log.warning(f"the envelope to {request.contact.data.name} goes abroad, but your "
+                    f"address names no country, so it could not come back to you: add the "
+                    f"country as the last line of address: in {display_path(profile.path)}")
+    return {"profile": profile.data.model_dump(),
             "contact": request.contact.data.model_dump(),
-            "sender": _sender(workspace.profile()),
-            "recipient": _recipient(request.contact)}
+            "sender": sender | {"address_lines": back},
+            "recipient": recipient | {"address_lines": to}}

@@ -425,3 +425,33 @@ def test_a_resume_without_the_seekers_name_is_warned_of_before_it_travels(
         "resume: resume.pdf", "resume: mine.docx"), encoding="utf-8")
     again = run(ws, "thank-you", "a", "b", "--date", DAY, "--force")
     assert again.code == 0 and "does not contain your name" not in again.err
+
+
+# -- 11. envelopes abroad ------------------------------------------------------------------
+
+def test_an_envelope_abroad_ends_with_the_country_in_capitals(tmp_path: Path) -> None:
+    ws = make(tmp_path, {
+        "kim": contact("김민준 (Minjun Kim)", address="Hanbit Biologics\n20 Songdomirae-ro\n"
+                       "Incheon 21990\nRepublic of Korea"),
+        "obi": contact("Grace Obi", address="5375 Medpace Way\nCincinnati, OH 45227\nU.S.A."),
+        "home": contact("Ngozi Eze", address="1000 Rue Saint-Denis\nMontréal QC  H2X 0C1\n"
+                        "Canada")})
+    assert run(ws, "envelopes", "kim", "obi", "home", "--date", DAY).code == 0
+    pages = pdf_text(ws / "output" / "batches" / f"{DAY}-envelopes.pdf").split("\f")
+    kim, obi, home = ([line.strip() for line in page.splitlines() if line.strip()]
+                      for page in pages[:3])
+    assert kim[-1] == "REPUBLIC OF KOREA" and obi[-1] == "U.S.A."
+    for abroad in (kim, obi):  # the return address says where to send it back
+        assert abroad.index("Canada") < abroad.index("Oluwaseun Adeyemi") + 4
+    assert "Canada" not in home and "CANADA" not in home  # at home, no country line
+
+
+def test_the_return_address_without_a_country_is_warned_of_abroad(tmp_path: Path) -> None:
+    ws = make(tmp_path, {"kim": contact("Minjun Kim", address="20 Songdomirae-ro\n"
+                                        "Incheon 21990\nSouth Korea")},
+              address="4120 rue Saint-Denis\nMontréal QC  H2W 2M5")
+    result = run(ws, "envelopes", "kim", "--date", DAY)
+    assert result.code == 0
+    assert "your address names no country" in result.err
+    text = pdf_text(ws / "output" / "batches" / f"{DAY}-envelopes.pdf")
+    assert "SOUTH KOREA" in text
