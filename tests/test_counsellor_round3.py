@@ -5,6 +5,7 @@ referral met)."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 from typing import Any
@@ -455,3 +456,33 @@ def test_the_return_address_without_a_country_is_warned_of_abroad(tmp_path: Path
     assert "your address names no country" in result.err
     text = pdf_text(ws / "output" / "batches" / f"{DAY}-envelopes.pdf")
     assert "SOUTH KOREA" in text
+
+
+# -- 12. the DOCX sheet gives as much room to write as the PDF ----------------------------
+
+def test_the_docx_sheet_gives_about_the_room_to_write_the_pdf_gives(tmp_path: Path) -> None:
+    from test_sheet_layout import BOTTOM, answer_spaces, pdf_lines
+
+    from conftest import libreoffice_to_pdf, pdf_pages
+
+    ws = make(tmp_path, {
+        "hr": contact("Sofía Herrera", honorific="Ms.", title="Talent Acquisition Partner",
+                      organization="the Ottawa Hospital Research Institute"),
+        "obi": contact("Grace Obi", title="Clinical Research Associate II",
+                       organization="Medpace", notes="Monitors oncology trials in Ontario "
+                       "and Quebec; spoke at ACRP Canada on remote monitoring."),
+        "pal": contact("Aroha Ngata", "friend")})
+    assert run(ws, "questions", "--all", "--format", "both", "--date", DAY).code == 0
+    pdfs = [ws / "output" / cid / "question-sheet.pdf" for cid in ("hr", "obi", "pal")]
+    office = libreoffice_to_pdf([p.with_suffix(".docx") for p in pdfs], tmp_path / "lo")
+
+    def room(pdf: Path) -> float:
+        """The room under every question but the last of its page (whose space runs
+        to the foot of the page, where the two programs put the folio differently)."""
+        spaces = answer_spaces(pdf_lines(pdf), BOTTOM)
+        return sum(s.height for s, after in itertools.pairwise(spaces)
+                   if after.page == s.page)
+
+    for pdf, word in zip(pdfs, office, strict=True):
+        assert pdf_pages(word) == pdf_pages(pdf)
+        assert room(word) >= 0.88 * room(pdf), (pdf, room(word), room(pdf))
