@@ -255,8 +255,8 @@ def test_a_late_thank_you_says_so_and_warns(tmp_path: Path) -> None:
     assert "the thank-you letter to Ngozi Eze answers the meeting of November 6, 14 days " \
         "ago" in result.err
     assert "Aroha Ngata answers" not in result.err
-    assert "I am sorry to be so late in writing to thank you." in written(ws, "late",
-                                                                          "thank-you")
+    assert "Please forgive me for taking so long to write." in written(ws, "late",
+                                                                       "thank-you")
     assert "late" not in written(ws, "soon", "thank-you")
     assert "Sorry this note is so late in coming!" in written(ws, "pal", "thank-you")
 
