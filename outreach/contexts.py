@@ -688,6 +688,7 @@ def keep_in_touch(workspace: Workspace, request: Request,
                                   for c, _ in met),
         "spoke_on": rules.spoken_date(last.date) if last else "",
         "declined": last is not None and last.event == "declined",
+        "joining_them": _same_organization(request.contact.data.organization, organization),
         "declined_how": declined_how(last) if last else "",
     }
 

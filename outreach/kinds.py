@@ -578,6 +578,8 @@ KEEP_IN_TOUCH = register(Kind(
                               "came through their introduction",
         "declined": "true when the last word from them was a decline: no conversation "
                     "to thank them for",
+        "joining_them": "true when the contact works where you landed: you will be "
+                        "colleagues",
         "declined_how": "what to thank someone who declined for (taking my call, "
                         "speaking with me, your reply)",
         "spoke_on": "the day of the last conversation, as said aloud (November 18)",

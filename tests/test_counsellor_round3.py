@@ -284,6 +284,12 @@ def test_a_referrer_is_thanked_for_an_introduction_that_led_to_a_conversation(
                "--date", "2026-12-15").code == 0
     assert "the role I have accepted came through those introductions" in \
         written(ws, "nikolaou", "keep-in-touch")
+    # the one introduced works where the seeker landed: they will be colleagues
+    assert run(ws, "keep-in-touch", "sato", "--landed", "CRA I, Parexel",
+               "--date", "2026-12-15").code == 0
+    assert "I look forward to working alongside you there." in \
+        written(ws, "sato", "keep-in-touch")
+    assert "alongside" not in written(ws, "nikolaou", "keep-in-touch")
 
 
 # -- 2. free text fitted into sentences: referrers, capitals, articles --------------------
