@@ -254,6 +254,7 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
         "how_we_met": sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
         "acquainted": rules.knows_me(contact.data),
         "recruiter": rules.contact_kind(contact.data) == "recruiter",
+        "spoken_name": names.of(contact.data).full,
     }
 
 

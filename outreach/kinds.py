@@ -408,6 +408,8 @@ MEETING = COMMON | {
     "field": "the field the seeker is exploring (profile.target.field)",
     "meet_in_person": "true when the meeting is in person, false by phone",
     "how_we_met": "how_we_met as a sentence, or empty",
+    "spoken_name": "the contact's full name as said aloud (the Latin form of a name "
+                   "written in another script: Minjun Kim for 김민준 (Minjun Kim))",
     "acquainted": "true when the contact knows you: a friend, or how_we_met speaks of a "
                   "past you shared (we were in the same cohort): no status recited",
     "recruiter": "true for a recruiter or an HR partner: ask how they hire, and say it "

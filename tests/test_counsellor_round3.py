@@ -96,6 +96,11 @@ def test_a_name_in_another_script_is_greeted_and_spoken_in_its_latin_form(
     script = written(ws, "kim", "phone-script")
     assert "is this Minjun Kim?" in script and "speak with Minjun Kim?" in script
     assert "Hello, Dr. Alexiou." in written(ws, "alexiou", "phone-script")
+    pal = make(tmp_path / "pal", {"wang": contact("王芳 (Fang Wang)", "friend",
+                                                  given_name="Fang")})
+    assert run(pal, "script", "wang", "--date", DAY).code == 0
+    friend = written(pal, "wang", "phone-script")
+    assert "Hi Fang, this is" in friend and "May I speak with Fang Wang?" in friend
 
 
 def test_a_friend_whose_name_may_be_family_name_first_is_warned_of_once(
