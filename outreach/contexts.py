@@ -15,9 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from . import names, points, rules
 from .errors import WorkspaceError, display_path
-from .models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper
+from .models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper, Profile
+from .points import to_the_reader
 from .templating import Templates
-from .text import and_list, sentence, sentence_case, subject, with_article, words
+from .text import (
+    and_list,
+    lower_first,
+    sentence,
+    sentence_case,
+    sentences,
+    subject,
+    to_second_person,
+    with_article,
+    words,
+)
 from .workspace import ContactFile, ProfileFile, Workspace
 
 __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
@@ -25,6 +36,8 @@ __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for cal
 log = logging.getLogger(__name__)
 #: About 15 seconds spoken, at some 150 words a minute.
 SUMMARY_WORDS = 40
+#: The most of the summary a letter or a call says (the rest reads as a résumé in prose).
+PITCH_WORDS = 50
 
 if TYPE_CHECKING:
     from .documents import Request
@@ -43,8 +56,11 @@ def _sender(profile: ProfileFile) -> dict[str, Any]:
 
 def _recipient(contact: ContactFile) -> dict[str, Any]:
     data = contact.data
-    return {"name": names.of(data).with_honorific, "title": data.title,
-            "organization": data.organization, "address_lines": _lines(data.address)}
+    return {"name": names.of(data).with_honorific,
+            # a line of an address starts with a capital (The Ottawa Hospital ...)
+            "title": sentence_case(data.title) if data.title else data.title,
+            "organization": sentence_case(data.organization) if data.organization
+            else data.organization, "address_lines": _lines(data.address)}
 
 
 def _role(title: str | None, organization: str | None) -> str:
@@ -91,19 +107,47 @@ def _warn_no_address(contact: ContactFile) -> None:
 
 
 def register(contact: ContactFile) -> str:
-    """``familiar`` for friends; ``formal`` for executives and cold contacts; else ``business``."""
+    """``familiar`` for friends; ``formal`` for executives and cold contacts, unless they
+    know the seeker (the relationship comes first); else ``business``."""
     data = contact.data
     if rules.is_familiar(data):
         return "familiar"
+    if rules.knows_me(data):
+        return "business"
     if data.relationship == "cold" or rules.contact_kind(data) == "executive":
         return "formal"
     return "business"
+
+
+def _warn_name(contact: ContactFile) -> None:
+    """A friend's name that may be written family name first, greeted by that name."""
+    if not names.may_be_family_first(contact.data):
+        return
+    name = names.of(contact.data)
+    rest = name.full.split()[1:]
+    log.warning(f"{contact.data.name} is greeted as \u201c{name.given}\u201d, read as the "
+                f"given name; if {name.full.split()[0]} is the family name, written first, "
+                f"add given_name: {' '.join(rest)} to {display_path(contact.path)} "
+                f"(given_name: {name.given} keeps the greeting and this warning away)")
+
+
+def _warn_honorific(contact: ContactFile) -> None:
+    """A letter that greets by the full name, since no honorific is known (said once a
+    batch: the message is the same for every contact)."""
+    data = contact.data
+    if rules.is_familiar(data) or data.salutation or names.of(data).formal:
+        return
+    log.warning("letters to contacts with no honorific open with the full name "
+                "(\u201cDear Jordan Avery:\u201d): add honorific: Ms., Mr., Dr., Prof. ... "
+                "to a contact's file for the shorter \u201cDear Dr. Avery:\u201d (outreach "
+                "never guesses one)")
 
 
 def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     """What every template gets: the two people, the date, the register, the minutes."""
     profile = workspace.profile()
     contact = request.contact
+    _warn_name(contact)
     return {
         "profile": profile.data.model_dump(),
         "contact": contact.data.model_dump(),
@@ -117,12 +161,14 @@ def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
 def letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     """What every letter template gets: the common values and the letter frame's parts."""
     contact = request.contact
+    _warn_honorific(contact)
     return common_context(workspace, request) | {
         "sender": _sender(workspace.profile()),
         "recipient": _recipient(contact),
         "salutation": rules.salutation(contact.data),
         "close": rules.complimentary_close(contact.data),
         "enclosures": [e.label for e in request.enclosures],
+        "channel": "letter",
     }
 
 
@@ -135,15 +181,28 @@ def _letter_context(workspace: Workspace, request: Request) -> dict[str, Any]:
 def approach_letter(workspace: Workspace, request: Request,
                     _templates: Templates) -> dict[str, Any]:
     data = request.contact.data
+    warn_pitch(workspace, spoken=False)
     profile = workspace.profile().data
     return _letter_context(workspace, request) | {
         "introduction": introduction(workspace, request.contact),
         "status_phrase": with_article(profile.status),
-        "summary": sentence(profile.summary),
+        "status_sentence": status_sentence(profile),
+        "summary": pitch(profile)[0],
         "field": profile.target.field,
-        "promise_no_job": data.relationship == "cold"
-        or rules.contact_kind(data) == "executive",
+        "promise_no_job": not rules.knows_me(data) and rules.contact_kind(data) != "recruiter"
+        and (data.relationship == "cold" or rules.contact_kind(data) == "executive"),
+        "acquainted": rules.knows_me(data),
+        "recruiter": rules.contact_kind(data) == "recruiter",
+        "hiring": _hiring(data.organization, profile.target.roles),
     }
+
+
+def _hiring(organization: str | None, roles: list[str]) -> str:
+    """What to ask a recruiter about: ``how the Ottawa Hospital hires for roles such as
+    study coordinator``."""
+    who = organization or "your organization"
+    what = f"roles such as {and_list(roles)}" if roles else "roles like the ones I am exploring"
+    return f"how {who} hires for {what}"
 
 
 def _recipient_line(contact: ContactFile) -> str:
@@ -151,9 +210,19 @@ def _recipient_line(contact: ContactFile) -> str:
     return ", ".join(x for x in (data.title, data.organization) if x) or data.name
 
 
+#: What a conversation with a recruiter or an HR partner is for: how they hire.
+RECRUITER_GOALS = ("break-in", "skills", "job-listings", "resume-feedback")
+
+
 def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
-    """The command line's goals, else the contact's own, else the profile's."""
-    return list(request.goals or request.contact.data.goals or workspace.profile().data.goals)
+    """The command line's goals, else the contact's own; else, with a recruiter, how
+    their organization hires; else the profile's."""
+    data = request.contact.data
+    if request.goals or data.goals:
+        return list(request.goals or data.goals or ())
+    if rules.contact_kind(data) == "recruiter":
+        return list(RECRUITER_GOALS)
+    return list(workspace.profile().data.goals)
 
 
 def _bank(templates: Templates) -> Bank:
@@ -183,17 +252,75 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
         "field": profile.target.field,
         "meet_in_person": mode == "in-person",
         "how_we_met": sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
+        "acquainted": rules.knows_me(contact.data),
+        "recruiter": rules.contact_kind(contact.data) == "recruiter",
+        "spoken_name": names.of(contact.data).full,
     }
 
 
-def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
-    """A summary too long to say in 15 seconds; a contact with no number to call."""
+def pitch(profile: Profile) -> tuple[str, str]:
+    """The summary as a letter or a call says it, and what it leaves out: ``pitch:``
+    when the profile gives one, else the summary's first sentences up to about
+    ``PITCH_WORDS`` words (the first sentence whatever its length)."""
+    if profile.pitch:
+        return sentence(profile.pitch), ""
+    parts = sentences(profile.summary)
+    kept = parts[:1]
+    for part in parts[1:]:
+        if words(" ".join([*kept, part])) > PITCH_WORDS:
+            break
+        kept.append(part)
+    return sentence(" ".join(kept)), " ".join(parts[len(kept):])
+
+
+def _opening_words(text: str, count: int = 8) -> str:
+    cut = text.split()
+    return " ".join(cut[:count]) + (" \u2026" if len(cut) > count else "")
+
+
+def warn_pitch(workspace: Workspace, spoken: bool) -> None:
+    """A summary cut for a letter or a call, naming what was left out; a pitch too long
+    to say in 15 seconds (on the phone)."""
     profile = workspace.profile()
-    count = words(profile.data.summary)
-    if count > SUMMARY_WORDS:
-        log.warning(f"your 15-second summary is {count} words, about {round(count / 2.5)} "
-                    f"seconds spoken: cut summary: in {display_path(profile.path)} to about "
-                    f"{SUMMARY_WORDS} words")
+    said, left = pitch(profile.data)
+    field = "pitch" if profile.data.pitch else "summary"
+    count = words(profile.data.pitch or profile.data.summary)
+    seconds = f"{count} words, about {round(count / 2.5)} seconds spoken"
+    where = display_path(profile.path)
+    if left:
+        log.warning(f"your 15-second summary is {seconds}: cut summary: in {where} to "
+                    f"about {SUMMARY_WORDS} words, or add pitch: with a shorter version; "
+                    f"until then letters and calls say its first {words(said)} words and "
+                    f"leave out \u201c{_opening_words(left)}\u201d")
+    elif spoken and words(said) > SUMMARY_WORDS:
+        log.warning(f"your 15-second {field} is {seconds}: cut {field}: in {where} to "
+                    f"about {SUMMARY_WORDS} words")
+
+
+def status_with_field(profile: Profile, joiner: str) -> str:
+    """The status with its article and the field after ``joiner`` (``, exploring a
+    career in ``), the field left out when the status names it (``a nurse moving into
+    clinical research``)."""
+    status = with_article(profile.status)
+    field = profile.target.field
+    if field.casefold() in profile.status.casefold():
+        return status
+    return f"{status}{joiner}{field}"
+
+
+def status_sentence(profile: Profile) -> str:
+    """``I am a nurse, exploring a career in clinical research.``"""
+    return f"I am {status_with_field(profile, ', exploring a career in ')}."
+
+
+def _warn_script(workspace: Workspace, contact: ContactFile) -> None:
+    """A summary too long to say in 15 seconds; a contact with no number to call; one
+    time to offer in the close."""
+    warn_pitch(workspace, spoken=True)
+    profile = workspace.profile()
+    if len(profile.data.availability) == 1:
+        log.warning(f"availability: in {display_path(profile.path)} gives one time, so the "
+                    "call closes on that or another time: add a second for a choice of two")
     if not contact.data.phone:
         log.warning(f"the phone script for {contact.data.name} has no number to call: add "
                     f"phone: to {display_path(contact.path)}")
@@ -208,6 +335,8 @@ def phone_script(workspace: Workspace, request: Request,
     sent = rules.letter_sent(contact.data)
     phrase = referrer_phrase(workspace, contact)
     return context | {
+        "summary": pitch(profile)[0],
+        "status_sentence": status_sentence(profile),
         "greeting": rules.greeting(contact.data),
         "voicemail_greeting": rules.voicemail_greeting(contact.data),
         "referrer_phrase": phrase,
@@ -311,7 +440,17 @@ def question_sheet(workspace: Workspace, request: Request,
         "meet_in_person": mode == "in-person",
         "thank_you_by": day_with_weekday(rules.thank_you_due(day), paper) if day else "",
         "notes_lead": notes_lead(request.contact.data.notes),
+        "referrer_said": _referrer_to_you(workspace, request.contact),
     }
+
+
+def _referrer_to_you(workspace: Workspace, contact: ContactFile) -> str:
+    """Who referred the contact, said to the seeker (a sheet's note): the free text's
+    ``my former manager, Dr. Ruth Cole,`` becomes ``your former manager, ...``."""
+    name = workspace.referrer_name(contact)
+    if name is None:
+        return ""
+    return to_second_person(subject(name)) if name == contact.data.referred_by else name
 
 
 def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
@@ -324,14 +463,37 @@ def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
     return entry
 
 
-def _conversation_facts(contact: ContactFile, entry: HistoryEntry) -> dict[str, Any]:
+#: A thank-you written more days than this after the conversation says it is late.
+LATE_DAYS = 3
+
+
+def _warn_late(contact: ContactFile, entry: HistoryEntry, today: dt.date) -> bool:
+    """Is the thank-you late (more than ``LATE_DAYS`` after the conversation)? Warned."""
+    days = (today - entry.date).days
+    if days <= LATE_DAYS:
+        return False
+    event = "decline" if entry.event == "declined" else entry.event
+    log.warning(f"the thank-you letter to {contact.data.name} answers the {event} of "
+                f"{rules.spoken_date(entry.date)}, {days} days ago: the guides say within a "
+                "day or two, so the letter apologizes for the delay; send it today")
+    return True
+
+
+def declined_how(entry: HistoryEntry) -> str:
+    """What to thank someone who declined for: a decline came by telephone, face to
+    face, or in writing."""
+    return {"phone": "taking my call", "in-person": "speaking with me"}.get(
+        entry.mode or "", "your reply")
+
+
+def _conversation_facts(contact: ContactFile, entry: HistoryEntry,
+                        today: dt.date) -> dict[str, Any]:
     mode = rules.meeting_mode(contact.data, entry.mode)
     return {
+        "late": _warn_late(contact, entry, today),
         "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
         "declined": entry.event == "declined",
-        # a decline came by telephone, face to face, or in writing
-        "declined_how": {"phone": "taking my call", "in-person": "speaking with me"}.get(
-            entry.mode or "", "your reply"),
+        "declined_how": declined_how(entry),
         "declined_by": entry.mode or "writing",
         "by_phone": entry.event == "call" or mode == "phone",
         "resume": entry.resume,
@@ -401,6 +563,57 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
                                for state, who in groups.items())])
 
 
+def _referred(workspace: Workspace) -> dict[str, list[str]]:
+    """Who referred whom: each contact's id, with the ids of the contacts whose
+    ``referred_by`` names them (by id, or by name as written)."""
+    from .errors import OutreachError
+    from .referrals import contact_named
+
+    found: dict[str, list[str]] = {}
+    for cid in workspace.contact_ids():
+        try:
+            ref = workspace.contact(cid).data.referred_by
+        except OutreachError:
+            continue  # its own problems are reported when it is asked for
+        if ref is None:
+            continue
+        referrer = ref if workspace.has_contact(ref) else contact_named(workspace, ref)
+        if referrer is not None and referrer != cid:
+            found.setdefault(referrer, []).append(cid)
+    return found
+
+
+def introductions_met(workspace: Workspace, templates: Templates, contact: ContactFile,
+                      today: dt.date) -> list[tuple[ContactFile, HistoryEntry]]:
+    """The people this contact introduced the seeker to (their ``referred_by``) with whom
+    a meeting or call is logged, and the first such conversation."""
+    met = []
+    for cid in templates.memo("referred", lambda: _referred(workspace)).get(contact.id, []):
+        other = workspace.contact(cid)
+        spoken = [e for e in rules.history_as_of(other.data, today)
+                  if e.event in {"meeting", "call"}]
+        if spoken:
+            met.append((other, spoken[0]))
+    return sorted(met, key=lambda pair: pair[1].date)
+
+
+def _introduced(met: list[tuple[ContactFile, HistoryEntry]]) -> list[str]:
+    """``Tomás Ibarra of Syneos Health on November 12``, for each."""
+    return [c.data.name + (f" of {c.data.organization}" if c.data.organization else "")
+            + f" on {rules.spoken_date(e.date)}" for c, e in met]
+
+
+def advice_clauses(workspace: Workspace, contact: ContactFile, said: list[str],
+                   referrals: list[Any]) -> str:
+    """The points as clauses of one sentence to the reader (``that A, and that B``), the
+    capitals of the names the workspace knows kept; empty when one cannot be a clause."""
+    data = contact.data
+    known = [data.name, data.organization or "", data.title or "",
+             workspace.profile().data.target.field,
+             *(f"{r.name} {r.organization or ''}" for r in referrals)]
+    return points.clauses(said, known) or ""
+
+
 def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:
     for point in entry.points[:2]:
         told = points.advice(point, contact.data)
@@ -408,17 +621,26 @@ def _warn_points(contact: ContactFile, entry: HistoryEntry) -> None:
             log.warning(f"{told} (in {display_path(contact.path)})")
 
 
-def thank_you(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
+def thank_you(workspace: Workspace, request: Request, templates: Templates) -> dict[str, Any]:
     contact = request.contact
     entry = conversation(contact, request.today)
     _warn_points(contact, entry)
+    entry = entry.model_copy(update={"points": [points.to_the_reader(p, contact.data)
+                                                for p in entry.points]})
     referrals = [{"name": r.name, "organization": r.organization} for r in entry.referrals]
+    met = introductions_met(workspace, templates, contact, request.today)
+    named = {c.data.name.casefold() for c, _ in met}
+    unmet = entry.model_copy(update={"referrals": [  # those not thanked for meeting
+        r for r in entry.referrals if r.name.casefold() not in named]})
     return _letter_context(workspace, request) | {
+        "introduced": _introduced(met),
+        "introduced_names": and_list(_introduced(met)),
         "field": workspace.profile().data.target.field,
-        "conversation": _conversation_facts(contact, entry),
+        "conversation": _conversation_facts(contact, entry, request.today),
         "points": [sentence(p) for p in entry.points[:2]],
+        "advice": advice_clauses(workspace, contact, entry.points[:2], entry.referrals),
         "referrals": referrals,
-        "referral_sentence": referral_sentence(workspace, entry, request.today,
+        "referral_sentence": referral_sentence(workspace, unmet, request.today,
                                                rules.is_familiar(contact.data)),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
         "point_sentence": sentence(entry.points[0]) if entry.points else "",
@@ -441,7 +663,12 @@ def linkedin_note(workspace: Workspace, request: Request,
     """The approach, as short as a LinkedIn invitation must be."""
     from .notes import DEFAULT_LIMIT
 
-    return _meeting_context(workspace, request) | {
+    context = _meeting_context(workspace, request)
+    profile = workspace.profile().data
+    return context | {
+        # after "Hello Ms. Ruiz," a sentence goes on in lower case
+        "how_we_met": lower_first(context["how_we_met"], [request.contact.data.name]),
+        "status_exploring": status_with_field(profile, " exploring "),
         "limit": request.limit or DEFAULT_LIMIT,
         "greeting_name": rules.address_name(request.contact.data),
         "sender_first": rules.first_name(workspace.profile().data.name),
@@ -467,27 +694,56 @@ def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[A
     return points, referrals, conversations[-1] if conversations else None
 
 
+def _same_organization(one: str | None, other: str) -> bool:
+    """Is ``one`` the organization ``other`` (case and a leading "the" aside)?"""
+    if not one or not other:
+        return False
+    return one.casefold().removeprefix("the ") == other.casefold().removeprefix("the ")
+
+
 def keep_in_touch(workspace: Workspace, request: Request,
-                  _templates: Templates) -> dict[str, Any]:
+                  templates: Templates) -> dict[str, Any]:
     """The letter that tells a contact where the seeker landed, and thanks them again."""
     role, organization = request.landed or ("", "")
-    points, referrals, last = _help_given(request.contact, request.today)
-    through = [r.name for r in referrals
-               if r.organization and r.organization.casefold() == organization.casefold()]
-    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in referrals]
+    logged, referrals, last = _help_given(request.contact, request.today)
+    points = [to_the_reader(p, request.contact.data) for p in logged]
+    met = introductions_met(workspace, templates, request.contact, request.today)
+    named = {c.data.name.casefold() for c, _ in met}
+    others = [r for r in referrals if r.name.casefold() not in named]
+    through = [r.name for r in others if _same_organization(r.organization, organization)]
+    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in others]
     return letter_context(workspace, request) | {
         "field": workspace.profile().data.target.field,
         "landed": {"role": role, "organization": organization},
         "points": [sentence(p) for p in points[:2]],
+        "advice": advice_clauses(workspace, request.contact, points[:2], referrals),
         "referral_names": and_list(names),
         "through": and_list(through) if through else "",
+        "introduced": _introduced(met),
+        "introduced_names": and_list(_introduced(met)),
+        "introduced_through": any(_same_organization(c.data.organization, organization)
+                                  for c, _ in met),
         "spoke_on": rules.spoken_date(last.date) if last else "",
+        "declined": last is not None and last.event == "declined",
+        "joining_them": _same_organization(request.contact.data.organization, organization),
+        "declined_how": declined_how(last) if last else "",
     }
 
 
 def envelope(workspace: Workspace, request: Request, _templates: Templates) -> dict[str, Any]:
-    """The two addresses on an envelope: the seeker's, to return it; the contact's."""
-    return {"profile": workspace.profile().data.model_dump(),
+    """The two addresses on an envelope: the seeker's, to return it; the contact's; each
+    as the post reads it (a letter abroad: the country in capitals on the last line, and
+    the sender's country in the return address)."""
+    from .postal import country, for_the_post
+
+    profile = workspace.profile()
+    sender, recipient = _sender(profile), _recipient(request.contact)
+    back, to, abroad = for_the_post(sender["address_lines"], recipient["address_lines"])
+    if abroad and back and country(back) is None:
+        log.warning(f"the envelope to {request.contact.data.name} goes abroad, but your "
+                    f"address names no country, so it could not come back to you: add the "
+                    f"country as the last line of address: in {display_path(profile.path)}")
+    return {"profile": profile.data.model_dump(),
             "contact": request.contact.data.model_dump(),
-            "sender": _sender(workspace.profile()),
-            "recipient": _recipient(request.contact)}
+            "sender": sender | {"address_lines": back},
+            "recipient": recipient | {"address_lines": to}}

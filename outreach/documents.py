@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,9 @@ class Rendered:
     explanation: tuple[str, ...] = ()
     #: The pages its filling parts fill (``Kind.fill``); 0: it has none.
     fill_pages: int = 0
+    #: The document as an e-mail words it (``channel`` "email": attached, not enclosed;
+    #: a follow-up that fits e-mail), rendered when asked for; ``None``: as printed.
+    email_blocks: Callable[[], tuple[Block, ...]] | None = None
 
 
 def _strings(value: Any) -> list[str]:
@@ -192,4 +196,23 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     pages = kind.pages(context)
     return Rendered(request, document, max_pages=pages,
                     most_pages=max(pages, kind.most_pages or pages), explanation=explanation,
-                    fill_pages=kind.fill.pages(context) if kind.fill else 0)
+                    fill_pages=kind.fill.pages(context) if kind.fill else 0,
+                    email_blocks=_as_email(workspace, templates, request, context, document))
+
+
+def _as_email(workspace: Workspace, templates: Templates, request: Request,
+              context: dict[str, Any], document: Document
+              ) -> Callable[[], tuple[Block, ...]] | None:
+    """The template rendered again for an e-mail, when its context has a ``channel``;
+    checked against the rules as the printed letter is."""
+    kind = request.kind
+    if kind.email is None or "channel" not in context:
+        return None
+
+    def blocks() -> tuple[Block, ...]:
+        worded = blocks_of(templates.render(kind.template, context | {"channel": "email"}))
+        check_resume_rule(replace(document, blocks=worded), kind,
+                          templates.origin(kind.template), workspace, request.contact)
+        return worded
+
+    return blocks

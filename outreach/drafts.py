@@ -53,8 +53,8 @@ def _address(name: str, email: str, path_problem: Problem) -> Address:
 def _email_blocks(rendered: Rendered, workspace: Workspace) -> tuple[Block, ...]:
     kind = rendered.request.kind
     omits = kind.email.omits if kind.email else frozenset()
-    blocks = tuple(b for b in rendered.document.blocks
-                   if not (isinstance(b, Part) and b.role in omits))
+    worded = rendered.email_blocks() if rendered.email_blocks else rendered.document.blocks
+    blocks = tuple(b for b in worded if not (isinstance(b, Part) and b.role in omits))
     phone = workspace.profile().data.phone
     if phone and "sender" in omits:
         blocks += (Part("sender-phone", (Paragraph((Span(phone),)),)),)

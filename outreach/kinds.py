@@ -15,16 +15,20 @@ every document that does not need what it lacks.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import addresses, contexts, notes, postal, rules
-from .errors import Problem, UsageError
+from . import addresses, contexts, notes, postal, rules, text
+from .errors import Problem, UsageError, display_path
 from .loading import line_of
 from .models import NEEDS_HOW_WE_MET, Event, Paper
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .document import Block
     from .documents import Enclosure, Request
     from .templating import Templates
@@ -52,8 +56,9 @@ def _one_page(_context: Mapping[str, Any]) -> int:
     return 1
 
 
-#: The parts of a letter an e-mail leaves out: the addresses and the date block.
-LETTER_HEAD = frozenset({"sender", "date", "inside-address"})
+#: The parts of a letter an e-mail leaves out: the addresses and the date block, and
+#: the enclosure line (what travels with it is attached, and the e-mail says so).
+LETTER_HEAD = frozenset({"sender", "date", "inside-address", "enclosure"})
 
 
 @dataclass(frozen=True)
@@ -298,7 +303,30 @@ def _thank_you_enclosures(workspace: Workspace, request: Request
     resume = workspace.profile().resume_path
     if not decision.enclose or resume is None:  # the plan has refused a missing file
         return (), why
+    _warn_resume_owner(workspace, resume)
     return (Enclosure("Résumé", resume),), why
+
+
+def _folded(text: str) -> str:
+    """Text compared as a reader would: case, accents and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _warn_resume_owner(workspace: Workspace, resume: Path) -> None:
+    """A résumé whose text does not hold the seeker's name (a sample left in place) is
+    warned of before it travels behind their signature."""
+    from . import enclosures, names
+
+    profile = workspace.profile()
+    seeker = names.parse(profile.data.name)
+    said = _folded(enclosures.text(resume))
+    if any(part and _folded(part) in said for part in (seeker.family, seeker.full)):
+        return
+    logging.getLogger("outreach.enclosures").warning(
+        f"the résumé {display_path(resume)}, which thank-you letters enclose, does not "
+        f"contain your name ({profile.data.name}): is it someone else's, a sample left in "
+        f"place? Put your own in resume: in {display_path(profile.path)}")
 
 
 def _thank_you_subject(request: Request) -> str:
@@ -307,18 +335,43 @@ def _thank_you_subject(request: Request) -> str:
     return f"thank-you for the {entry.event} of {entry.date.isoformat()}" if entry else ""
 
 
+def _referrer_for_subject(workspace: Workspace, contact: ContactFile) -> str | None:
+    """Who referred the contact, short enough for a subject: the name of a contact, or
+    the name in the free text (``my former manager, Dr. Ruth Cole`` -> ``Dr. Ruth
+    Cole``), else the text with its first letter a capital."""
+    name = workspace.referrer_name(contact)
+    if name is None or name != contact.data.referred_by:
+        return name
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    named = [p for p in parts[1:] if text.is_name(p)]
+    return named[0] if named else text.sentence_case(parts[0] if parts else name)
+
+
 def _approach_email_subject(workspace: Workspace, request: Request) -> str:
-    referrer = workspace.referrer_name(request.contact)
+    """By register: a friend is asked plainly; a formal reader is told what is asked."""
+    register = contexts.register(request.contact)
+    field = workspace.profile().data.target.field
+    referrer = _referrer_for_subject(workspace, request.contact)
+    if register == "familiar":
+        return f"Could I ask your advice about {field}?"
     if referrer:
-        return f"{referrer} suggested I write to you"
-    return f"Asking your advice on {workspace.profile().data.target.field}"
+        return (f"Introduced by {referrer}: a request for your advice" if register == "formal"
+                else f"{referrer} suggested I write to you")
+    if register == "formal":
+        return f"A request for {rules.meeting_minutes(workspace.profile().data)} minutes of " \
+               f"your advice on {field}"
+    return f"Asking your advice on {field}"
 
 
 def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
     entry = contexts.conversation(request.contact, request.today)
+    familiar = contexts.register(request.contact) == "familiar"
     if entry.event == "declined":
-        return "Thank you for your reply"
-    return f"Thank you for our conversation on {rules.spoken_date(entry.date)}"
+        return "Thanks for getting back to me" if familiar else "Thank you for your reply"
+    day = rules.spoken_date(entry.date)
+    if familiar:
+        return f"Thanks for {'the call' if entry.event == 'call' else 'meeting up'} on {day}"
+    return f"Thank you for our conversation on {day}"
 
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
@@ -341,7 +394,8 @@ COMMON = {
     "contact": "the contact's file, every field as in the YAML (contact.name, "
                "contact.notes, contact.local ...)",
     "date": "today's date as a letter writes it (November 21, 2026; 21 November 2026 on A4)",
-    "register": "familiar (a friend), formal (an executive or a cold contact) or business",
+    "register": "familiar (a friend), formal (an executive or a cold contact who does "
+                "not know you) or business",
     "referrer": "who referred the contact (a name), or nothing",
     "minutes": "the minutes asked for (the profile's meeting_minutes, at most 30)",
 }
@@ -352,6 +406,8 @@ LETTER = COMMON | {
     "close": "the complimentary close (Sincerely,)",
     "enclosures": "the titles of what travels with the letter (Résumé, a PDF's title or "
                   "--enclose-title)",
+    "channel": "letter (printed and posted) or email (the --format eml draft: attached, "
+               "not enclosed; a follow-up that fits e-mail)",
 }
 MEETING = COMMON | {
     "address_name": "how to address the contact (a friend's given name, else the "
@@ -361,6 +417,12 @@ MEETING = COMMON | {
     "field": "the field the seeker is exploring (profile.target.field)",
     "meet_in_person": "true when the meeting is in person, false by phone",
     "how_we_met": "how_we_met as a sentence, or empty",
+    "spoken_name": "the contact's full name as said aloud (the Latin form of a name "
+                   "written in another script: Minjun Kim for 김민준 (Minjun Kim))",
+    "acquainted": "true when the contact knows you: a friend, or how_we_met speaks of a "
+                  "past you shared (we were in the same cohort): no status recited",
+    "recruiter": "true for a recruiter or an HR partner: ask how they hire, and say it "
+                 "is not a job application",
 }
 
 
@@ -373,9 +435,18 @@ APPROACH_LETTER = register(Kind(
         "introduction": "the opening sentence: who referred you, or how you learned of "
                         "the contact",
         "status_phrase": MEETING["status_phrase"],
-        "summary": "the profile's summary as a sentence (a capital first, a full stop last)",
+        "status_sentence": "I am <status>, exploring a career in <field>. (the field "
+                           "left out when the status names it)",
+        "summary": "the 15-second summary as a letter says it: profile.pitch, else the "
+                   "summary's first sentences up to about 50 words",
         "field": MEETING["field"],
-        "promise_no_job": "true for a cold contact or an executive: the letter says it is "
+        "acquainted": MEETING["acquainted"],
+        "recruiter": MEETING["recruiter"],
+        "hiring": "what to ask a recruiter about (how the Ottawa Hospital hires for roles "
+                  "such as study coordinator)",
+        "promise_no_job": "true for a cold contact or an executive who does not know you "
+                          "(never a recruiter, whose letter says it is no application): "
+                          "the letter says it is "
                           "not about a job",
     },
     may_enclose_resume=False, needs=(HOW_WE_MET, REFERRED_BY),
@@ -392,13 +463,18 @@ PHONE_SCRIPT = register(Kind(
                     "(an honorific known), else Hello, is this Marcus Hale?",
         "voicemail_greeting": "a message's first words: Hello, Dr. Haddad., or Hello, "
                               "this message is for Marcus Hale.",
+        "summary": "the 15-second summary as the call says it: profile.pitch, else the "
+                   "summary's first sentences up to about 50 words",
+        "status_sentence": "I am <status>, exploring a career in <field>. (the field "
+                           "left out when the status names it)",
         "referrer_phrase": "who referred the contact, with their role or organization, "
                            "ready to stand before a verb (Tom Brandt of MHI), or nothing",
         "referred_opening": "who suggested the call, as the start of a sentence (Tom "
                             "Brandt of MHI suggested I call), or empty",
         "letter_sent": "the day the last letter was sent, as said aloud (November 16), "
                        "or nothing",
-        "slots": "the two times offered in the close (from profile.availability)",
+        "slots": "the times offered in the close: the first two of profile.availability, "
+                 "or the one there is (the close then offers that or another time)",
         "retry_day": "when voicemail says you will call again (on Tuesday)",
         "choices": "the questions for a conversation now: each has question.text and "
                    "reason",
@@ -429,6 +505,8 @@ QUESTION_SHEET = register(Kind(
         "thank_you_by": "the day the thank-you letter is due, two days after the meeting "
                         "(with its weekday), or empty when the meeting's day is unknown",
         "notes_lead": "the first sentence or clause of the research notes, or empty",
+        "referrer_said": "who referred the contact, said to you (your former manager, "
+                         "Dr. Ruth Cole,), or empty",
     },
     pages=_sheet_most_pages, folio=True,
     fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages),
@@ -443,13 +521,22 @@ THANK_YOU = register(Kind(
         "field": MEETING["field"],
         "conversation": "the last conversation: event, date, day (as said aloud), "
                         "declined, declined_how, declined_by (phone, in-person or "
-                        "writing), by_phone, resume (reviewed, kept, not-discussed, asked)",
+                        "writing), by_phone, resume (reviewed, kept, not-discussed, asked), "
+                        "late (written more than 3 days after it)",
+        "introduced": "the people this contact introduced you to (their referred_by) "
+                      "whom you have since met or called, each with the day (Tomás Ibarra "
+                      "of Syneos Health on November 12), first met first",
+        "introduced_names": "those people as a phrase (A on November 12 and B on ...)",
         "points": "up to two points logged for the conversation, each as a sentence",
+        "advice": "those points as clauses of one sentence to the reader (that the "
+                  "certification is a good first step, and that testing teams need "
+                  "clinicians), or empty when one of them is more than a sentence",
         "point_sentence": "the first point as a sentence",
         "referrals": "the people they suggested: each has name and organization",
         "referral_names": "the referrals as a phrase (Ana Ruiz (County GIS) and Li Wei)",
         "referral_sentence": "thanks for the people suggested and what has been done about "
-                             "each, from their own files (I have already written to ...)",
+                             "each, from their own files (I have already written to ...); "
+                             "those in introduced are thanked there instead",
         "enclose_resume": "true when the rules enclose the résumé",
         "other_enclosures": "the titles of what --enclose adds besides the résumé",
         "enclosed_titles": "those titles in quotes, as a phrase (“A” and “B”)",
@@ -464,6 +551,11 @@ LINKEDIN_NOTE = register(Kind(
             "who suggested the contact, who you are, a request for advice; never a job",
     title="LinkedIn note to {name}", context=contexts.linkedin_note,
     variables=MEETING | {
+        "how_we_met": "how_we_met as a sentence to follow the greeting's comma (we met "
+                      "at ...)",
+        "status_exploring": "your status and the field (a recent graduate in public "
+                            "policy exploring urban planning; the field left out when the "
+                            "status names it)",
         "limit": "the most characters the note may hold (200; --limit 300 for Premium)",
         "greeting_name": "the name the note greets (a friend's first name, else the "
                          "salutation's name)",
@@ -478,6 +570,9 @@ LINKEDIN_NOTE = register(Kind(
 
 def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str:
     organization = request.landed[1] if request.landed else ""
+    if contexts.register(request.contact) == "familiar":
+        return f"Some news: I\u2019ve joined {organization}" if organization else \
+            "Some news from my search"
     return f"News: I have joined {organization}" if organization else "News from my search"
 
 
@@ -491,8 +586,21 @@ KEEP_IN_TOUCH = register(Kind(
         "landed": "where the seeker landed (--landed): role and organization",
         "points": "up to two points logged in any conversation with the contact, each "
                   "a sentence",
+        "advice": "those points as clauses of one sentence (that A, and that B), or "
+                  "empty when one of them is more than a sentence",
         "referral_names": "everyone they suggested, as a phrase",
         "through": "the people they suggested who work where the seeker landed, or empty",
+        "introduced": "the people this contact introduced you to (their referred_by) "
+                      "whom you have since met or called, each with the day",
+        "introduced_names": "those people as a phrase (A on November 12 and B on ...)",
+        "introduced_through": "true when one of them works where you landed: the role "
+                              "came through their introduction",
+        "declined": "true when the last word from them was a decline: no conversation "
+                    "to thank them for",
+        "joining_them": "true when the contact works where you landed: you will be "
+                        "colleagues",
+        "declined_how": "what to thank someone who declined for (taking my call, "
+                        "speaking with me, your reply)",
         "spoke_on": "the day of the last conversation, as said aloud (November 18)",
     },
     may_enclose_resume=False, needs=(CONVERSATION,),

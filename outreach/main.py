@@ -175,7 +175,7 @@ def _summary(plan: Plan, report: Report) -> None:
         contact = target.contact
         entry = rules.last_conversation(contact.data, plan.today)
         assert entry is not None  # the plan refused contacts without one
-        if not entry.points:
+        if not entry.points and entry.event != "declined":  # a decline has no advice
             report.warnings.append(
                 f"the thank-you letter to {contact.data.name} names nothing specific from the "
                 f"conversation: add points with outreach log {contact.id} --event "

@@ -180,6 +180,12 @@ class Profile(_Model):
                           "you have done and what you are exploring.",
                           examples=["This spring I finished my master's in public policy, "
                                     "where I analyzed housing data."])
+    pitch: Text | None = Field(default=None, description="Your summary as letters and "
+                               "phone calls say it, about 50 words (15 seconds spoken); "
+                               "without it they say the summary's first sentences, up to "
+                               "about 50 words.",
+                               examples=["Nine years a cardiac ICU nurse, I coordinated "
+                                         "enrolment for three anticoagulant trials."])
     goals: list[str] = Field(default_factory=list, description="What you want to learn from "
                              "these conversations; the questions are chosen for them.",
                              examples=[["explore-fit", "break-in"]],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -47,11 +48,15 @@ class PersonName:
     suffix: str = ""
     #: What they are called among friends, when the name says it (``Robert (Bob) Hale``).
     nickname: str = ""
+    #: The name in Latin letters given beside one in another script (``王芳 (Fang
+    #: Wang)``): what a salutation and a call say; the inside address keeps ``written``.
+    latin: str = ""
 
     @property
     def full(self) -> str:
-        """The name without the honorific, as written: ``Laila Haddad``, ``Chen Siyuan``."""
-        text = self.written
+        """The name without the honorific, as written: ``Laila Haddad``, ``Chen Siyuan``
+        (its Latin form when one is given beside another script: ``Fang Wang``)."""
+        text = self.latin or self.written
         if self.nickname:  # Robert (Bob) Hale -> Robert Hale
             text = " ".join(re.sub(rf"[(\"“']{re.escape(self.nickname)}[)\"”']", "", text).split())
         if self.honorific and text.startswith(self.honorific):
@@ -83,6 +88,27 @@ class PersonName:
         if not self.family or not self.given:
             return False
         return self.full.startswith(self.family) and not self.full.startswith(self.given)
+
+
+#: A name with another in brackets, ASCII or full-width (U+FF08, U+FF09).
+_BRACKETED = re.compile("^(?P<outside>[^()\uff08\uff09]+?)\\s*[(\uff08]"
+                        "(?P<inside>[^()\uff08\uff09]+)[)\uff09]\\s*$")
+
+
+def _is_latin(text: str) -> bool:
+    """Are all the letters of ``text`` Latin ones (``Zoë``, ``Nguyễn`` included)?"""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all("LATIN" in unicodedata.name(c, "") for c in letters)
+
+
+def latin_form(written: str) -> str:
+    """The Latin form given in brackets after a name in another script (``김민준 (Minjun
+    Kim)`` -> ``Minjun Kim``), with the honorific written before it kept; else empty."""
+    match = _BRACKETED.match(written.strip())
+    if match is None or _is_latin(match["outside"]) or not _is_latin(match["inside"]):
+        return ""
+    honorific = [w for w in match["outside"].split() if _is_latin(w) and w.endswith(".")]
+    return " ".join([*honorific, match["inside"].strip()])
 
 
 def _is_honorific(title: str) -> bool:
@@ -152,7 +178,8 @@ def parse(written: str, *, given: str | None = None, family: str | None = None,
           honorific: str | None = None) -> PersonName:
     """The parts of ``written``; each explicit part given wins over the parser's (a
     PersonName is frozen, so the same one is handed to every caller)."""
-    title, read_given, read_family, suffix, nickname = _reading(written)
+    latin = latin_form(written)
+    title, read_given, read_family, suffix, nickname = _reading(latin or written)
     return PersonName(
         written=written,
         honorific=honorific or title,
@@ -160,6 +187,7 @@ def parse(written: str, *, given: str | None = None, family: str | None = None,
         family=family or read_family,
         suffix=suffix,
         nickname=nickname,
+        latin=latin,
     )
 
 
@@ -172,3 +200,34 @@ def of(contact: Contact) -> PersonName:
         honorific = parse(contact.salutation).honorific or None
     return parse(contact.name, given=contact.given_name, family=contact.family_name,
                  honorific=honorific)
+
+
+#: Family names often written first (Chinese, Korean, Vietnamese, Japanese ones):
+#: a friend's name that starts with one may be greeted by the family name.
+_FAMILY_FIRST_WORDS = """
+wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng
+liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye
+cheng wei su lu ding ren shen yao jin fu zhong tan lam chan wong cheung leung ng ho lau chow
+tsang yip kwok chu lo tse mak kim lee park choi jung jeong kang cho yoon jang lim oh seo
+shin kwon hwang ahn yoo hong jeon ko moon son bae baek heo nam noh nguyen tran le pham hoang
+huynh phan vu vo dang bui do ngo duong ly sato suzuki takahashi tanaka watanabe ito
+yamamoto nakamura kobayashi kato
+"""
+FAMILY_FIRST = frozenset(_FAMILY_FIRST_WORDS.split())
+
+
+def _folded(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word.casefold())
+                   if not unicodedata.combining(c))
+
+
+def may_be_family_first(contact: Contact) -> bool:
+    """Might a friend be greeted by their family name (``Wang Lei``, ``Nguyễn Văn An``)?
+    When the name is read given-name-first, starts with a family name often written
+    first, and neither ``given_name`` nor a ``salutation`` says how to greet them."""
+    if contact.given_name or contact.salutation or contact.relationship != "friend":
+        return False
+    name = of(contact)
+    words = name.full.split()
+    return (1 < len(words) <= 3 and not name.nickname and name.given.startswith(words[0])
+            and _folded(words[0]) in FAMILY_FIRST)

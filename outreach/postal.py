@@ -115,3 +115,74 @@ def labels_css(paper: Paper) -> str:
             "section.address-labels .part.label { box-sizing: border-box; "
             f"height: {sheet.height}; overflow: hidden; display: flex; "
             "flex-direction: column; justify-content: center; }\n")
+
+
+# -- addresses abroad --------------------------------------------------------------------
+
+#: Country names as an address's last line gives them (the UPU's and common English
+#: short names), and other names for some of them, each with the name it stands for.
+_COUNTRIES = """
+Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|
+Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|
+Bolivia|Bosnia and Herzegovina|Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|
+Cambodia|Cameroon|Canada|Cape Verde|Central African Republic|Chad|Chile|China|Colombia|
+Comoros|Congo|Costa Rica|Côte d'Ivoire|Croatia|Cuba|Cyprus|Czech Republic|Czechia|Denmark|
+Djibouti|Dominica|Dominican Republic|Ecuador|Egypt|El Salvador|Equatorial Guinea|Eritrea|
+Estonia|Eswatini|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|
+Grenada|Guatemala|Guinea|Guinea-Bissau|Guyana|Haiti|Honduras|Hong Kong|Hungary|Iceland|
+India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Jamaica|Japan|Jordan|Kazakhstan|Kenya|
+Kiribati|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
+Lithuania|Luxembourg|Macao|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Marshall Islands|
+Mauritania|Mauritius|Mexico|Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|
+Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|New Zealand|Nicaragua|Niger|Nigeria|
+North Macedonia|Norway|Oman|Pakistan|Palau|Palestine|Panama|Papua New Guinea|Paraguay|Peru|
+Philippines|Poland|Portugal|Puerto Rico|Qatar|Romania|Russia|Russian Federation|Rwanda|
+Saint Lucia|Samoa|San Marino|Saudi Arabia|Senegal|Serbia|Seychelles|Sierra Leone|
+Singapore|Slovakia|Slovenia|Solomon Islands|Somalia|South Africa|South Sudan|Spain|
+Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|
+Timor-Leste|Togo|Tonga|Trinidad and Tobago|Tunisia|Turkey|Türkiye|Turkmenistan|Tuvalu|
+Uganda|Ukraine|United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|
+Vanuatu|Vatican City|Venezuela|Vietnam|Viet Nam|Yemen|Zambia|Zimbabwe
+"""
+_OTHER_NAMES = {
+    "usa": "United States", "u.s.a.": "United States", "us": "United States",
+    "u.s.": "United States", "united states of america": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "great britain": "United Kingdom",
+    "england": "United Kingdom", "scotland": "United Kingdom", "wales": "United Kingdom",
+    "northern ireland": "United Kingdom", "korea": "South Korea",
+    "republic of korea": "South Korea", "south korea": "South Korea",
+    "deutschland": "Germany", "españa": "Spain", "italia": "Italy", "nederland": "Netherlands",
+    "the netherlands": "Netherlands", "schweiz": "Switzerland", "suisse": "Switzerland",
+    "österreich": "Austria", "méxico": "Mexico", "brasil": "Brazil", "ελλάδα": "Greece",
+    "hellas": "Greece", "czechia": "Czech Republic", "türkiye": "Turkey",
+    "viet nam": "Vietnam", "russian federation": "Russia", "éire": "Ireland",
+    "people's republic of china": "China", "prc": "China", "uae": "United Arab Emirates",
+}
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).strip(" .,").casefold()
+
+
+_CANONICAL = {_key(name): name.strip() for name in _COUNTRIES.replace("\n", "").split("|")} \
+    | {_key(other): name for other, name in _OTHER_NAMES.items()}
+
+
+def country(lines: list[str]) -> str | None:
+    """The country an address names on its last line of its own (``Republic of Korea``,
+    ``USA``), as one name for all its spellings (``South Korea``, ``United States``)."""
+    if len(lines) < 2:
+        return None
+    return _CANONICAL.get(_key(lines[-1]))
+
+
+def for_the_post(sender: list[str], recipient: list[str]
+                 ) -> tuple[list[str], list[str], bool]:
+    """The return and delivery addresses as the post reads them, and whether the letter
+    goes abroad. Abroad (the delivery address names a country other than the sender's):
+    the country alone on the last line, in capitals (UPU practice), and the sender's
+    country in the return address. At home, the country line is left off both."""
+    to, home = country(recipient), country(sender)
+    if to is None or to == home:
+        return (sender[:-1] if home else sender), (recipient[:-1] if to else recipient), False
+    return sender, [*recipient[:-1], recipient[-1].strip().upper()], True

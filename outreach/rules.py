@@ -100,6 +100,26 @@ def is_familiar(contact: Contact) -> bool:
     return contact.relationship == "friend"
 
 
+#: A ``how_we_met`` that speaks of a past shared with the seeker (classmates, colleagues,
+#: a teacher): they know the seeker, who need not introduce themselves as to a stranger.
+_SHARED_PAST = re.compile(
+    r"\b(we|you and I)\s+(were|worked|studied|served|trained|volunteered|grew up|"
+    r"have known|played|lived|sat)\b|\btogether\b|\bclassmates?\b|\bco-?workers?\b|"
+    r"\bsame (class|program|programme|team|unit|cohort|ward|course|department)\b|"
+    r"\byou (taught|supervised|mentored|trained|coached|managed|hired) me\b",
+    re.IGNORECASE)
+
+
+def knows_me(contact: Contact) -> bool:
+    """Does the contact know the seeker: a friend, or someone whose ``how_we_met`` speaks
+    of a past they shared (``we were in the same cohort``)? Such a reader gets the light
+    form: no status recited as to a stranger, no promise made as to a cold contact."""
+    return is_familiar(contact) or (
+        contact.relationship in {"alumni", "acquaintance", "referral"}
+        and bool(contact.how_we_met) and _SHARED_PAST.search(contact.how_we_met or "")
+        is not None)
+
+
 def first_name(name: str) -> str:
     """The given name(s) of a name as written (``Mary Ann`` of ``Mary Ann Fox``; the
     whole name when no given name can be told apart)."""
@@ -165,7 +185,7 @@ def explain_name(contact: Contact) -> str:
 def complimentary_close(contact: Contact) -> str:
     if is_familiar(contact):
         return "Best wishes,"
-    if contact_kind(contact) == "executive":
+    if contact_kind(contact) == "executive" and not knows_me(contact):
         return "Respectfully yours,"
     return "Sincerely,"
 
@@ -206,12 +226,11 @@ def spoken_date(day: dt.date) -> str:
     return f"{day.strftime('%B')} {day.day}"
 
 
-def two_choices(availability: list[str]) -> tuple[str, str]:
-    """The two slots of the close: the first two of the profile's availability."""
-    if len(availability) >= 2:
-        return availability[0], availability[1]
-    if len(availability) == 1:
-        return availability[0], "another time this week"
+def two_choices(availability: list[str]) -> tuple[str, ...]:
+    """The slots of the close: the first two of the profile's availability; the one
+    slot alone when there is one (the close then offers "that or another time")."""
+    if availability:
+        return tuple(availability[:2])
     return "early this week", "later in the week"
 
 

@@ -10,6 +10,7 @@ capital at the start, a missing full stop at the end, a straight quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -102,6 +103,67 @@ def sentence(text: str) -> str:
     if text[-1:] in "\"\u201d'\u2019":  # American style: the stop goes inside the quote
         return stripped + "." + text[len(stripped):]
     return text + "."
+
+
+#: Abbreviations whose full stop ends no sentence (``Dr. Cole``, ``U.S. Army``).
+_ABBREVIATIONS = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Mt|Jr|Sr|Inc|Co|Corp|Ltd|"
+                            r"vs|etc|e\.g|i\.e|No|Col|Gen|Lt|Capt|Sgt|Rev)|\b[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into its sentences (a full stop after ``Dr`` or an initial ends none)."""
+    pieces = re.split(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"\u201d\u2019')\]]))\s+"
+                      r"(?=[\"\u201c(]?[A-Z0-9])", " ".join(text.split()))
+    out: list[str] = []
+    for piece in pieces:
+        if out and _ABBREVIATIONS.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return [p for p in out if p]
+
+
+def keeps_capital(word: str, known: Iterable[str] = ()) -> bool:
+    """Does a sentence's first word keep its capital inside a sentence: ``I``, a name
+    or an acronym (``McGill``, ``ACRP``), or a word of one of the ``known`` names?"""
+    bare = word.strip("\"'\u201c\u2018(")
+    if bare == "I" or bare[1:] != bare[1:].lower() or not bare[:1].isupper():
+        return True
+    return any(re.search(rf"(?<!\w){re.escape(bare)}(?!\w)", k) for k in known)
+
+
+#: Words of a name written in lower case: particles (``van``, ``de la``, ``bin``).
+_PARTICLES = frozenset({"de", "del", "della", "der", "di", "da", "do", "dos", "du", "la",
+                        "le", "van", "von", "y", "bin", "binti", "al", "el", "ten", "ter"})
+
+
+def is_name(phrase: str) -> bool:
+    """Is ``phrase`` a name (``Mrs. Hélène Roy``, ``Ludwig van Beethoven``): each word a
+    capital first, but for particles?"""
+    words = phrase.split()
+    return bool(words) and words[0][:1].isupper() and all(
+        w[:1].isupper() or w in _PARTICLES for w in words)
+
+
+def lower_first(text: str, known: Iterable[str] = ()) -> str:
+    """A sentence to follow a comma (``Hello Ms. Ruiz, we met ...``): its first letter in
+    lower case unless the first word keeps its capital (``keeps_capital``)."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    if not first or keeps_capital(first, known):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+_TO_YOU = {"my": "your", "My": "Your", "me": "you", "mine": "yours", "myself": "yourself",
+           "I": "you", "our": "your", "Our": "Your"}
+
+
+def to_second_person(phrase: str) -> str:
+    """The seeker's own words said back to them (a note on a sheet): ``my former
+    manager`` -> ``your former manager``."""
+    return re.sub(r"\b(my|My|me|mine|myself|I|our|Our)\b(?!\.)",
+                  lambda m: _TO_YOU[m.group(1)], phrase)
 
 
 def subject(phrase: str) -> str:

@@ -119,7 +119,7 @@ def written(out: str) -> list[str]:
     """The contact ids of the files a command wrote (or would write)."""
     ids = []
     for line in out.splitlines():
-        if line.startswith(("written ", "would write ", "overwritten ")):
+        if line.startswith(("written ", "would write ", "overwritten ", "unchanged ")):
             parts = line.split()[-1].split("/")
             folder = parts[parts.index("output") + 1]
             if folder != "batches":

@@ -126,7 +126,8 @@ def test_a4_paper_gives_dl_envelopes_with_the_address_lower_right(ws: Path) -> N
     assert pdf_pages(path) == 2
     assert pdf_page_size(path).startswith("623.622 x 311.811 pts")  # 220 x 110 mm
     width, height = 220 * MM, 110 * MM
-    for page, text in zip(words(path), ("Νίκος Παπαδάκης Οδός Ερμού 15 Αθήνα 105 63 Greece",
+    # abroad, the country alone on the last line, in capitals (UPU practice)
+    for page, text in zip(words(path), ("Νίκος Παπαδάκης Οδός Ερμού 15 Αθήνα 105 63 GREECE",
                                         "Priya Raman Senior Transportation Planner Chicago "
                                         "Metropolitan Agency for Planning 433 W Van Buren "
                                         "St, Suite 450 Chicago, IL 60607"), strict=True):

@@ -41,10 +41,11 @@ def test_each_letter_names_the_help_that_contact_gave(ws: Path) -> None:
                           "Samuel Adeyemi (Illinois Rural Housing Coalition); that "
                           "introduction led directly to where I am now"],
         # the points in prose, each a sentence, never a list of notes
-        "priya-raman": ["stayed with me throughout my search: Regional agencies value GIS "
-                        "skills as much as a planning degree. The APA"],
-        "thomas-whitfield": ["Zoning-reform consultancies hire from planning departments"],
-        "ola": ["Volunteer with the regional planning commission",
+        "priya-raman": ["stayed with me throughout my search: that regional agencies value "
+                        "GIS skills as much as a planning degree, and that the APA"],
+        "thomas-whitfield": ["that zoning-reform consultancies hire from planning "
+                             "departments"],
+        "ola": ["to volunteer with the regional planning commission",
                 "introducing me to Kari Vik."],
         "quiet": ["Thank you again for the time you gave me on November 3"],
     }
@@ -57,7 +58,8 @@ def test_each_letter_names_the_help_that_contact_gave(ws: Path) -> None:
         assert comparable("Policy Analyst at Illinois Rural Housing Coalition") in pdf
     mail = BytesParser(policy=default).parsebytes((out / "ola" / "keep-in-touch.eml")
                                                   .read_bytes())
-    assert mail["Subject"] == "News: I have joined Illinois Rural Housing Coalition"
+    # Ola is a friend: the subject is in the friend's register
+    assert mail["Subject"] == "Some news: I\u2019ve joined Illinois Rural Housing Coalition"
     assert list(mail.iter_attachments()) == []
     body = mail.get_body(("plain",))
     assert body is not None and "Kari Vik" in body.get_content()

@@ -345,9 +345,9 @@ def test_help_does_not_import_weasyprint() -> None:
 
 def test_docx_only_run_still_checks_the_page(ws: Path) -> None:
     profile = ws / "profiles" / "candidate.yaml"
+    # a pitch: is said whole (a summary would be cut to its first sentences)
     long = " ".join(["I led a survey of tenants and mapped vacant parcels."] * 70)
-    profile.write_text(profile.read_text().replace(
-        "  rental-inspection ordinance.\n", f"  rental-inspection ordinance. {long}\n"))
+    profile.write_text(profile.read_text() + f"pitch: {long}\n")
     result = run(ws, "letter", "jim-park", "--format", "docx")
     assert result.code == 1
     assert "runs to 2 pages, more than 1" in result.err or "runs to 3 pages" in result.err
@@ -357,8 +357,10 @@ def test_docx_only_run_still_checks_the_page(ws: Path) -> None:
 def test_a_letter_set_tighter_is_tighter_in_word_too(ws: Path, tmp_path: Path) -> None:
     profile = ws / "profiles" / "candidate.yaml"
     extra = " ".join(["I also volunteer with the neighborhood association."] * 14)
-    profile.write_text(profile.read_text().replace(
-        "  rental-inspection ordinance.\n", f"  rental-inspection ordinance. {extra}\n"))
+    summary = ("This spring I finished my master's at the University of Illinois "
+               "Springfield, where I analyzed housing data and led a survey of 40 tenants "
+               "that shaped the city's rental-inspection ordinance.")
+    profile.write_text(profile.read_text() + f"pitch: \"{summary} {extra}\"\n")
     # too long for the usual setting (two pages), short enough for the tighter one
     result = run(ws, "letter", "evelyn-okafor")
     assert result.code == 0, result.err

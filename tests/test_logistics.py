@@ -205,8 +205,8 @@ def test_a_point_written_to_the_reader_reads_as_a_letter(tmp_path: Path) -> None
         "hospital supply chains have the most openings for veterans"), encoding="utf-8")
     result = run(ws, "thank-you", "laila-haddad", "--date", DAY)
     assert result.code == 0 and "third person" not in result.err
-    assert "One piece of your advice has stayed with me: Hospital supply chains have the " \
-        "most openings for veterans." in read(ws, "laila-haddad", "thank-you")
+    assert "One piece of your advice has stayed with me: that hospital supply chains have " \
+        "the most openings for veterans." in read(ws, "laila-haddad", "thank-you")
 
 
 def test_log_warns_of_a_point_in_the_third_person_and_logs_it(tmp_path: Path) -> None:

@@ -554,7 +554,7 @@ def test_a_refused_recipient_is_said_in_words(ws: Path, mail: Server) -> None:
 
 
 @pytest.mark.parametrize("email, said", [
-    ("a" * 4990 + "@example.org", "the address is 5002 characters long; the mail system "
+    ("a" * 290 + "@example.org", "the address is 302 characters long; the mail system "
                                   "takes at most 254"),
     ("x" * 65 + "@example.org", "the part before the @ is 65 characters long"),
     ("ana@" + "d" * 64 + ".org", "of the domain is 64 characters long"),

@@ -201,15 +201,30 @@ def _paragraph_styles(styles: bytes | None) -> dict[str, str]:
     return out
 
 
-def _tighten(root: etree._Element) -> None:
-    """The Word counterpart of the PDF's ``.compact``: smaller type, less space."""
+#: The body type of the PDF (document.css: 11.5 pt), and of the kinds set smaller there
+#: (a sheet: 11 pt; a script: 11 pt, compact 10 pt); Word's styles are scaled to match.
+BODY_PT = 11.5
+KIND_PT = {"question-sheet": (11.0, 11.0), "phone-script": (11.0, 10.0)}
+
+
+def type_scale(kind: str, compact: bool) -> float:
+    """How much smaller than the reference's the kind's type is, as the PDF sets it."""
+    size = KIND_PT.get(kind, (BODY_PT, 10.5))[1 if compact else 0]
+    return size / BODY_PT
+
+
+def _tighten(root: etree._Element, scale: float, compact: bool) -> None:
+    """The Word counterpart of the PDF's type for the kind (``scale``) and of its
+    ``.compact``: less space."""
     for style in root.iter(_w("style")):
         if style.get(_w("type")) != "paragraph":
             continue
         size = style.find(f"{_w('rPr')}/{_w('sz')}")
         if size is not None and (size.get(_w("val")) or "").isdigit():
-            size.set(_w("val"), str(round(int(size.get(_w("val"))) * 10.5 / 11.5)))
+            size.set(_w("val"), str(round(int(size.get(_w("val"))) * scale)))
         spacing = style.find(f"{_w('pPr')}/{_w('spacing')}")
+        if not compact:
+            continue
         for attr in ("before", "after"):
             value = spacing.get(_w(attr)) if spacing is not None else None
             if spacing is not None and value is not None and value.isdigit():
@@ -364,7 +379,7 @@ class DocxWriter:
         self.reference = reference
         self.digest = hashlib.sha256(reference).hexdigest()
         self._parts: dict[str, bytes] | None = None
-        self._bases: dict[tuple[bool, str, bool], bytes] = {}
+        self._bases: dict[tuple[bool, str, bool, float], bytes] = {}
         self._frames: dict[tuple[str, bool, bool], tuple[str, str]] = {}
         prepared = cache.remembered(cache.code_key("docx reference", self.digest),
                                     self._prepare, _prepared)
@@ -420,7 +435,8 @@ class DocxWriter:
         body = _Body(self.style_ids)
         body.blocks(document.blocks, DEFAULT_STYLE)
         head, tail = self._frame(document.paper, document.is_letter, document.folio)
-        out = io.BytesIO(self._base(compact, document.lang, document.folio))
+        out = io.BytesIO(self._base(compact, document.lang, document.folio,
+                                    type_scale(document.kind, compact)))
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(self.main, (head + body.xml() + tail).encode("utf-8"))
             archive.writestr(self.core, _core(document, now or dt.datetime.now(dt.UTC)))
@@ -430,26 +446,27 @@ class DocxWriter:
                     width - left - right))
         return out.getvalue()
 
-    def _base(self, compact: bool, lang: str, folio: bool) -> bytes:
+    def _base(self, compact: bool, lang: str, folio: bool, scale: float) -> bytes:
         """Every part of the reference but the document and its core properties, the
         styles set tighter when ``compact`` and in the document's language; with a
         ``folio``, the footer that carries it declared. Kept in the cache: compressing
         the reference's parts took 30 ms of every run."""
-        key = (compact, lang, folio)
+        key = (compact, lang, folio, scale)
         if key not in self._bases:
             self._bases[key] = cache.remembered(
-                cache.code_key("docx base", self.digest, str(compact), lang, str(folio)),
-                lambda: self._make_base(compact, lang, folio), _package, bytes)
+                cache.code_key("docx base", self.digest, str(compact), lang, str(folio),
+                               f"{scale:.4f}"),
+                lambda: self._make_base(compact, lang, folio, scale), _package, bytes)
         return self._bases[key]
 
-    def _make_base(self, compact: bool, lang: str, folio: bool) -> bytes:
+    def _make_base(self, compact: bool, lang: str, folio: bool, scale: float) -> bytes:
         parts = dict(self.parts)
         if folio:
             docx_pages.declare_footer(parts, _rels_name(self.main), self.footer)
         if self.styles in parts:
             root = etree.fromstring(parts[self.styles])
-            if compact:
-                _tighten(root)
+            if compact or scale != 1.0:
+                _tighten(root, scale, compact)
             _set_language(root, lang)
             parts[self.styles] = etree.tostring(root, xml_declaration=True,
                                                 encoding="UTF-8", standalone=True)
