@@ -19,7 +19,7 @@ def test_a_letter_outreach_wrote_follows_the_new_conversation(ws: Path) -> None:
     again = run(ws, "thank-you", "priya-raman", "--date", DAY)
     assert again.code == 0 and again.out.count("overwritten") == 2
     letter = words(pdf_text(ws / "output" / "priya-raman" / "thank-you.pdf"))
-    assert "The MPO runs a fellowship" in letter
+    assert "the MPO runs a fellowship" in letter
 
 
 def test_a_kept_letter_for_an_older_conversation_is_not_reused(ws: Path) -> None:

@@ -146,12 +146,12 @@ def test_a_resume_kept_as_docx_is_recognised_in_a_pdf(ws: Path) -> None:
 
 def test_one_file_given_twice_is_enclosed_once(ws: Path) -> None:
     _article(ws / "article.pdf")
-    result = run(ws, "letter", "jim-park", "--enclose", "article.pdf", "--enclose",
+    result = run(ws, "letter", "maria-lopez", "--enclose", "article.pdf", "--enclose",
                  "./article.pdf", "--enclose", str(ws / "article.pdf"))
     assert result.code == 0, result.err
     assert _warnings(result.err) == [  # the same message for each repeat, shown once
         "Warning: article.pdf is given twice with --enclose: it is enclosed once"]
-    out = ws / "output" / "jim-park"
+    out = ws / "output" / "maria-lopez"
     assert pdf_pages(out / "approach-letter.pdf") == 2
     assert sorted(p.name for p in out.iterdir()) == [
         "approach-letter-enclosure-article.pdf", "approach-letter.docx", "approach-letter.pdf"]
@@ -218,9 +218,9 @@ def test_a_pdf_enclosure_travels_without_its_actions(ws: Path, where: str) -> No
 
 def test_a_clean_pdf_enclosure_travels_as_it_is(ws: Path) -> None:
     _article(ws / "article.pdf")
-    result = run(ws, "letter", "jim-park", "--enclose", "article.pdf", "--format", "docx")
+    result = run(ws, "letter", "maria-lopez", "--enclose", "article.pdf", "--format", "docx")
     assert result.code == 0 and _warnings(result.err) == [], result.err
-    assert (ws / "output" / "jim-park" / "approach-letter-enclosure-article.pdf"
+    assert (ws / "output" / "maria-lopez" / "approach-letter-enclosure-article.pdf"
             ).read_bytes() == (ws / "article.pdf").read_bytes()
 
 
