@@ -295,7 +295,7 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
     a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
     parse), so every pass of a process shares one."""
     from ..cache import file_state
-    from ..layout import capture
+    from ..logs import capture
     from .engine import weasyprint
 
     FontConfiguration = weasyprint.text.fonts.FontConfiguration
