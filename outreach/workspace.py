@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,23 +21,14 @@ from pydantic import BaseModel
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of
 from .models import Contact, Profile
+from .paths import CONTACT_ID as CONTACT_ID  # said here too: referrals reads them here
 from .paths import CONTACTS, profile_name, readable, within
+from .paths import valid_contact_id as valid_contact_id
 from .placeholders import load  # refuses <<placeholders>> still to fill in
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
-#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
-#: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
-#: digit (no leading dot, no '..' to climb out, no trailing dot Windows would drop).
-CONTACT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-#: Names Windows reserves for devices, whatever the extension: never a folder name.
-WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-
-
-def valid_contact_id(contact_id: str) -> bool:
-    """Can this id name a contact file and an output folder safely, everywhere?"""
-    return CONTACT_ID.match(contact_id) is not None and not WINDOWS_RESERVED.match(contact_id)
 RESUME_SUFFIXES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 
 
