@@ -72,49 +72,60 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.mark.parametrize("source", [
     "from .cli import main\n",
-    "def f() -> None:\n    from . import pipeline\n",
-    "import outreach.layout\n",
-    "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .kinds import Kind\n",
-    "class A:\n    def f(self) -> None:\n        from .writers import pdf\n",
+    "def f() -> None:\n    from .app import pipeline\n",
+    "import outreach.render.layout\n",
+    "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .compose.kinds import Kind\n",
+    "class A:\n    def f(self) -> None:\n        from .render.writers import pdf\n",
 ])
 def test_an_upward_import_is_refused_however_it_is_written(source: str,
                                                            tmp_path: Path) -> None:
     """errors is the lowest layer: it may import nothing of outreach."""
-    root = _tree(tmp_path, {"errors.py": source, "cli.py": "", "pipeline.py": "",
-                            "layout.py": "", "kinds.py": "", "writers/__init__.py": "",
-                            "writers/pdf.py": ""})
-    refused = import_graph.graph(root).refused
-    assert [i.source for i in refused] == ["outreach.errors"]
+    root = _tree(tmp_path, {"errors.py": source, "cli.py": "def main() -> None: ...\n",
+                            "app/__init__.py": "", "app/pipeline.py": "",
+                            "render/__init__.py": "", "render/layout.py": "",
+                            "compose/__init__.py": "", "compose/kinds.py": "",
+                            "render/writers/__init__.py": "", "render/writers/pdf.py": ""})
+    g = import_graph.graph(root)
+    assert [i.source for i in g.refused] == ["outreach.errors"] and g.unplaced == []
 
 
 def test_between_two_packages_of_one_layer_an_import_is_refused(tmp_path: Path) -> None:
     root = _tree(tmp_path, {"render/__init__.py": "", "render/layout.py":
-                            "from ..workspace import files\n",
-                            "workspace/__init__.py": "", "workspace/files.py": "",
-                            "document/__init__.py": "from ..errors import E\n",
-                            "errors.py": "E = 1\n"})
+                            "from ..campaign import due\nfrom ..channels import send\n",
+                            "campaign/__init__.py": "", "campaign/due.py": "",
+                            "channels/__init__.py": "", "channels/send.py":
+                            "from outreach.render import layout\n",
+                            "logs.py": "from .cache import x\n", "cache.py": "x = 1\n"})
     g = import_graph.graph(root)
     assert [(i.source, i.target) for i in g.refused] == [
-        ("outreach.render.layout", "outreach.workspace.files")]
+        ("outreach.logs", "outreach.cache"),
+        ("outreach.render.layout", "outreach.campaign.due"),
+        ("outreach.render.layout", "outreach.channels.send")]
     assert g.unplaced == []
 
 
 def test_cycles_floors_and_arrows_up_are_counted(tmp_path: Path) -> None:
-    """paths -> errors at the top; workspace -> paths at the top and paths -> workspace
-    deferred: one cycle, closed by the deferred import, the arrow running back up."""
+    """compose.a -> errors at the top; compose.b -> compose.a at the top and compose.a
+    -> compose.b deferred: one cycle, closed by the deferred import, the arrow running
+    back up. compose.x -> campaign.d -> compose.y: no cycle of modules, one of packages."""
     root = _tree(tmp_path, {
-        "errors.py": "",
-        "paths.py": "from . import errors\n\ndef f() -> None:\n    from . import workspace\n",
-        "workspace.py": "from .paths import f\n",
-        "cli.py": "def main() -> None:\n    from . import workspace\n"})
+        "errors.py": "", "compose/__init__.py": "", "campaign/__init__.py": "",
+        "compose/a.py": "from .. import errors\n\ndef f() -> None:\n    from . import b\n",
+        "compose/b.py": "from .a import f\n",
+        "compose/x.py": "from ..campaign import d\n", "compose/y.py": "",
+        "campaign/d.py": "def g() -> None:\n    from ..compose import y\n",
+        "cli.py": "def main() -> None:\n    from .compose import b\n"})
     g = import_graph.graph(root)
-    assert g.module_cycles == [["outreach.paths", "outreach.workspace"]]
+    assert g.module_cycles == [["outreach.compose.a", "outreach.compose.b"]]
     assert [(i.source, i.target, i.how) for i in g.up] == [
-        ("outreach.paths", "outreach.workspace", "deferred")]
+        ("outreach.compose.a", "outreach.compose.b", "deferred")]
     assert g.floor["outreach.errors"] == 0
-    assert g.floor["outreach.paths"] == g.floor["outreach.workspace"] == 1
+    assert g.floor["outreach.compose.a"] == g.floor["outreach.compose.b"] == 1
     assert g.floor["outreach.cli"] == 2
-    assert g.package_cycles == []  # paths and workspace: one package
+    assert g.floor["outreach.compose.x"] == 2 and g.floor["outreach.campaign.d"] == 1
+    assert g.package_cycles == [["campaign", "compose"]]
+    assert [(i.source, i.target) for i in g.refused] == [
+        ("outreach.campaign.d", "outreach.compose.y")]
 
 
 def test_a_module_no_one_placed_is_named(tmp_path: Path) -> None:

@@ -51,14 +51,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "outreach"),  # outreach/__init__.py: imports nothing
 )
 
-#: Each module's package, "" for the modules that stay at the top of outreach/ (their
-#: own name is then their package: errors, cache, logs). Modules already inside a
-#: package of ``LAYERS`` (outreach/render/layout.py) need no entry.
+#: The package of each module still at the top of outreach/ (where it goes when the
+#: modules are moved into their packages). A module inside a package of ``LAYERS``
+#: (outreach/render/layout.py), or named as one (outreach/errors.py, outreach/cli.py),
+#: needs no entry.
 LAYER_MAP: dict[str, str] = {
-    "outreach": "", "outreach.__main__": "cli",
-    "outreach.errors": "", "outreach.cache": "", "outreach.logs": "",
+    "outreach.__main__": "cli",
     # document: the neutral document model, Markdown, text
-    "outreach.document": "document", "outreach.markup": "document",
+    "outreach.markup": "document",
     "outreach.text": "document",
     # workspace: the files of a workspace and what they hold
     "outreach.models": "workspace", "outreach.scalars": "workspace",
@@ -66,7 +66,6 @@ LAYER_MAP: dict[str, str] = {
     "outreach.paths": "workspace", "outreach.placeholders": "workspace",
     "outreach.output": "workspace", "outreach.history": "workspace",
     "outreach.schema": "workspace", "outreach.init": "workspace",
-    "outreach.workspace": "workspace",
     # campaign: the domain rules over the models
     "outreach.names": "campaign", "outreach.rules": "campaign",
     "outreach.points": "campaign", "outreach.due": "campaign",
@@ -91,8 +90,6 @@ LAYER_MAP: dict[str, str] = {
     "outreach.importing": "channels",
     # app: the orchestrator
     "outreach.pipeline": "app", "outreach.main": "app", "outreach.envelopes": "app",
-    # cli: Click only
-    "outreach.cli": "cli",
 }
 
 
@@ -181,13 +178,14 @@ def imports(root: Path = PACKAGE) -> list[Import]:
 
 
 def package_of(module: str) -> str:
-    """The package (of ``LAYERS``) a module belongs to: the folder it is in, once it is in
-    one; else ``LAYER_MAP``'s word; KeyError for a module no one has placed."""
+    """The package (of ``LAYERS``) a module belongs to: the one it is in, or is named
+    as; else ``LAYER_MAP``'s word; KeyError for a module no one has placed."""
     parts = module.split(".")
-    if len(parts) > 1 and any(parts[1] in layer for layer in LAYERS):
+    if len(parts) == 1:
+        return parts[0]
+    if any(parts[1] in layer for layer in LAYERS):
         return parts[1]
-    place = LAYER_MAP[module]
-    return place or parts[-1]
+    return LAYER_MAP[module]
 
 
 def layer_of(package: str) -> int:
