@@ -3,11 +3,12 @@ at written files the way a user's software does (poppler, python-docx, LibreOffi
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,47 @@ from outreach.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_IDS = sorted(p.stem for p in (REPO / "profiles" / "contacts").glob("*.yaml"))
+
+
+#: What a test that starts a process of its own says in its code: outreach run as a
+#: command, a Python of its own, LibreOffice. (poppler's readers, ``pdf_text`` and
+#: ``pdf_pages`` below, take a few milliseconds: not counted.)
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\bsys\.executable\b|\blibreoffice_to_pdf\b"
+                              r"|\bsoffice\b|\bPopen\b|\bmultiprocessing\.")
+
+
+def _source(function: object) -> str:
+    try:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _starts_a_process(function: Callable[..., object]) -> bool:
+    """Whether a test's code, or that of a helper of its own module it calls, starts a
+    process."""
+    source = _source(function)
+    if STARTS_A_PROCESS.search(source):
+        return True
+    module = inspect.getmodule(function)
+    for name in set(re.findall(r"\b(\w+)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper is not function and \
+                helper.__module__ == getattr(module, "__name__", None) and \
+                STARTS_A_PROCESS.search(_source(helper)):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a process of their own (outreach as a command, a fresh Python,
+    LibreOffice) are marked ``slow``: ``make test-fast`` (``-m "not slow"``) leaves them
+    out. A test may say so itself too (``@pytest.mark.slow``)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and item.get_closest_marker("slow") is None \
+                and _starts_a_process(function):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True, scope="session")
