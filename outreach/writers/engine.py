@@ -36,8 +36,9 @@ each use in one function here:
   of a page, from the private ``Page._page_box``, and their geometry (``position_y``,
   ``margin_top``, ``border_height()``, ``content_box_y()`` ...): WeasyPrint's layout tree.
 
-Tested with WeasyPrint 68.1 and 70.0 (``make test-weasyprint`` runs the PDF tests
-against the newest release, in a venv of its own). pyproject allows ``>=68,<71``.
+Tested with WeasyPrint 68.0, 69.0 (with its own stylesheet for HTML, whole: see
+``TRIMMED_FROM``) and 70.0 (``make test-weasyprint`` runs the PDF tests against the
+newest release, in a venv of its own). pyproject allows ``>=68,<71``.
 """
 
 from __future__ import annotations
@@ -120,10 +121,21 @@ def local_fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
     return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
 
 
+#: The first WeasyPrint that lays out a page with its stylesheet for HTML trimmed
+#: (``pdf.ua_css``): 68 and 69 need the style of every page area, the footnote area's
+#: too, and fail on every page without it.
+TRIMMED_FROM = 70
+
+
 def html_stylesheet() -> str | None:
     """WeasyPrint's stylesheet for HTML, as text; None where it is not where WeasyPrint
-    keeps it, or where ``use_html_stylesheet`` has no hook to put another in its place."""
+    keeps it, where ``use_html_stylesheet`` has no hook to put another in its place, or
+    where WeasyPrint is older than ``TRIMMED_FROM`` (its own is then used, whole)."""
     from importlib.resources import files
+
+    major = str(getattr(weasyprint, "__version__", "0")).split(".")[0]
+    if not major.isdigit() or int(major) < TRIMMED_FROM:
+        return None
 
     try:
         ua = (files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
