@@ -52,14 +52,35 @@ def _starts_a_process(function: Callable[..., object]) -> bool:
     return False
 
 
+def _fixture_starts_a_process(item: pytest.Item, name: str, seen: set[str]) -> bool:
+    """Whether the fixture ``name`` of the test's module (or of this file), or one it
+    asks for, starts a process (``converted``: LibreOffice, once for a whole module)."""
+    if name in seen:
+        return False
+    seen.add(name)
+    module = getattr(item, "module", None)
+    fixture = getattr(module, name, None) or globals().get(name)
+    function = getattr(fixture, "__wrapped__", None)
+    if function is None or not inspect.isfunction(function):
+        return False
+    return _starts_a_process(function) or any(
+        _fixture_starts_a_process(item, arg, seen)
+        for arg in inspect.signature(function).parameters)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that start a process of their own (outreach as a command, a fresh Python,
-    LibreOffice) are marked ``slow``: ``make test-fast`` (``-m "not slow"``) leaves them
-    out. A test may say so itself too (``@pytest.mark.slow``)."""
+    LibreOffice), or whose fixtures do, are marked ``slow``: ``make test-fast``
+    (``-m "not slow"``) leaves them out. A test may say so itself too
+    (``@pytest.mark.slow``)."""
     for item in items:
         function = getattr(item, "function", None)
-        if function is not None and item.get_closest_marker("slow") is None \
-                and _starts_a_process(function):
+        if function is None or item.get_closest_marker("slow") is not None:
+            continue
+        seen: set[str] = set()
+        if _starts_a_process(function) or any(
+                _fixture_starts_a_process(item, name, seen)
+                for name in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
