@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 PASS_SIZE = 8
 #: Passes are smaller when workers share them, so none waits long for the last one (a
 #: pass of 4 costs about the same per document as one of 16: see ``make bench``).
-WORKER_PASS_SIZE = workers.PASS
+WORKER_PASS_SIZE = 4
 
 Progress = Callable[[int], None]
 

@@ -9,8 +9,8 @@ what it finished, and the workers end with it (they read their work from the mai
 process, and stop when it is gone; a worker that dies is an error, not a wait).
 
 The pool is fixed and small: ``OUTREACH_WORKERS=N`` processes when set (1: no workers, no
-server), else one per core this process may use (``os.process_cpu_count``), never more
-than the batch has passes for, and one process for a batch too small to gain (starting
+server), else one per ``SHARE`` documents up to one per core this process may use
+(``os.process_cpu_count``), and one process for a batch too small to gain (starting
 the workers costs about as much as laying out ``THRESHOLD`` documents, see ``make
 bench``). That one process is a worker where the fork server is up (it has WeasyPrint
 already). Only documented interfaces of multiprocessing and concurrent.futures are used.
@@ -50,9 +50,11 @@ FORK_SERVER = "forkserver" in multiprocessing.get_all_start_methods()
 #: (one letter, median of 5: 1.84 s in one process, 1.50 s with a worker). Where each
 #: worker is a new Python importing everything (spawn, on Windows), from 24.
 THRESHOLD = 1 if FORK_SERVER else 24
-#: Documents a worker is given at a time (the layout's passes, ``layout.WORKER_PASS_SIZE``):
-#: a batch of fewer than two passes gains nothing from a second worker.
-PASS = 4
+#: Documents for each worker: a batch of fewer than twice as many is laid out by one
+#: (measured on two cores other programs kept busy, A/B in one sitting: two workers were
+#: 1.33, 1.25 and 1.13 times slower than one process for 8, 16 and 24 letters, and
+#: as fast for 100; each worker parses the stylesheet and loads the fonts once).
+SHARE = 32
 #: What the fork server imports before forking workers.
 PRELOAD = ["outreach.server_streams", "outreach.layout", "outreach.writers.engine"]
 
@@ -66,15 +68,15 @@ def cores() -> int:
 
 def count(documents: int) -> int:
     """How many processes lay out ``documents`` documents: ``OUTREACH_WORKERS`` when set,
-    else one for a batch too small to gain (``THRESHOLD``), else one per core, no more
-    than the batch has passes for. Where the fork server is up (``warm_up``), even one
+    else one for a batch too small to gain (``THRESHOLD``), else one per ``SHARE``
+    documents, no more than the cores. Where the fork server is up (``warm_up``), even one
     process is a worker (``Jobs``' ``workers_only``): it has WeasyPrint already."""
     chosen = _chosen()
     if chosen is not None:
         return chosen
     if documents < THRESHOLD:
         return 1
-    return max(1, min(cores(), -(-documents // PASS)))
+    return max(1, min(cores(), documents // SHARE))
 
 
 def _chosen() -> int | None:

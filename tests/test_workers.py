@@ -28,12 +28,12 @@ def no_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_setting")
 @pytest.mark.parametrize(("cores", "documents", "expected"), [
-    (2, 100, 2), (8, 100, 8), (8, 9, 3), (3, 5, 2), (2, 4, 1), (1, 100, 1), (64, 1000, 64),
-    (2, 0, 1)])
-def test_the_pool_is_one_process_per_core_no_more_than_the_batch_has_passes_for(
+    (2, 100, 2), (8, 100, 3), (8, 1000, 8), (2, 63, 1), (2, 64, 2), (2, 8, 1), (1, 100, 1),
+    (64, 4096, 64), (2, 1, 1), (2, 0, 1)])
+def test_the_pool_is_a_worker_for_each_share_of_the_batch_up_to_the_cores(
         cores: int, documents: int, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fixed pool, from the cores this process may use and the batch's size alone (a
-    second worker for a batch of one pass would only start, and wait)."""
+    second worker for a small batch costs more than it lays out)."""
     monkeypatch.setattr(workers, "cores", lambda: cores)
     assert workers.count(documents) == expected
 
@@ -69,7 +69,7 @@ def test_even_one_letter_goes_to_a_worker_where_there_is_a_fork_server(
     assert workers.count(0) == 1
     monkeypatch.setattr(workers, "THRESHOLD", 24)
     assert not workers.may_use_workers(23) and workers.count(23) == 1
-    assert workers.may_use_workers(24) and workers.count(24) == 2
+    assert workers.may_use_workers(24) and workers.count(24) == 1
 
 
 def test_the_fork_server_loads_only_what_laying_out_needs() -> None:
