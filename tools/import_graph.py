@@ -66,11 +66,13 @@ LAYER_MAP: dict[str, str] = {
     "outreach.paths": "workspace", "outreach.placeholders": "workspace",
     "outreach.output": "workspace", "outreach.history": "workspace",
     "outreach.schema": "workspace", "outreach.init": "workspace",
+    # the one rule of "the same person": import, referrals, log and history use it
+    "outreach.people": "workspace",
     # campaign: the domain rules over the models
     "outreach.names": "campaign", "outreach.rules": "campaign",
     "outreach.points": "campaign", "outreach.due": "campaign",
     "outreach.caseload": "campaign", "outreach.referrals": "campaign",
-    "outreach.stages": "campaign", "outreach.people": "campaign",
+    "outreach.stages": "campaign",
     "outreach.report": "campaign",
     # compose: document kinds, contexts, templates
     "outreach.kinds": "compose", "outreach.contexts": "compose",
