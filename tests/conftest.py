@@ -29,6 +29,25 @@ STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\bsys\.executable\b|\blibreoffice
                               r"|\bsoffice\b|\bPopen\b|\bmultiprocessing\.")
 
 
+#: Tests that lay out every document of a workspace, or of several, in this process:
+#: each took 17 s or more (all its cases) in a run of the whole suite on two busy cores
+#: (``pytest --durations=0``), together two fifths of what ``make test-fast`` took.
+#: Also ``slow``; the name alone (any parameters) is enough.
+LAID_OUT_AT_LENGTH = {
+    "test_docx_writer.py::test_same_words_as_the_python_docx_writer",
+    "test_batches.py::test_a_batch_run_again_parses_only_the_documents_whose_text_changed",
+    "test_sheet_layout.py::test_sample_sheets_fill_their_pages",
+    "test_pdf_stylesheet.py::"
+    "test_every_kind_of_document_comes_out_as_with_weasyprints_whole_stylesheet",
+    "test_kinds.py::test_contacts_without_how_we_met_still_get_every_other_document",
+    "test_letters.py::test_bad_contact_file_is_one_clear_error",
+    "test_confinement.py::test_nothing_is_written_outside_the_workspace_or_output",
+    "test_logistics.py::test_enclosures_are_named_by_title",
+    "test_log_properties.py::test_log_only_inserts_and_the_result_validates",
+    "test_sandbox_enclosures.py::test_a_pdf_enclosure_travels_without_its_actions",
+}
+
+
 def _source(function: object) -> str:
     try:
         return inspect.getsource(function)  # type: ignore[arg-type]
@@ -70,15 +89,16 @@ def _fixture_starts_a_process(item: pytest.Item, name: str, seen: set[str]) -> b
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that start a process of their own (outreach as a command, a fresh Python,
-    LibreOffice), or whose fixtures do, are marked ``slow``: ``make test-fast``
-    (``-m "not slow"``) leaves them out. A test may say so itself too
-    (``@pytest.mark.slow``)."""
+    LibreOffice), or whose fixtures do, and those of ``LAID_OUT_AT_LENGTH`` are marked
+    ``slow``: ``make test-fast`` (``-m "not slow"``) leaves them out. A test may say so
+    itself too (``@pytest.mark.slow``)."""
     for item in items:
         function = getattr(item, "function", None)
         if function is None or item.get_closest_marker("slow") is not None:
             continue
         seen: set[str] = set()
-        if _starts_a_process(function) or any(
+        named = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+        if named in LAID_OUT_AT_LENGTH or _starts_a_process(function) or any(
                 _fixture_starts_a_process(item, name, seen)
                 for name in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
