@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean system-demo system-test
+.PHONY: demo test test-fast test-weasyprint lint bench clean system-demo system-test
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ demo: system-demo $(INSTALLED)
 	$(BIN)/outreach contacts
 	$(BIN)/outreach letter --all --force
 	$(BIN)/outreach script --all --force
-	$(BIN)/outreach questions --all --force
+	$(BIN)/outreach questions jim-park --date 2026-11-24 --force
 	$(BIN)/outreach thank-you --since 2026-11-14 --date 2026-11-21 --force
 	$(BIN)/outreach thank-you --since 2026-11-14 --date 2026-11-21 --format eml --force
 	$(BIN)/outreach letter --all --format eml --date 2026-11-21 --force
@@ -33,9 +33,28 @@ demo: system-demo $(INSTALLED)
 	$(BIN)/outreach keep-in-touch --landed "Policy Analyst, City of Springfield" --date 2026-11-21 --force
 	$(BIN)/outreach due --today 2026-11-21 --ics output/due.ics --force || [ $$? -eq 3 ]
 
-## test: lint, type-check and run the whole suite
+## test: lint, type-check and run the whole suite, on every core (pytest-xdist)
 test: system-test $(INSTALLED) lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
+
+## test-fast: the tests that run no outreach process and no LibreOffice (-m "not slow"),
+## for the loop of development (under a minute on two cores)
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -q -n auto -m "not slow"
+
+## test-weasyprint: the PDF tests against the newest WeasyPrint, past pyproject's cap, in
+## a venv of its own (WEASYPRINT='weasyprint==68.0' for another release)
+WEASYPRINT ?= weasyprint
+WP_VENV := .venv-weasyprint
+PDF_TESTS := tests/test_pdf_stylesheet.py tests/test_sheet_layout.py tests/test_envelopes.py \
+	tests/test_accessible.py tests/test_hostile.py
+test-weasyprint: system-test
+	$(PYTHON) -m venv $(WP_VENV)
+	$(WP_VENV)/bin/pip install --quiet --upgrade pip
+	$(WP_VENV)/bin/pip install --quiet -e '.[dev]'
+	$(WP_VENV)/bin/pip install --quiet --upgrade '$(WEASYPRINT)'
+	$(WP_VENV)/bin/python -c 'import weasyprint; print("WeasyPrint", weasyprint.__version__)'
+	$(WP_VENV)/bin/pytest -q -n auto -p no:cacheprovider $(PDF_TESTS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check outreach tests tools bench
@@ -46,4 +65,4 @@ bench: system-demo $(INSTALLED)
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf $(VENV) output build *.egg-info
+	rm -rf $(VENV) $(WP_VENV) output build *.egg-info

@@ -219,6 +219,7 @@ def stages(root: Path) -> None:
     with clock("import outreach"):
         from outreach import kinds
         from outreach.documents import Request, build
+        from outreach.enclosures import as_pdf
         from outreach.output import Planned, write_all
         from outreach.pipeline import layout_setting, templates_for
         from outreach.workspace import Workspace
@@ -262,7 +263,7 @@ def stages(root: Path) -> None:
         write_all(planned, force=True, dry_run=False, within=[root])
     resume = root / "profiles" / "resume.pdf"
     with clock("copy the résumé's pages into 40 letters (qpdf)"):
-        enclosed = [pdf.append(data, [resume]) for data in datas[:40]]
+        enclosed = [pdf.append(data, [resume], as_pdf) for data in datas[:40]]
     with clock("a print file of the 100 letters (qpdf)"):
         pdf.concatenate([(out / f"{n}.pdf", data) for n, data in
                          enumerate(enclosed + datas[40:])])

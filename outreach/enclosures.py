@@ -351,7 +351,7 @@ def _once(path: Path, form: str) -> bytes:
 def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[str, ...]]:
     """``form`` of the file: ``pdf`` (its pages as a clean PDF), ``copy`` (its clean
     copy), with the warnings making it gave."""
-    from .layout import capture
+    from .logs import capture
 
     path = Path(name)
     with capture(propagate=False) as warnings:

@@ -24,11 +24,10 @@ one would.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import logging
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 from . import cache, workers
 from .document import Document
 from .fill import Placed
+from .logs import capture
 from .writers.html import document_html
 
 log = logging.getLogger(__name__)
@@ -105,41 +105,6 @@ class _Done:
     filled: dict[int, tuple[int, bytes | None, Placed]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.messages:
-            self.messages.append(message)
-
-
-@contextlib.contextmanager
-def capture(propagate: bool = True) -> Iterator[list[str]]:
-    """The warnings WeasyPrint, pypdf and outreach log meanwhile, logged as usual too
-    unless ``propagate`` is false (the caller logs them itself, when it uses them)."""
-    handler = _Capture()
-    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
-    kept = [logger.propagate for logger in loggers]
-    for logger in loggers:
-        logger.addHandler(handler)
-        logger.propagate = propagate
-    saved = [(h, h.level) for logger in loggers for h in logger.handlers if h is not handler]
-    if not propagate:  # the handlers already there (a report's) hear nothing meanwhile
-        for other, _ in saved:
-            other.setLevel(logging.CRITICAL + 1)
-    try:
-        yield handler.messages
-    finally:
-        for other, level in saved:
-            other.setLevel(level)
-        for logger, before in zip(loggers, kept, strict=True):
-            logger.removeHandler(handler)
-            logger.propagate = before
 
 
 def run(job: _Job) -> _Done:

@@ -11,6 +11,7 @@ device or a pipe where a file should be is refused. A profile is named by a NAME
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,6 +19,23 @@ from .errors import InputError, OutputError, Problem, UsageError, display_path
 
 #: Where a workspace keeps one YAML file per contact.
 CONTACTS = Path("profiles", "contacts")
+#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
+#: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
+#: digit (no leading dot, no '..' to climb out, no trailing dot Windows would drop).
+CONTACT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+#: Names Windows reserves for devices, whatever the extension: never a folder name.
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+
+
+#: The longest contact id: its file's temporary copy (``.<id>.yaml.<pid>.<random>.tmp``)
+#: and its output files must stay far below the 255 characters a file name may have.
+MAX_ID = 100
+
+
+def valid_contact_id(contact_id: str) -> bool:
+    """Can this id name a contact file and an output folder safely, everywhere?"""
+    return (len(contact_id) <= MAX_ID and CONTACT_ID.match(contact_id) is not None
+            and not WINDOWS_RESERVED.match(contact_id))
 
 
 def within(path: Path, roots: Iterable[Path]) -> bool:
@@ -92,8 +110,6 @@ def _no_file_above(real: Path, shown: str, folders: set[Path]) -> None:
 
 def profile_name(name: str) -> str:
     """A profile NAME as given to ``--profile``: the stem of a file in ``profiles/``."""
-    from .workspace import valid_contact_id
-
     if not valid_contact_id(name):
         raise UsageError(
             f"--profile takes the NAME of a file profiles/NAME.yaml, not {name!r}: letters, "

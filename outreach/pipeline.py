@@ -28,7 +28,7 @@ from typing import Protocol
 
 from . import rules, stages
 from .documents import Enclosure, Rendered, Request, build, enclosure_title
-from .enclosures import beside, check_requested
+from .enclosures import as_pdf, beside, check_requested
 from .errors import InputError, LayoutError, Problem, UsageError, display_path
 from .kinds import EMAIL_NEEDS, Kind, all_kinds
 from .layout import Filling, Laid, Lookups, Setting, lay_out
@@ -357,7 +357,7 @@ def _files(target: Target, rendered: Rendered, laid: Laid | None,
         if enclosed:
             from .writers.pdf import append
 
-            data = append(data, enclosed)
+            data = append(data, enclosed, as_pdf)
         planned.append(Planned(target.paths["pdf"], data))
     if laid is not None and "docx" in target.write:
         planned += _docx_files(target, rendered, laid, reference)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,10 @@ from pydantic import BaseModel
 from .errors import InputError, Problem, WorkspaceError, display_path
 from .loading import LineMap, line_of
 from .models import BOOKABLE, Contact, Profile
+from .paths import CONTACT_ID as CONTACT_ID  # said here too: referrals reads them here
 from .paths import CONTACTS, profile_name, readable, within
+from .paths import MAX_ID as MAX_ID
+from .paths import valid_contact_id as valid_contact_id
 from .placeholders import (
     load,  # refuses <<placeholders>> still to fill in
     placeholders_allowed,
@@ -33,23 +35,6 @@ from .placeholders import read as read_unfilled
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 
-#: A contact id: the stem of a file in profiles/contacts/, safe as a folder name on every
-#: system: ASCII letters, digits, '.', '-', '_'; starting and ending with a letter or
-#: digit (no leading dot, no '..' to climb out, no trailing dot Windows would drop).
-CONTACT_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-#: Names Windows reserves for devices, whatever the extension: never a folder name.
-WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-
-
-#: The longest contact id: its file's temporary copy (``.<id>.yaml.<pid>.<random>.tmp``)
-#: and its output files must stay far below the 255 characters a file name may have.
-MAX_ID = 100
-
-
-def valid_contact_id(contact_id: str) -> bool:
-    """Can this id name a contact file and an output folder safely, everywhere?"""
-    return (len(contact_id) <= MAX_ID and CONTACT_ID.match(contact_id) is not None
-            and not WINDOWS_RESERVED.match(contact_id))
 RESUME_SUFFIXES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 
 

@@ -3,11 +3,12 @@ at written files the way a user's software does (poppler, python-docx, LibreOffi
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,88 @@ SAMPLE_IDS = sorted(p.stem for p in (REPO / "profiles" / "contacts").glob("*.yam
 EVERYONE = ("--stage", "new", "--stage", "approached", "--stage", "scheduled",
             "--stage", "met", "--stage", "declined", "--stage", "thanked",
             "--stage", "kept-in-touch")
+
+
+#: What a test that starts a process of its own says in its code: outreach run as a
+#: command, a Python of its own, LibreOffice. (poppler's readers, ``pdf_text`` and
+#: ``pdf_pages`` below, take a few milliseconds: not counted.)
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\bsys\.executable\b|\blibreoffice_to_pdf\b"
+                              r"|\bsoffice\b|\bPopen\b|\bmultiprocessing\.")
+
+
+#: Tests that lay out every document of a workspace, or of several, in this process:
+#: each took 17 s or more (all its cases) in a run of the whole suite on two busy cores
+#: (``pytest --durations=0``), together two fifths of what ``make test-fast`` took.
+#: Also ``slow``; the name alone (any parameters) is enough.
+LAID_OUT_AT_LENGTH = {
+    "test_docx_writer.py::test_same_words_as_the_python_docx_writer",
+    "test_batches.py::test_a_batch_run_again_parses_only_the_documents_whose_text_changed",
+    "test_sheet_layout.py::test_sample_sheets_fill_their_pages",
+    "test_pdf_stylesheet.py::"
+    "test_every_kind_of_document_comes_out_as_with_weasyprints_whole_stylesheet",
+    "test_kinds.py::test_contacts_without_how_we_met_still_get_every_other_document",
+    "test_letters.py::test_bad_contact_file_is_one_clear_error",
+    "test_confinement.py::test_nothing_is_written_outside_the_workspace_or_output",
+    "test_logistics.py::test_enclosures_are_named_by_title",
+    "test_log_properties.py::test_log_only_inserts_and_the_result_validates",
+    "test_sandbox_enclosures.py::test_a_pdf_enclosure_travels_without_its_actions",
+}
+
+
+def _source(function: object) -> str:
+    try:
+        return inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _starts_a_process(function: Callable[..., object]) -> bool:
+    """Whether a test's code, or that of a helper of its own module it calls, starts a
+    process."""
+    source = _source(function)
+    if STARTS_A_PROCESS.search(source):
+        return True
+    module = inspect.getmodule(function)
+    for name in set(re.findall(r"\b(\w+)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper is not function and \
+                helper.__module__ == getattr(module, "__name__", None) and \
+                STARTS_A_PROCESS.search(_source(helper)):
+            return True
+    return False
+
+
+def _fixture_starts_a_process(item: pytest.Item, name: str, seen: set[str]) -> bool:
+    """Whether the fixture ``name`` of the test's module (or of this file), or one it
+    asks for, starts a process (``converted``: LibreOffice, once for a whole module)."""
+    if name in seen:
+        return False
+    seen.add(name)
+    module = getattr(item, "module", None)
+    fixture = getattr(module, name, None) or globals().get(name)
+    function = getattr(fixture, "__wrapped__", None)
+    if function is None or not inspect.isfunction(function):
+        return False
+    return _starts_a_process(function) or any(
+        _fixture_starts_a_process(item, arg, seen)
+        for arg in inspect.signature(function).parameters)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a process of their own (outreach as a command, a fresh Python,
+    LibreOffice), or whose fixtures do, and those of ``LAID_OUT_AT_LENGTH`` are marked
+    ``slow``: ``make test-fast`` (``-m "not slow"``) leaves them out. A test may say so
+    itself too (``@pytest.mark.slow``)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is None or item.get_closest_marker("slow") is not None:
+            continue
+        seen: set[str] = set()
+        named = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+        if named in LAID_OUT_AT_LENGTH or _starts_a_process(function) or any(
+                _fixture_starts_a_process(item, name, seen)
+                for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -119,11 +119,11 @@ def test_a_cached_run_gives_the_same_warnings(ws: Path, cache: Path) -> None:
 
 
 @pytest.mark.skipif(not FORK_SERVER, reason="spawned workers are not warmed up")
-def test_with_the_other_cores_busy_one_worker_lays_the_batch_out_and_its_warnings_are_said(
+def test_where_the_fork_server_is_up_workers_lay_the_batch_out_and_its_warnings_are_said(
         ws: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fork server started as the command did; then every core is busy. One worker
-    lays the batch out, in place of this process (which would first import WeasyPrint),
-    and what WeasyPrint said there is said here, as often as without workers."""
+    """The fork server started as the command did: workers lay the batch out, in place
+    of this process (which would first import WeasyPrint), and what WeasyPrint said
+    there is said here, as often as without workers."""
     from outreach import workers
 
     (ws / "templates").mkdir()
@@ -131,8 +131,7 @@ def test_with_the_other_cores_busy_one_worker_lays_the_batch_out_and_its_warning
     (ws / "templates" / "document.css").write_text(
         css + "\nhtml { background: url(file:///etc/hostname); }\n")
     monkeypatch.delenv("OUTREACH_WORKERS", raising=False)
-    monkeypatch.setattr(workers, "_warm", [])
-    monkeypatch.setattr(workers, "free_cores", lambda: 1)  # this process's alone
+    monkeypatch.setattr(workers, "SERVER", workers.ForkServer())
     monkeypatch.setattr(workers, "cores", lambda: 2)
     alone = ws.parent / "alone"
     shutil.copytree(ws, alone)
@@ -278,8 +277,9 @@ def test_workers_write_what_one_process_writes(tmp_path: Path) -> None:
         assert twin.with_suffix(".docx").is_file()
 
 
-def test_a_script_without_a_main_guard_can_use_the_workers(tmp_path: Path) -> None:
-    """Workers never run the caller's script again (it would write the batch twice)."""
+def test_a_script_with_a_main_guard_can_use_the_workers(tmp_path: Path) -> None:
+    """Workers import the caller's script again, as every multiprocessing program's do
+    (outreach/workers.py): under its main guard, the batch is written once."""
     root = workspaces.make(tmp_path / "ws", 16)
     script = tmp_path / "batch.py"
     script.write_text(
@@ -287,9 +287,10 @@ def test_a_script_without_a_main_guard_can_use_the_workers(tmp_path: Path) -> No
         "from outreach.pipeline import Options, generate\n"
         "from outreach.workspace import Workspace\n"
         "print('started')\n"
-        f"report = generate(Workspace(Path({str(root)!r})), kinds.get('approach-letter'), "
-        "None, Options(formats=('pdf',)))\n"
-        "print(len(report.outcomes), 'files')\n")
+        "if __name__ == '__main__':\n"
+        f"    report = generate(Workspace(Path({str(root)!r})), "
+        "kinds.get('approach-letter'), None, Options(formats=('pdf',)))\n"
+        "    print(len(report.outcomes), 'files')\n")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=300, env={**ENV, "OUTREACH_WORKERS": "2",
                                             "OUTREACH_CACHE": "off"})

@@ -17,7 +17,8 @@ from docx.shared import Inches, Pt, RGBColor
 
 from outreach.writers.docx import LIST_STYLES, ROLE_STYLES
 
-OUT = Path(__file__).resolve().parent.parent / "outreach" / "templates" / "reference.docx"
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "outreach" / "templates" / "reference.docx"
 FONT = "Times New Roman"  # LibreOffice renders it with the metric-compatible Liberation Serif
 SIZE = Pt(11.5)
 #: Chinese and Japanese text; Word without it substitutes its own CJK font.

@@ -1,6 +1,8 @@
 """PDF through WeasyPrint, many documents in one layout pass.
 
-WeasyPrint is imported here and only here (through ``engine``), when a PDF is written,
+WeasyPrint is used here and in ``engine`` only, imported through ``engine`` when a PDF is
+written; what of it is not its documented API is in ``engine``, and only there. It is
+imported then,
 so commands that write no PDF (``outreach --help``, ``contacts``, DOCX only) start instantly.
 
 All documents of a batch are laid out as one HTML document, each starting on a new
@@ -14,6 +16,7 @@ import functools
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,30 +38,9 @@ class PdfPages:
 
 
 def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
-    from .engine import weasyprint
+    from .engine import local_fetcher
 
-    roots = [p.resolve() for p in allowed]
-
-    class LocalOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
-        """Fetches data: URLs and files under the allowed folders; nothing else, ever.
-        Every file asked for is noted in ``fetched`` (the layout cache checks them)."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:"):
-                from urllib.parse import unquote, urlparse
-
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if fetched is not None:
-                    fetched.append(str(path))
-                if any(path.is_relative_to(root) for root in roots):
-                    return super().fetch(url, headers)
-            log.warning("not fetched (only files of the workspace and the built-in "
-                        "templates are): %s", url)
-            raise ValueError(f"outreach fetches nothing from outside: {url}")
-
-    return LocalOnly(allowed_protocols=["data", "file"], allow_redirects=False)
+    return local_fetcher(allowed, fetched)
 
 
 def page_css(paper: str, size: str | None = None) -> str:
@@ -88,7 +70,7 @@ def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
     """All ``documents`` laid out in one WeasyPrint pass, each from a new page; the files
     the layout reads are noted in ``fetched``; ``size`` is the page's (default: the
     paper's); ``mark`` numbers their top-level blocks."""
-    from .engine import weasyprint
+    from .engine import use_html_stylesheet, weasyprint
 
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=mark)
                 for i, doc in enumerate(documents)]
@@ -101,8 +83,7 @@ def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
     page = weasyprint.HTML(string=html, base_url=str(base_url) if base_url else None,
                            url_fetcher=_fetcher(allowed or [], fetched))
     if style.ua is not None:
-        own = page._ua_stylesheets
-        page._ua_stylesheets = lambda forms=False: [style.ua, *own(forms)[1:]]
+        use_html_stylesheet(page, style.ua)
     return page.render(stylesheets=[style.css], font_config=style.fonts)
 
 
@@ -240,16 +221,12 @@ def _ua_sheet(css: str) -> Any:
     keeps no stylesheet for HTML where outreach looks. The text is kept in the cache
     (as JSON: a cut entry is made again), so a process parses only what is left of it."""
     import json
-    from importlib.resources import files
 
     from .. import cache
-    from .engine import weasyprint
+    from .engine import html_stylesheet, stylesheet_with_counters
 
-    try:
-        ua = (files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
-    except OSError:
-        return None
-    if not callable(getattr(weasyprint.HTML, "_ua_stylesheets", None)):
+    ua = html_stylesheet()
+    if ua is None:
         return None
 
     def read(data: bytes) -> str:
@@ -259,7 +236,7 @@ def _ua_sheet(css: str) -> Any:
         return text
 
     text = cache.remembered(cache.code_key("ua css", ua, css), lambda: ua_css(ua, css), read)
-    return weasyprint.CSS(string=text, counter_style=weasyprint.css.counters.CounterStyle())
+    return stylesheet_with_counters(text)
 
 
 @dataclass(frozen=True)
@@ -295,7 +272,7 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
     a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
     parse), so every pass of a process shares one."""
     from ..cache import file_state
-    from ..layout import capture
+    from ..logs import capture
     from .engine import weasyprint
 
     FontConfiguration = weasyprint.text.fonts.FontConfiguration
@@ -374,15 +351,9 @@ class Measure:
 
 
 def _extents(page: Any, count: int) -> tuple[Extent, ...]:
-    found: dict[int, Extent] = {}
-    for box in page._page_box.descendants():
-        element = getattr(box, "element", None)
-        mark = element.get("data-block") if element is not None else None
-        if mark is None or int(mark) in found or not hasattr(box, "border_height"):
-            continue
-        top = box.position_y + box.margin_top
-        found[int(mark)] = Extent(top, top + box.border_height(), box.margin_top,
-                                  box.margin_bottom, box.height)
+    from .engine import marked_blocks
+
+    found = {n: Extent(*where) for n, where in marked_blocks(page).items()}
     if len(found) != count:  # a block that made no box of its own: nothing to plan on
         return ()
     return tuple(found[n] for n in range(count))
@@ -393,6 +364,8 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
             fetched: list[str] | None = None) -> list[Measure]:
     """Lay each document out on one very long page, and measure its top-level blocks:
     the layout stage places page breaks and sizes the parts that fill the room left."""
+    from .engine import content_area
+
     if not documents:
         return []
     width, height = PAPER_PX[documents[0].paper]
@@ -401,10 +374,8 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
     out = []
     for i, doc in enumerate(documents):
         page = next(p for p in laid_out.pages if f"doc-{i}" in p.anchors)
-        box = page._page_box
-        real = height - box.margin_top - box.margin_bottom - box.padding_top \
-            - box.padding_bottom - box.border_top_width - box.border_bottom_width
-        out.append(Measure(_extents(page, len(doc.blocks)), box.content_box_y(), real))
+        start, real = content_area(page, height)
+        out.append(Measure(_extents(page, len(doc.blocks)), start, real))
     return out
 
 
@@ -425,46 +396,23 @@ def print_file(documents: list[Document], css: str, cover: Document, *,
                allowed: list[Path] | None = None) -> PrintFile:
     """Lay out ``documents`` in one pass as one tagged PDF with ``cover``'s title,
     author, subject and language, and measure the parts named in ``check``."""
+    from .engine import overflowing
+
     laid_out = _lay_out(documents, css, frozenset(), base_url, allowed)
     data = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
     return PrintFile(data, _starts(laid_out, len(documents)),
-                     {role: _overflowing(laid_out, role) for role in check})
+                     {role: overflowing(laid_out, role) for role in check})
 
 
-def _boxes(box: Any) -> list[Any]:
-    out = [box]
-    for child in getattr(box, "children", ()):
-        out += _boxes(child)
-    return out
-
-
-def _overflowing(laid_out: Any, role: str) -> list[int]:
-    """The parts of ``role`` whose contents reach past their box (WeasyPrint keeps the
-    laid-out boxes of each page; a part's first box is its own, the rest its contents)."""
-    seen: dict[Any, bool] = {}
-    for page in laid_out.pages:
-        for box in _boxes(page._page_box):
-            element = getattr(box, "element", None)
-            if element is None or element in seen or element.tag != "div" \
-                    or role not in (element.get("class") or "").split():
-                continue
-            top, bottom = box.content_box_y() - 0.5, box.content_box_y() + box.height + 0.5
-            seen[element] = any(inner.position_y < top
-                                or inner.position_y + inner.margin_height() > bottom
-                                for inner in _boxes(box)[1:])
-    return [i for i, over in enumerate(seen.values()) if over]
-
-
-def append(letter: bytes, enclosures: list[Path]) -> bytes:
-    """The letter followed by every page of each enclosure, in order: each as its clean
-    copy, a DOCX converted with LibreOffice first (``enclosures.as_pdf``). The letter's
-    catalog (its tags, language) and metadata stay the file's.
+def append(letter: bytes, enclosures: list[Path], as_pdf: Callable[[Path], bytes]) -> bytes:
+    """The letter followed by every page of each enclosure, in order, as ``as_pdf`` gives
+    them (``enclosures.as_pdf``: its clean copy, a DOCX converted with LibreOffice
+    first). The letter's catalog (its tags, language) and metadata stay the file's.
 
     Pages are copied by qpdf (pikepdf), which does in C++ what pypdf does in Python:
     about six times faster, measured on the busy week's 40 résumés (``make bench``)."""
     import pikepdf
 
-    from ..enclosures import as_pdf
     from ..errors import OutputError, display_path
 
     with pikepdf.open(io.BytesIO(letter)) as out:
