@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, rules
+from . import cache, enclosures, rules
 from .document import Block, Document, from_plain, text_of, to_plain
 from .errors import EnclosureRuleError, display_path
 from .markup import parse
@@ -172,7 +172,7 @@ def build(workspace: Workspace, templates: Templates, request: Request) -> Rende
     """Render one document for one contact and check it against the rules."""
     kind = request.kind
     profile = workspace.profile()
-    rules.check_enclosures(kind.may_enclose_resume, [e.path for e in request.enclosures],
+    enclosures.check_enclosures(kind.may_enclose_resume, [e.path for e in request.enclosures],
                            profile.resume_path)
     extra, why = kind.enclosures(workspace, request) if kind.enclosures else ((), ())
     request = replace(request, enclosures=extra + request.enclosures)

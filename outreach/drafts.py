@@ -26,7 +26,7 @@ from email.parser import BytesParser, Parser
 from email.policy import default
 from pathlib import Path
 
-from . import addresses, rules
+from . import addresses, enclosures
 from .document import Block, Document, Paragraph, Part, Span
 from .documents import Rendered
 from .enclosures import clean_copy
@@ -77,7 +77,7 @@ def _draft(workspace: Workspace, rendered: Rendered) -> tuple[bytes, eml.Draft]:
     assert kind.email is not None  # the plan refused --format eml for this kind
     profile = workspace.profile()
     paths = [e.path for e in request.enclosures]
-    rules.check_enclosures(kind.may_enclose_resume, paths, profile.resume_path)
+    enclosures.check_enclosures(kind.may_enclose_resume, paths, profile.resume_path)
     attachments = tuple((path.name, clean_copy(path)) for path in paths)
     sender = _address(profile.data.name, profile.data.email or "", Problem(
         profile.path, profile.lines.get(("email",), 1), "email",

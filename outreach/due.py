@@ -21,11 +21,16 @@ from typing import Literal
 
 from icalendar import Alarm, Calendar, Event
 
-from . import kinds, rules
+from . import rules
 from .models import BOOKABLE, HistoryEntry
 from .rules import CONVERSATIONS
 from .workspace import ContactFile
 from .workspace import referrer_name as workspace_referrer_name
+
+#: The command that writes each document a due item points to, by the document kind
+#: (the campaign stands below the kinds: tests/test_due.py checks these are theirs).
+COMMANDS = {"approach-letter": "letter", "phone-script": "script",
+            "question-sheet": "questions", "thank-you": "thank-you"}
 
 #: The events that mean a contact has been approached.
 APPROACHES = CONVERSATIONS | {"letter-sent"}  # a decline is a conversation too
@@ -153,7 +158,7 @@ def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
         contact_id=contact.id, name=contact.data.name, action="follow-up call", due=due,
         overdue=today > due + FOLLOW_UP_GRACE,
         reason=f"letter sent {letter.date.isoformat()}, no call or meeting since{again}",
-        command=f"outreach {kinds.PHONE_SCRIPT.command} {contact.id}", listed=listed)
+        command=f"outreach {COMMANDS['phone-script']} {contact.id}", listed=listed)
 
 
 def gone_quiet(contact: ContactFile, today: dt.date) -> Item | None:
@@ -192,7 +197,7 @@ def thank_you(contact: ContactFile, today: dt.date) -> Item | None:
         overdue=today > due,
         reason=(f"{_CONVERSATION_WORDS[conversation.event]} on {held.isoformat()}, "
                 "no thank-you sent since"),
-        command=f"outreach {kinds.THANK_YOU.command} {contact.id}",
+        command=f"outreach {COMMANDS['thank-you']} {contact.id}",
         listed=held + THANK_YOU_LISTED,
     )
 
@@ -235,11 +240,11 @@ def bookings(contact: ContactFile, today: dt.date) -> list[Item]:
                 action="question sheet", due=eve, listed=eve,
                 reason=f"{entry.event} on {entry.date.isoformat()}{at}{how}: print the "
                        "question sheet and read it the evening before",
-                command=f"outreach {kinds.QUESTION_SHEET.command} {contact.id}",
+                command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                 **common))  # type: ignore[arg-type]
         items.append(Item(action=entry.event, due=entry.date, listed=entry.date,  # type: ignore[arg-type]
                           reason=f"{entry.event}{at}{length}{how}, booked",
-                          command=f"outreach {kinds.QUESTION_SHEET.command} {contact.id}",
+                          command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                           **common))  # type: ignore[arg-type]
     return items
 
@@ -272,7 +277,7 @@ def approach_referral(contact: ContactFile, today: dt.date,
         due=today,
         overdue=False,
         reason=f"{who}, not yet written to or called",
-        command=f"outreach {kinds.APPROACH_LETTER.command} {contact.id}",
+        command=f"outreach {COMMANDS['approach-letter']} {contact.id}",
         referrer=referrer,
     )
 

@@ -33,7 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError, display_path
+from . import rules
+from .errors import EnclosureRuleError, OutputError, display_path
 
 if TYPE_CHECKING:
     from .output import Planned
@@ -69,7 +70,6 @@ def check_requested(workspace: Workspace, may_enclose_resume: bool,
                     paths: tuple[Path, ...]) -> tuple[Path, ...]:
     """The enclosures asked for, each checked, in order, without repeats; refused
     (before anything else happens) when one cannot or may not travel."""
-    from . import rules
 
     unique: list[Path] = []
     for path in paths:
@@ -80,7 +80,7 @@ def check_requested(workspace: Workspace, may_enclose_resume: bool,
         _check_one(path)
         unique.append(path)
     resume = workspace.profile().resume_path if unique else None
-    rules.check_enclosures(may_enclose_resume, unique, resume)
+    check_enclosures(may_enclose_resume, unique, resume)
     return tuple(unique)
 
 
@@ -431,3 +431,47 @@ def _convert(_digest: str, data: bytes, shown: str) -> bytes:
             raise OutputError(f"LibreOffice could not convert {shown} to PDF: "
                               f"{(done.stderr or done.stdout).strip()[:200]}")
         return result.read_bytes()
+
+
+# -- the résumé rule: what never travels with which letter --------------------------------
+
+_RESUME_NAME = re.compile(r"r[eé]sum[eé]|(?<![a-z])cv(?![a-z])|curriculum[ _-]?vitae",
+                          re.IGNORECASE)
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_resume(path: Path, resume: Path | None) -> bool:
+    """Is this file the seeker's résumé: so named, the same file, the same bytes, or the
+    same words (a copy saved again, linearized, converted between PDF and DOCX, or
+    bound into a longer file)?"""
+    name = unicodedata.normalize("NFC", path.name)
+    if _RESUME_NAME.search(name):
+        return True
+    if resume is None or not resume.is_file() or not path.is_file():
+        return False
+    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume) \
+        or says_the_same(path, resume)
+
+
+def check_enclosures(may_enclose_resume: bool, enclosures: list[Path],
+                     resume: Path | None) -> None:
+    """Refuse to let a résumé travel with a document that may never carry one."""
+    if may_enclose_resume:
+        return
+    for path in enclosures:
+        if is_resume(path, resume):
+            raise EnclosureRuleError(f"cannot enclose {display_path(path)}: {rules.WHY_NO_RESUME}")
+
+
+def check_rule_enclosures(enclosures: list[Path], resume: Path | None) -> None:
+    """A letter whose rules decide the résumé (the thank-you) takes it from them alone:
+    ``--enclose`` of the résumé would send it twice, or to someone who has it."""
+    for path in enclosures:
+        if is_resume(path, resume):
+            raise EnclosureRuleError(
+                f"cannot enclose {display_path(path)}: a thank-you letter encloses the résumé by "
+                "the rules alone (after a telephone interview or a decline, or when they "
+                "asked for it: outreach log --resume asked), never twice and never to "
+                f"someone who has it; --explain names the rule for each letter")

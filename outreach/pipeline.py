@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import rules, stages
+from . import enclosures, stages
 from .documents import Enclosure, Rendered, Request, build, enclosure_title
 from .enclosures import as_pdf, beside, check_requested
 from .errors import InputError, LayoutError, Problem, UsageError, display_path
@@ -177,7 +177,7 @@ def _enclosures(options: Options, kind: Kind, workspace: Workspace) -> tuple[Enc
     titles = dict(zip(options.enclose, options.enclose_titles, strict=False))
     paths = check_requested(workspace, kind.may_enclose_resume, options.enclose)
     if kind.enclosures is not None:  # the rules alone decide when the résumé goes
-        rules.check_rule_enclosures(list(paths), workspace.profile().resume_path)
+        enclosures.check_rule_enclosures(list(paths), workspace.profile().resume_path)
     return tuple(Enclosure(enclosure_title(p, titles.get(p)), p) for p in paths)
 
 

@@ -8,15 +8,11 @@ this file travel with this letter) and is tested on its own.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from . import names
-from .errors import EnclosureRuleError, display_path
 from .models import (
     BOOKABLE,
     MAX_MEETING_MINUTES,
@@ -355,8 +351,6 @@ WHY_NO_RESUME = (
     "the résumé to the meeting and ask for feedback on it there"
 )
 
-_RESUME_NAME = re.compile(r"r[eé]sum[eé]|(?<![a-z])cv(?![a-z])|curriculum[ _-]?vitae",
-                          re.IGNORECASE)
 _RESUME_WORD = r"r[eé]sum[eé]s?|\bcv\b|curriculum vitae"
 #: The writer saying the résumé comes with the letter: "I have enclosed my résumé",
 #: "my CV is attached", "enclosed is a copy of my résumé", "please find my résumé".
@@ -366,47 +360,6 @@ _RESUME_CLAIM = re.compile(
     rf"\bmy\W+(?:\w+\W+){{0,2}}({_RESUME_WORD})\W+(?:(?:is|are|has|been)\W+)*"
     rf"(enclosed|attached|included)",
     re.IGNORECASE)
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def is_resume(path: Path, resume: Path | None) -> bool:
-    """Is this file the seeker's résumé: so named, the same file, the same bytes, or the
-    same words (a copy saved again, linearized, converted between PDF and DOCX, or
-    bound into a longer file)?"""
-    from .enclosures import says_the_same
-
-    name = unicodedata.normalize("NFC", path.name)
-    if _RESUME_NAME.search(name):
-        return True
-    if resume is None or not resume.is_file() or not path.is_file():
-        return False
-    return path.resolve() == resume.resolve() or _digest(path) == _digest(resume) \
-        or says_the_same(path, resume)
-
-
-def check_enclosures(may_enclose_resume: bool, enclosures: list[Path],
-                     resume: Path | None) -> None:
-    """Refuse to let a résumé travel with a document that may never carry one."""
-    if may_enclose_resume:
-        return
-    for path in enclosures:
-        if is_resume(path, resume):
-            raise EnclosureRuleError(f"cannot enclose {display_path(path)}: {WHY_NO_RESUME}")
-
-
-def check_rule_enclosures(enclosures: list[Path], resume: Path | None) -> None:
-    """A letter whose rules decide the résumé (the thank-you) takes it from them alone:
-    ``--enclose`` of the résumé would send it twice, or to someone who has it."""
-    for path in enclosures:
-        if is_resume(path, resume):
-            raise EnclosureRuleError(
-                f"cannot enclose {display_path(path)}: a thank-you letter encloses the résumé by "
-                "the rules alone (after a telephone interview or a decline, or when they "
-                "asked for it: outreach log --resume asked), never twice and never to "
-                f"someone who has it; --explain names the rule for each letter")
 
 
 def lists_resume(enclosure_line: str) -> bool:

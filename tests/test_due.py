@@ -436,3 +436,10 @@ def test_to_ics_keeps_names_as_written() -> None:
 
 def test_to_ics_of_nothing_is_an_empty_calendar() -> None:
     assert _events(to_ics([], TODAY)) == []
+
+
+def test_the_commands_due_names_are_the_kinds_own() -> None:
+    from outreach import kinds
+    from outreach.due import COMMANDS
+
+    assert {name: kinds.get(name).command for name in COMMANDS} == COMMANDS

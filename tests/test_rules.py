@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outreach import rules
+from outreach import enclosures, rules
 from outreach.contexts import with_article
 from outreach.errors import EnclosureRuleError
 from outreach.models import Contact, Profile
@@ -164,19 +164,19 @@ def test_resume_is_recognised_by_identity_bytes_or_name(tmp_path: Path) -> None:
     copy.write_bytes(resume.read_bytes())
     article = tmp_path / "article.pdf"
     article.write_bytes(b"%PDF-1.7 article")
-    assert rules.is_resume(resume, resume)
-    assert rules.is_resume(copy, resume)
-    assert rules.is_resume(tmp_path / "Résumé 2026.pdf", resume)
-    assert rules.is_resume(tmp_path / "dana_CV.pdf", None)
-    assert not rules.is_resume(article, resume)
+    assert enclosures.is_resume(resume, resume)
+    assert enclosures.is_resume(copy, resume)
+    assert enclosures.is_resume(tmp_path / "Résumé 2026.pdf", resume)
+    assert enclosures.is_resume(tmp_path / "dana_CV.pdf", None)
+    assert not enclosures.is_resume(article, resume)
 
 
 def test_approach_letter_never_encloses_resume(tmp_path: Path) -> None:
     resume = tmp_path / "dana.pdf"
     resume.write_bytes(b"%PDF-1.7")
     with pytest.raises(EnclosureRuleError, match="reads as a job application"):
-        rules.check_enclosures(False, [resume], resume)
-    rules.check_enclosures(True, [resume], resume)  # allowed there
+        enclosures.check_enclosures(False, [resume], resume)
+    enclosures.check_enclosures(True, [resume], resume)  # allowed there
 
 
 @pytest.mark.parametrize("text", [

@@ -68,12 +68,14 @@ LAYER_MAP: dict[str, str] = {
     "outreach.schema": "workspace", "outreach.init": "workspace",
     # the one rule of "the same person": import, referrals, log and history use it
     "outreach.people": "workspace",
+    # e-mail addresses as the mail system takes them (the models' checks and send use it)
+    "outreach.addresses": "workspace",
     # campaign: the domain rules over the models
     "outreach.names": "campaign", "outreach.rules": "campaign",
     "outreach.points": "campaign", "outreach.due": "campaign",
     "outreach.caseload": "campaign", "outreach.referrals": "campaign",
-    "outreach.stages": "campaign",
-    "outreach.report": "campaign",
+    "outreach.stages": "campaign", "outreach.stage_names": "campaign",
+    "outreach.report": "campaign", "outreach.report_pdf": "campaign",
     # compose: document kinds, contexts, templates
     "outreach.kinds": "compose", "outreach.contexts": "compose",
     "outreach.documents": "compose", "outreach.questions": "compose",
@@ -89,7 +91,8 @@ LAYER_MAP: dict[str, str] = {
     "outreach.writers.docx_pages": "render", "outreach.writers.eml": "render",
     # channels: what leaves or enters: e-mail drafts, SMTP, import
     "outreach.drafts": "channels", "outreach.send": "channels",
-    "outreach.importing": "channels",
+    "outreach.importing": "channels", "outreach.vcard": "channels",
+    "outreach.sendlog": "channels", "outreach.smtp": "channels", "outreach.verdicts": "channels",
     # app: the orchestrator
     "outreach.pipeline": "app", "outreach.main": "app", "outreach.envelopes": "app",
 }
