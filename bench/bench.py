@@ -217,15 +217,15 @@ def stages(root: Path) -> None:
     os.environ["OUTREACH_CACHE"] = "off"
     clock = Clock()
     with clock("import outreach"):
-        from outreach import kinds
-        from outreach.documents import Request, build
-        from outreach.enclosures import as_pdf
-        from outreach.output import Planned, write_all
-        from outreach.pipeline import layout_setting, templates_for
-        from outreach.workspace import Workspace
-        from outreach.writers.docx import DocxWriter
+        from outreach.app.pipeline import layout_setting, templates_for
+        from outreach.compose import kinds
+        from outreach.compose.documents import Request, build
+        from outreach.compose.enclosures import as_pdf
+        from outreach.render.writers.docx import DocxWriter
+        from outreach.workspace.folder import Workspace
+        from outreach.workspace.output import Planned, write_all
     with clock("import WeasyPrint"):
-        from outreach.writers import engine, pdf  # noqa: F401  (engine imports it)
+        from outreach.render.writers import engine, pdf  # noqa: F401  (engine imports it)
     ws = Workspace(root)
     with clock("load profile and contacts"):
         ws.profile()
@@ -381,8 +381,8 @@ IMPORT_ROUNDS = 3
 
 def import_linkedin() -> None:
     """`outreach import linkedin` of a 5,000-row Connections.csv into a fresh workspace."""
-    from outreach.importing import import_people, read_linkedin
-    from outreach.workspace import Workspace
+    from outreach.channels.importing import import_people, read_linkedin
+    from outreach.workspace.folder import Workspace
 
     header = ('Notes:\r\n"When exporting your connection data, some e-mail addresses are '
               'missing."\r\n\r\nFirst Name,Last Name,URL,Email Address,Company,Position,'

@@ -125,7 +125,7 @@ def no_early_warm_up(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
     own. Tests of the warm-up (marked ``warm_up``), and commands run as their own
     process, start it as a user's commands do."""
     if request.node.get_closest_marker("warm_up") is None:
-        from outreach import workers
+        from outreach.render import workers
 
         monkeypatch.setattr(workers, "warm_up_soon", lambda documents: None)
 

@@ -15,9 +15,9 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 
-from outreach.document import Block, Document, Heading, ListBlock, Paragraph, Part, Span
+from outreach.document.model import Block, Document, Heading, ListBlock, Paragraph, Part, Span
 from outreach.errors import TemplateError
-from outreach.writers.docx import DEFAULT_STYLE, LIST_STYLES, ROLE_STYLES
+from outreach.render.writers.docx import DEFAULT_STYLE, LIST_STYLES, ROLE_STYLES
 
 log = logging.getLogger(__name__)
 

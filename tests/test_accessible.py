@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from outreach.document import Document, Paragraph, Span
-from outreach.writers.html import document_html
+from outreach.document.model import Document, Paragraph, Span
+from outreach.render.writers.html import document_html
 
 YAMADA = """name: 山田 花子
 salutation: 山田様

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import EVERYONE, REPO, comparable, pdf_pages, pdf_text, run
-from outreach.workers import FORK_SERVER
-from outreach.writers import pdf as pdf_writer
+from outreach.render.workers import FORK_SERVER
+from outreach.render.writers import pdf as pdf_writer
 
 sys.path.insert(0, str(REPO / "bench"))
 import workspaces
@@ -41,7 +41,8 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]
     real = pdf_writer.render
 
     def spy(documents: list[object], css: str, **kw: object) -> object:
-        seen.extend((d.title, bool(kw.get("write", True))) for d in documents)  # type: ignore[attr-defined]
+        seen.extend((d.title, bool(kw.get("write",
+                    True))) for d in documents)  # type: ignore[attr-defined]
         return real(documents, css, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setenv("OUTREACH_WORKERS", "1")
@@ -84,7 +85,7 @@ def test_the_cache_is_never_stale(ws: Path, cache: Path,
                                   laid_out: list[tuple[str, bool]]) -> None:
     """A changed CSS, or a changed file the CSS names (an image), lays out again."""
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     mark = ws / "templates" / "mark.svg"
 
     def draw(word: str) -> None:
@@ -109,7 +110,7 @@ def test_the_cache_is_never_stale(ws: Path, cache: Path,
 
 def test_a_cached_run_gives_the_same_warnings(ws: Path, cache: Path) -> None:
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     (ws / "templates" / "document.css").write_text(
         css + "\nhtml { background: url(file:///etc/hostname); }\n")
     for _ in range(2):
@@ -124,10 +125,10 @@ def test_where_the_fork_server_is_up_workers_lay_the_batch_out_and_its_warnings_
     """The fork server started as the command did: workers lay the batch out, in place
     of this process (which would first import WeasyPrint), and what WeasyPrint said
     there is said here, as often as without workers."""
-    from outreach import workers
+    from outreach.render import workers
 
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     (ws / "templates" / "document.css").write_text(
         css + "\nhtml { background: url(file:///etc/hostname); }\n")
     monkeypatch.delenv("OUTREACH_WORKERS", raising=False)
@@ -172,7 +173,7 @@ def test_a_font_replaced_between_two_runs_of_one_process_is_used(
     again, as the layout cache lays the letter out again."""
     (ws / "templates").mkdir()
     face = ws / "templates" / "face.ttf"
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     (ws / "templates" / "document.css").write_text(
         css + f"\n@font-face {{ font-family: Face; src: url({face.as_uri()}); }}\n"
         "body, .part, p { font-family: Face; }\n")
@@ -279,13 +280,13 @@ def test_workers_write_what_one_process_writes(tmp_path: Path) -> None:
 
 def test_a_script_with_a_main_guard_can_use_the_workers(tmp_path: Path) -> None:
     """Workers import the caller's script again, as every multiprocessing program's do
-    (outreach/workers.py): under its main guard, the batch is written once."""
+    (outreach/render/workers.py): under its main guard, the batch is written once."""
     root = workspaces.make(tmp_path / "ws", 16)
     script = tmp_path / "batch.py"
     script.write_text(
         "from pathlib import Path\nfrom outreach import kinds\n"
-        "from outreach.pipeline import Options, generate\n"
-        "from outreach.workspace import Workspace\n"
+        "from outreach.app.pipeline import Options, generate\n"
+        "from outreach.workspace.folder import Workspace\n"
         "print('started')\n"
         "if __name__ == '__main__':\n"
         f"    report = generate(Workspace(Path({str(root)!r})), "
@@ -338,7 +339,7 @@ def test_the_resume_is_read_and_cleaned_once_per_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The busy week encloses the résumé with many letters: its clean copy (beside each
     DOCX) and its pages (in each PDF) are made once, and made again once it changed."""
-    from outreach import enclosures
+    from outreach.compose import enclosures
 
     cleaned = _calls(monkeypatch, enclosures, "clean_pdf")
     root = workspaces.make(tmp_path / "week", 12, meetings=True)
@@ -362,9 +363,11 @@ def _streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int,
     """A batch of ``count`` letters laid out by two workers, in this process (the letter
     number ``fail_at`` cannot be rendered): for each pass handed to the workers, whether
     the batch was still rendering then; and the jobs made."""
-    from outreach import kinds, pipeline, workers
+    from outreach.app import pipeline
+    from outreach.compose import kinds
     from outreach.errors import TemplateError
-    from outreach.workspace import Workspace
+    from outreach.render import workers
+    from outreach.workspace.folder import Workspace
 
     root = workspaces.make(tmp_path / "ws", count)
     monkeypatch.setenv("OUTREACH_WORKERS", "2")
@@ -433,13 +436,13 @@ def test_lookups_asked_for_a_second_layout_lose_no_document(
     """The passes handed out as a batch rendered belong to the first layout that takes
     them; laying the batch out again with the same lookups lays out every document once
     more (it used to give nothing for the handed ones, or fail)."""
-    from outreach import layout, workers
-    from outreach.document import Document, Paragraph, Span
+    from outreach.document.model import Document, Paragraph, Span
+    from outreach.render import layout, workers
 
     monkeypatch.setenv("OUTREACH_WORKERS", "2")
     monkeypatch.setenv("OUTREACH_CACHE", "off")
     monkeypatch.setattr(workers, "to_workers", lambda: True)
-    css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text(encoding="utf-8")
     setting = layout.Setting(css)
     docs = [Document("approach-letter", f"Letter {n}", "letter",
                      (Paragraph((Span(f"Dear reader number {n},"),)),)) for n in range(6)]
@@ -474,7 +477,7 @@ def test_a_batch_run_again_parses_only_the_documents_whose_text_changed(
     """The blocks of each document's Markdown are kept in the cache: run again, nothing
     is parsed and every document has the same words; a changed contact's documents are
     parsed again; a damaged entry is parsed again, never used."""
-    from outreach import documents
+    from outreach.compose import documents
 
     parsed = _calls(monkeypatch, documents, "parse")
     first = _every_kind(ws)
@@ -496,7 +499,8 @@ def test_a_batch_run_again_parses_only_the_documents_whose_text_changed(
 
 
 def test_blocks_kept_as_json_come_back_equal() -> None:
-    from outreach.document import (
+    from outreach.compose.documents import blocks_of
+    from outreach.document.model import (
         Heading,
         ListBlock,
         PageBreak,
@@ -506,7 +510,6 @@ def test_blocks_kept_as_json_come_back_equal() -> None:
         from_plain,
         to_plain,
     )
-    from outreach.documents import blocks_of
 
     made = (Heading(2, (Span("Questions “to ask”", bold=True),)),
             Part("answer", (Paragraph((Span("a\nb"), Span("c", italic=True))),), 71.5),
@@ -574,7 +577,7 @@ def test_a_batch_run_again_loads_no_parser(tmp_path: Path) -> None:
 def test_a_damaged_name_entry_is_read_again(monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     from outreach import cache as kept
-    from outreach import names
+    from outreach.campaign import names
 
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path))
     written = "Dr. María José García Pérez, Jr."
@@ -592,11 +595,11 @@ def test_entries_nested_too_deep_are_made_again(tmp_path: Path,
     """An entry of the cache nested deeper than Python's parser goes (a shared folder
     someone wrote into) is made again, never an error."""
     from outreach import cache as kept
-    from outreach import names
-    from outreach.documents import blocks_of
-    from outreach.pipeline import templates_for
-    from outreach.workspace import Workspace
-    from outreach.writers.docx import DocxWriter
+    from outreach.app.pipeline import templates_for
+    from outreach.campaign import names
+    from outreach.compose.documents import blocks_of
+    from outreach.render.writers.docx import DocxWriter
+    from outreach.workspace.folder import Workspace
 
     monkeypatch.setenv("OUTREACH_CACHE_DIR", str(tmp_path / "cache"))
     markdown = "::: salutation\nDear Zoë,\n:::\n\n1. one\n2. two\n"

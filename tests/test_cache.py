@@ -142,7 +142,7 @@ def test_a_folder_of_another_user_is_not_used(ws: Path, folder: Path) -> None:
 def test_a_planted_entry_is_not_read(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Someone who can write in the folder could put words into the letters: a folder
     others can write in is not used, and an entry of another user's is not read."""
-    from outreach import names
+    from outreach.campaign import names
 
     written = "Dra. Ngozi Okonkwo-Adeyemi"
     fresh = names._reading(written)

@@ -13,8 +13,8 @@ import pytest
 from campaign import EXPECTED, at, build, day
 
 from conftest import run
-from outreach.models import Contact
-from outreach.stages import STAGES, standing
+from outreach.campaign.stages import STAGES, standing
+from outreach.workspace.models import Contact
 
 TODAY = dt.date(2026, 11, 25)
 

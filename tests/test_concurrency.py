@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EVERYONE, REPO, copy_workspace, run
-from outreach.loading import load
-from outreach.models import Contact
-from outreach.output import MANIFEST, STALE_SECONDS, sweep, temp_prefix
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact
+from outreach.workspace.output import MANIFEST, STALE_SECONDS, sweep, temp_prefix
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 

@@ -108,7 +108,7 @@ def test_paths_checked_before_writing_are_resolved_as_the_system_resolves_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check before writing resolves each folder once for all the files in it: every
     file still resolves where Path.resolve takes it, links, loops and '..' included."""
-    from outreach.paths import _Resolver
+    from outreach.workspace.paths import _Resolver
 
     out = tmp_path / "ws" / "output"
     (out / "a").mkdir(parents=True)

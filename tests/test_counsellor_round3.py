@@ -214,8 +214,8 @@ def test_a_third_person_point_is_said_to_the_reader_and_warned_of(tmp_path: Path
 
 
 def test_the_third_person_check_spares_their_in_a_sentence_to_the_reader() -> None:
-    from outreach import points
-    from outreach.models import Contact
+    from outreach.campaign import points
+    from outreach.workspace.models import Contact
 
     person = Contact(name="Αλεξάνδρα Νικολάου (Alexandra Nikolaou)",
                      relationship="acquaintance", how_we_met="x")
@@ -325,7 +325,7 @@ def test_free_text_is_fitted_to_each_sentence_it_goes_into(tmp_path: Path) -> No
 
 
 def test_a_sentence_after_the_greeting_keeps_the_capitals_of_names() -> None:
-    from outreach.text import is_name, lower_first, to_second_person
+    from outreach.document.text import is_name, lower_first, to_second_person
 
     assert lower_first("We met at ACRP Canada") == "we met at ACRP Canada"
     assert lower_first("McGill's alumni office gave me your name") == \

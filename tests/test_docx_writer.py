@@ -25,12 +25,13 @@ from conftest import (
     run,
     words,
 )
-from outreach import kinds, rules
-from outreach.document import Heading, walk
-from outreach.documents import Rendered, Request, build
-from outreach.pipeline import templates_for
-from outreach.workspace import Workspace
-from outreach.writers.docx import DocxWriter
+from outreach.app.pipeline import templates_for
+from outreach.campaign import rules
+from outreach.compose import kinds
+from outreach.compose.documents import Rendered, Request, build
+from outreach.document.model import Heading, walk
+from outreach.render.writers.docx import DocxWriter
+from outreach.workspace.folder import Workspace
 
 sys.path.insert(0, str(REPO / "bench"))
 import workspaces
@@ -184,7 +185,7 @@ def test_set_tighter_as_the_python_docx_writer_did(ws: Path) -> None:
 def test_a_reference_saved_by_libreoffice_restyles_the_letters(ws: Path, tmp_path: Path
                                                                ) -> None:
     """A reference written by another word processor (other parts, other prefixes)."""
-    reference = docx.Document(str(REPO / "outreach" / "templates" / "reference.docx"))
+    reference = docx.Document(str(REPO / "outreach" / "compose" / "templates" / "reference.docx"))
     reference.styles["Body Text"].font.name = "DejaVu Sans"
     reference.save(str(tmp_path / "styled.docx"))
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",

@@ -9,7 +9,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from outreach.due import (
+from outreach.campaign.due import (
     Item,
     approach_referral,
     due_items,
@@ -19,8 +19,8 @@ from outreach.due import (
     thank_you,
     to_ics,
 )
-from outreach.models import Contact
-from outreach.workspace import ContactFile
+from outreach.workspace.folder import ContactFile
+from outreach.workspace.models import Contact
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -439,7 +439,7 @@ def test_to_ics_of_nothing_is_an_empty_calendar() -> None:
 
 
 def test_the_commands_due_names_are_the_kinds_own() -> None:
-    from outreach import kinds
-    from outreach.due import COMMANDS
+    from outreach.campaign.due import COMMANDS
+    from outreach.compose import kinds
 
     assert {name: kinds.get(name).command for name in COMMANDS} == COMMANDS

@@ -136,7 +136,7 @@ def test_a_thank_you_draft_attaches_the_resume_exactly_when_the_table_says(
     # what it answers is kept beside the draft for outreach, never in it (a mail client
     # would send it on)
     assert not [h for h in msg if h.lower().startswith("x-outreach")]
-    from outreach.drafts import answers_of
+    from outreach.channels.drafts import answers_of
 
     assert answers_of(folder / "thank-you.eml").startswith("thank-you for the ")
 
@@ -218,8 +218,8 @@ def test_a_draft_written_again_keeps_its_message_id(ws: Path) -> None:
 def test_a_line_break_in_the_html_part_is_a_br_which_every_mail_program_shows() -> None:
     """The PDF's HTML breaks lines with ``white-space: pre-line`` (faster to lay out);
     some mail programs ignore styles, so the e-mail's HTML keeps ``<br>``."""
-    from outreach.document import Document, Paragraph, Span
-    from outreach.writers import eml
+    from outreach.document.model import Document, Paragraph, Span
+    from outreach.render.writers import eml
 
     document = Document(kind="approach-letter", title="t", paper="letter", blocks=(
         Paragraph((Span("Dana Kehr\n+1 217 555 0100"),)),))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run
-from outreach import enclosures
+from outreach.compose import enclosures
 
 #: Memory enough for outreach to start and check its options, far too little to hold
 #: the huge enclosure (it would end in a MemoryError, or take minutes).

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import pdf_text, run, snapshot, words
-from outreach import rules
-from outreach.models import Contact
+from outreach.campaign import rules
+from outreach.workspace.models import Contact
 
 DAY = "2026-11-21"
 

@@ -88,5 +88,5 @@ def test_the_installed_templates_are_reached_with_the_command(installed: Path,
     copied = outreach(installed, tmp_path, "templates", "copy", "document.css")
     assert copied.returncode == 0, copied.stderr
     assert (tmp_path / "templates" / "document.css").read_bytes() == \
-        (REPO / "outreach" / "templates" / "document.css").read_bytes()
+        (REPO / "outreach" / "compose" / "templates" / "document.css").read_bytes()
     shutil.rmtree(tmp_path / "templates")

@@ -14,7 +14,7 @@ from click.shell_completion import ShellComplete
 
 from conftest import REPO, run
 from outreach.cli import EXAMPLES, STAGES, cli
-from outreach.overrides import builtin_names
+from outreach.compose.overrides import builtin_names
 
 
 def _commands(group: click.Group = cli, path: str = "") -> list[tuple[str, click.Command]]:

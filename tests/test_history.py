@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from outreach.campaign.referrals import add_referral_contacts
 from outreach.errors import InputError, OutreachError
-from outreach.history import append_entries, appended_text, entry_data
-from outreach.loading import load
-from outreach.models import Contact, HistoryEntry, Referral
-from outreach.people import contact_id
-from outreach.referrals import add_referral_contacts
-from outreach.workspace import CONTACT_ID, ContactFile, Workspace
+from outreach.workspace.folder import CONTACT_ID, ContactFile, Workspace
+from outreach.workspace.history import append_entries, appended_text, entry_data
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact, HistoryEntry, Referral
+from outreach.workspace.people import contact_id
 
 MEETING = HistoryEntry(
     date=date(2026, 11, 21), event="meeting", mode="in-person",
@@ -603,14 +603,14 @@ def test_several_referrals_in_one_call(tmp_path: Path) -> None:
 
 def test_a_result_that_loses_anything_is_refused_even_if_valid(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import outreach.history
+    import outreach.workspace.history
 
-    real = outreach.history.appended_text
+    real = outreach.workspace.history.appended_text
 
     def careless(text: str, entry: HistoryEntry, path: Path) -> str:
         return real(text, entry, path).replace("notes: Led the 2025 housing plan.\n", "")
 
-    monkeypatch.setattr(outreach.history, "appended_text", careless)
+    monkeypatch.setattr(outreach.workspace.history, "appended_text", careless)
     contact = contact_file(tmp_path, RICH)
     with pytest.raises(OutreachError):
         append_entries(contact, [MEETING])

@@ -122,7 +122,7 @@ def server() -> Iterator[str]:
 
 def test_pdf_rendering_fetches_nothing_from_outside(ws: Path, server: str) -> None:
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text(encoding="utf-8")
     (ws / "templates" / "document.css").write_text(
         f'@import url("{server}/evil.css");\n' + css +
         f'\nbody {{ background: url("{server}/x.png"); }}\n'

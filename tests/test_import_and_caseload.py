@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import copy_workspace, run
-from outreach.placeholders import placeholders_allowed
-from outreach.workspace import Workspace
+from outreach.workspace.folder import Workspace
+from outreach.workspace.placeholders import placeholders_allowed
 
 PREAMBLE = ('Notes:\r\n"When exporting your connection data, you may notice that some of the '
             'email addresses are missing. You will only see email addresses for connections '

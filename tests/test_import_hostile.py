@@ -16,9 +16,9 @@ import pytest
 from test_import_and_caseload import contact_files, linkedin_csv
 
 from conftest import REPO, copy_workspace, run
-from outreach.importing import read_vcard
-from outreach.placeholders import placeholders_allowed
-from outreach.workspace import Workspace
+from outreach.channels.importing import read_vcard
+from outreach.workspace.folder import Workspace
+from outreach.workspace.placeholders import placeholders_allowed
 
 
 def new_files(ws: Path, before: dict[str, bytes]) -> list[str]:
@@ -68,7 +68,8 @@ def test_bad_linkedin_rows_are_reported_and_skipped(tmp_path: Path) -> None:
     assert (siobhan.name, siobhan.organization) == (  # type: ignore[attr-defined]
         "Siobhán Marie Ó Briain", "Dublin City Council")
     # two people whose names read alike in ASCII are two people
-    assert {people["chen-si-yuan"].name, people["chen-si-yuan-2"].name} == {  # type: ignore[attr-defined]
+    assert {people["chen-si-yuan"].name,
+            people["chen-si-yuan-2"].name} == {  # type: ignore[attr-defined]
         "陈 思远", "陈 思媛"}
     assert "not imported" not in result.out.split("\n\n")[0]  # both were added
     assert "6 added, 0 already contacts, 0 without a name, 2 not imported" in result.out
@@ -324,8 +325,8 @@ def test_a_thank_you_does_not_take_a_namesake_for_the_referral(tmp_path: Path) -
     a meeting, has not: the letter must not say he has."""
     from datetime import date
 
-    from outreach.contexts import referral_sentence
-    from outreach.models import HistoryEntry, Referral
+    from outreach.compose.contexts import referral_sentence
+    from outreach.workspace.models import HistoryEntry, Referral
 
     ws = copy_workspace(tmp_path / "ws")
     workspace = Workspace(ws)

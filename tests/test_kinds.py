@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from conftest import EVERYONE, REPO, docx_text, pdf_pages, pdf_text, run, snapshot, words
-from outreach import contexts, kinds
-from outreach.documents import Request
-from outreach.pipeline import Options, generate, plan, templates_for
-from outreach.templating import Templates
-from outreach.workspace import Workspace
+from outreach.app.pipeline import Options, generate, plan, templates_for
+from outreach.compose import contexts, kinds
+from outreach.compose.documents import Request
+from outreach.compose.templating import Templates
+from outreach.workspace.folder import Workspace
 
 CONFIRMATION = """{% extends "letter.md.j2" %}
 {% block body %}
@@ -136,7 +136,7 @@ def test_each_template_receives_exactly_the_names_its_entry_lists(kind: kinds.Ki
 
 
 def test_docs_templates_md_lists_the_registry_as_it_is() -> None:
-    from outreach.contract import GENERATED, section
+    from outreach.compose.contract import GENERATED, section
 
     text = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
     start, end = text.index(GENERATED[0]), text.index(GENERATED[1]) + len(GENERATED[1])

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run
+from outreach.app.main import parse_landed
 from outreach.errors import UsageError
-from outreach.main import parse_landed
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -208,9 +208,9 @@ def test_workspace_css_and_reference_docx_are_used(ws: Path) -> None:
     import docx
 
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     (ws / "templates" / "document.css").write_text(css + "\nhtml { font-family: 'DejaVu Sans'; }\n")
-    reference = docx.Document(str(REPO / "outreach" / "templates" / "reference.docx"))
+    reference = docx.Document(str(REPO / "outreach" / "compose" / "templates" / "reference.docx"))
     reference.styles["Body Text"].font.name = "DejaVu Sans"
     reference.save(str(ws / "templates" / "reference.docx"))
     assert run(ws, "letter", "jim-park").code == 0
@@ -226,14 +226,14 @@ def test_address_lines_stay_apart_whatever_the_workspace_css_says(ws: Path) -> N
     """Lines of an address are set as lines (``white-space: pre-line`` on their block,
     not one ``<br>`` element each, which took a quarter of a letter's layout); a
     workspace stylesheet that sets whitespace otherwise cannot run them together."""
-    from outreach.document import Document, Paragraph, Span
-    from outreach.writers.html import document_html
+    from outreach.document.model import Document, Paragraph, Span
+    from outreach.render.writers.html import document_html
 
     html = document_html(Document(kind="approach-letter", title="t", paper="letter", blocks=(
         Paragraph((Span("800 E Monroe St\nSpringfield, IL 62701"),)),)), "doc-0")
     assert "<br" not in html and "800 E Monroe St\nSpringfield" in html
     (ws / "templates").mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text()
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text()
     (ws / "templates" / "document.css").write_text(css + "\np { white-space: normal; }\n")
     assert run(ws, "letter", "jim-park").code == 0
     lines = pdf_text(ws / "output" / "jim-park" / "approach-letter.pdf").splitlines()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from outreach.errors import InputError
-from outreach.loading import load
-from outreach.models import Contact, Profile
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact, Profile
 
 
 def problems(tmp_path: Path, text: str, model: type = Contact) -> list[str]:
@@ -112,7 +112,7 @@ _VARIED_YAML = [
 def test_libyaml_reads_what_pyyaml_reads(text: str) -> None:
     """Where PyYAML has libyaml, files are read by it: the same data and the same line
     for every field as PyYAML's own parser gives."""
-    from outreach import loading
+    from outreach.workspace import loading
 
     if loading._FastLoader is None:
         pytest.skip("PyYAML without libyaml")
@@ -139,7 +139,7 @@ def test_libyaml_reads_what_pyyaml_reads(text: str) -> None:
 ])
 def test_problems_are_said_the_same_with_or_without_libyaml(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    from outreach import loading
+    from outreach.workspace import loading
 
     def said() -> list[str]:
         with pytest.raises(InputError) as exc:
@@ -165,7 +165,7 @@ def _outcome(loading: Any, text: str) -> object:
 ])
 def test_what_libyaml_reads_otherwise_is_read_by_pyyaml(
         monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    from outreach import loading
+    from outreach.workspace import loading
 
     with_libyaml = _outcome(loading, text)
     monkeypatch.setattr(loading, "_FastLoader", None)
@@ -179,7 +179,7 @@ def test_contact_files_mangled_at_random_read_the_same_with_or_without_libyaml(
     PyYAML's own parser gives (the guard sends what libyaml reads otherwise to it)."""
     import random
 
-    from outreach import loading
+    from outreach.workspace import loading
 
     rng = random.Random(20261121)
     seeds = [p.read_text(encoding="utf-8")
@@ -224,7 +224,7 @@ def test_a_pasted_page_in_a_one_line_field_is_named(tmp_path: Path) -> None:
 ])
 def test_a_placeholder_is_deletable_only_where_no_letter_needs_it(
         tmp_path: Path, relationship: str, field: str, tail: str) -> None:
-    from outreach.placeholders import load as load_filled
+    from outreach.workspace.placeholders import load as load_filled
 
     path = tmp_path / "c.yaml"
     path.write_text(f"name: Сергей Иванов\nrelationship: {relationship}\n"
@@ -238,7 +238,7 @@ def test_a_placeholder_is_deletable_only_where_no_letter_needs_it(
 def test_a_nested_optional_placeholder_may_be_deleted(tmp_path: Path) -> None:
     """Deciding "optional" walks into nested models: a history entry's mode may go, its
     event may not."""
-    from outreach.placeholders import load as load_filled
+    from outreach.workspace.placeholders import load as load_filled
 
     path = tmp_path / "c.yaml"
     path.write_text("name: Ana Ruiz\nrelationship: friend\nhistory:\n"

@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from conftest import pdf_text, run, snapshot, words
-from outreach.loading import load
-from outreach.models import Contact
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact
 
 COMMENTED = """\
 # Jim Park, met through Maria. Keep this comment!

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outreach.history import append_entries
-from outreach.loading import load, read_yaml
-from outreach.models import Contact, HistoryEntry
-from outreach.workspace import ContactFile
+from outreach.workspace.folder import ContactFile
+from outreach.workspace.history import append_entries
+from outreach.workspace.loading import load, read_yaml
+from outreach.workspace.models import Contact, HistoryEntry
 
 ENTRY = HistoryEntry(date=dt.date(2026, 11, 21), event="meeting", mode="phone",
                      points=["Ask the GIS team", "a: b # not a comment"], resume="asked")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from outreach import names, points, rules, text
-from outreach.models import Contact
+from outreach.campaign import names, points, rules
+from outreach.document import text
+from outreach.workspace.models import Contact
 
 
 def contact(name: str, relationship: str = "acquaintance", **fields: object) -> Contact:

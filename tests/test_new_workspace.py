@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_workspace, pdf_pages, run
-from outreach.init import CONTACT, PROFILE
-from outreach.models import Contact, Profile
+from outreach.workspace.init import CONTACT, PROFILE
+from outreach.workspace.models import Contact, Profile
 
 PLACEHOLDER_FIELDS = ["name", "email", "phone", "address", "status", "summary",
                       "target.field", "target.roles[0]", "strengths[0]",
@@ -248,7 +248,7 @@ def test_templates_mistakes(tmp_path: Path) -> None:
     assert missing.code == 1 and "outreach templates copy document.css" in missing.err
     assert run(ws, "templates", "copy").code == 2
     assert run(ws, "templates", "copy", "--all").code == 0
-    builtin = sorted(p.name for p in (REPO / "outreach" / "templates").iterdir())
+    builtin = sorted(p.name for p in (REPO / "outreach" / "compose" / "templates").iterdir())
     assert len(builtin) >= 11  # every built-in template and resource, the envelope's too
     assert sorted(p.name for p in (ws / "templates").iterdir()) == builtin
 
@@ -275,7 +275,7 @@ def test_init_is_all_or_nothing(tmp_path: Path, blocker: str) -> None:
 
 def test_init_writes_a_commented_smtp_skeleton(tmp_path: Path) -> None:
     """Every field of smtp.yaml, commented out: uncommented, it is a valid server."""
-    from outreach.send import SmtpConfig
+    from outreach.channels.send import SmtpConfig
 
     assert run(tmp_path, "init").code == 0
     text = (tmp_path / "smtp.yaml").read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ def finished(ws: Path) -> list[Path]:
 
 
 def leftovers(ws: Path) -> list[Path]:
-    from outreach.output import MANIFEST
+    from outreach.workspace.output import MANIFEST
 
     return sorted(p for p in (ws / "output").rglob(".*") if p.is_file() and p.name != MANIFEST)
 
@@ -86,7 +86,7 @@ def test_a_stop_between_making_a_temporary_file_and_keeping_its_name_leaves_none
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
     """SIGTERM and Ctrl-C stop a batch wherever it is: even just after a temporary file
     was made and before its name was kept, nothing but the user's files is left."""
-    from outreach import output
+    from outreach.workspace import output
 
     real, calls = os.fchmod, list[int]()
 
@@ -122,8 +122,8 @@ def test_passes_are_synced_by_the_same_threads_and_a_failed_sync_says_which_file
     leaves nothing behind."""
     import threading
 
-    from outreach import output
     from outreach.errors import OutputError
+    from outreach.workspace import output
 
     def syncing() -> set[threading.Thread]:  # the threads themselves: no ident reused
         return {t for t in threading.enumerate() if t.name.startswith("outreach-sync")}

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 
 from conftest import EVERYONE, REPO, run
-from outreach.document import Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
-from outreach.writers import html as html_writer
-from outreach.writers import pdf as pdf_writer
+from outreach.document.model import Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
+from outreach.render.writers import html as html_writer
+from outreach.render.writers import pdf as pdf_writer
 
 #: The writer's own ``render`` and ``print_file``: the fixtures put spies in their place.
 RENDER = pdf_writer.render
 PRINT_FILE = pdf_writer.print_file
 
-CSS = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
+CSS = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text(encoding="utf-8")
 UA = (files("weasyprint.css") / "html5_ua.css").read_text("utf-8")
 #: A stylesheet of the user's that uses what the trimmed one leaves out by default.
 FOOTNOTES_AND_BOXES = CSS + """
@@ -146,7 +146,7 @@ def test_every_block_comes_out_as_with_weasyprints_whole_stylesheet(
     """Headings of every level, nested lists, bold and italic, a phrase in Chinese and a
     page break; and a user's stylesheet with footnotes and margin boxes of its own,
     which the trimmed stylesheet keeps: the same bytes, and the same measures."""
-    from outreach.writers.engine import weasyprint
+    from outreach.render.writers.engine import weasyprint
 
     letters = [d for documents, _ in passes for d in documents
                if d.kind == "approach-letter"][:2]
@@ -253,7 +253,7 @@ def test_the_trimmed_text_is_kept_and_a_damaged_entry_is_made_again(
 
 def test_without_weasyprints_hook_its_own_stylesheet_is_used(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from outreach.writers.engine import weasyprint
+    from outreach.render.writers.engine import weasyprint
 
     monkeypatch.delattr(weasyprint.HTML, "_ua_stylesheets")
     assert pdf_writer._ua_sheet(CSS) is None

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from outreach import kinds
-from outreach.documents import Request, build
-from outreach.main import templates_for
-from outreach.text import sentence_case
-from outreach.workspace import Workspace
-from outreach.writers import docx as docx_writer
-from outreach.writers import pdf as pdf_writer
+from outreach.app.main import templates_for
+from outreach.compose import kinds
+from outreach.compose.documents import Request, build
+from outreach.document.text import sentence_case
+from outreach.render.writers import docx as docx_writer
+from outreach.render.writers import pdf as pdf_writer
+from outreach.workspace.folder import Workspace
 
 KINDS = ("approach-letter", "phone-script", "question-sheet", "thank-you")
 #: Letters of several scripts and the punctuation that means something to Markdown,

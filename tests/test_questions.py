@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run
+from outreach.compose.questions import Bank, load_bank, question_count, select
 from outreach.errors import InputError
-from outreach.models import GOALS
-from outreach.questions import Bank, load_bank, question_count, select
+from outreach.workspace.models import GOALS
 
 
 @pytest.fixture(scope="module")
@@ -167,8 +167,8 @@ def test_the_built_in_bank_reads_the_same_with_or_without_libyaml() -> None:
     place in the bank is looked up by its id)."""
     import yaml
 
-    from outreach import questions
-    from outreach.templating import BUILTIN
+    from outreach.compose import questions
+    from outreach.compose.templating import BUILTIN
 
     text = (BUILTIN / "questions.yaml").read_text(encoding="utf-8")
     assert yaml.load(text, Loader=questions._SAFE_LOADER) == yaml.safe_load(text)

@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_workspace, run
+from outreach.channels.send import SmtpConfig
 from outreach.cli import cli
-from outreach.models import Contact, Profile
-from outreach.questions import BankFile
-from outreach.send import SmtpConfig
+from outreach.compose.questions import BankFile
+from outreach.workspace.models import Contact, Profile
 
 PAGES = {path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8")
          for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]}

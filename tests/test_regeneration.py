@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import pdf_text, run
-from outreach import output
-from outreach.output import MANIFEST, Planned, write_all
+from outreach.workspace import output
+from outreach.workspace.output import MANIFEST, Planned, write_all
 
 LETTER = Path("output") / "jim-park" / "approach-letter.pdf"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import pdf_page_size, pdf_pages, pdf_text, run, words
-from outreach import report
-from outreach.workspace import Workspace
+from outreach.campaign import report
+from outreach.workspace.folder import Workspace
 
 #: A Wednesday: its week began on Monday 2026-12-07.
 TODAY = "2026-12-09"

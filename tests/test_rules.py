@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from outreach import enclosures, rules
-from outreach.contexts import with_article
+from outreach.campaign import rules
+from outreach.compose import enclosures
+from outreach.compose.contexts import with_article
 from outreach.errors import EnclosureRuleError
-from outreach.models import Contact, Profile
+from outreach.workspace.models import Contact, Profile
 
 
 def contact(**fields: object) -> Contact:

@@ -277,7 +277,7 @@ def test_libreoffice_itself_is_told_to_fetch_nothing(tmp_path: Path) -> None:
     to miss one) is converted by a LibreOffice that fetches no linked content."""
     import hashlib
 
-    from outreach import enclosures
+    from outreach.compose import enclosures
 
     with recording_server() as (url, seen):
         data = linking_docx(tmp_path / "raw.docx", {"image": f"{url}/still-linked.png"},
@@ -318,7 +318,7 @@ def _point_everything_at(ws: Path, url: str, secret: Path) -> None:
 
     templates = ws / "templates"
     templates.mkdir()
-    css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text(encoding="utf-8")
     (templates / "document.css").write_text(
         f'@import url("{url}/import.css");\n@import "{url}/bare.css";\n' + css +
         f'\n@font-face {{ font-family: Far; src: url("{url}/font.woff"); }}\n'
@@ -353,7 +353,7 @@ def test_an_enclosure_cleaned_once_is_never_another_files(
         ws: Path, caplog: pytest.LogCaptureFixture) -> None:
     """A batch cleans an enclosure once for all its letters: the same bytes give the same
     copy and the same warning, each time; a file changed in between is cleaned anew."""
-    from outreach.enclosures import clean_copy
+    from outreach.compose.enclosures import clean_copy
 
     hostile_pdf(ws / "article.pdf", "http://127.0.0.1:9", "everywhere")
     with caplog.at_level("WARNING", logger="outreach"):

@@ -14,7 +14,7 @@ import pytest
 from sandbox_files import refused
 
 from conftest import run
-from outreach import sandbox
+from outreach.compose import sandbox
 
 SECRET = "do-not-print-this-secret"
 
@@ -70,8 +70,8 @@ def test_extends_outside_names_the_template_and_line(ws: Path, secret: Path) -> 
 def test_a_built_in_template_name_cannot_climb_out_of_the_package() -> None:
     """Without a workspace folder the built-in templates are the only folder: a name
     is refused there too (the old lookup joined it to the package folder unchecked)."""
+    from outreach.compose.templating import Templates
     from outreach.errors import TemplateError
-    from outreach.templating import Templates
 
     for name in ("../templating.py", "/etc/hostname", "../../outreach/errors.py"):
         with pytest.raises(TemplateError, match="is not a file in"):
@@ -108,8 +108,8 @@ def test_a_link_that_stays_inside_and_a_subfolder_are_fine(ws: Path) -> None:
 
 def test_one_check_keeps_every_read_inside(ws: Path, secret: Path) -> None:
     """Templates, resources and the question bank share one function."""
+    from outreach.compose.templating import Templates, inside_folder
     from outreach.errors import TemplateError
-    from outreach.templating import Templates, inside_folder
 
     (ws / "templates").mkdir()
     (ws / "templates" / "document.css").symlink_to(secret)

@@ -1,4 +1,4 @@
-"""One source of truth for the format: the JSON Schema (outreach/schema.py, generated
+"""One source of truth for the format: the JSON Schema (outreach/workspace/schema.py, generated
 from the models) and the loader accept and refuse the same files, read as an editor's
 YAML language server reads them (YAML 1.2 core) — over every example file and over a
 corpus of files made by hypothesis from the values people type (``local: no``,
@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from outreach.errors import InputError
-from outreach.init import CONTACT, PROFILE
-from outreach.loading import parse_yaml, validate
-from outreach.models import Contact, Profile
-from outreach.schema import schema
+from outreach.workspace.init import CONTACT, PROFILE
+from outreach.workspace.loading import parse_yaml, validate
+from outreach.workspace.models import Contact, Profile
+from outreach.workspace.schema import schema
 
 MODELS: dict[str, type[Contact] | type[Profile]] = {"contact": Contact, "profile": Profile}
 
@@ -120,7 +120,7 @@ TYPED = ["no", "yes", "No", "ON", "off", "y", "n", "t", "true", "False", "0", "1
          '"0123"', "[]", "[a, b]", "{a: 1}", "Jim Park", "Ωμέγα", "陈思远", "Смирнов",
          "O'Brien", "'yes'", "~", "null", "x" * 1001]
 #: A required text field written ~ or null: the loader reads the word, an editor reads
-#: nothing (see outreach/schema.py); numbers with an exponent or in hexadecimal in a
+#: nothing (see outreach/workspace/schema.py); numbers with an exponent or in hexadecimal in a
 #: whole-number field: an editor reads a number, the loader refuses the text.
 NULLS = {"~", "null", "Null", "NULL", ""}
 words = st.sampled_from(TYPED) | st.text(st.characters(categories=["L"]) | st.sampled_from(

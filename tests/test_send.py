@@ -18,8 +18,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from conftest import run, snapshot
-from outreach.send import send
-from outreach.workspace import Workspace
+from outreach.channels.send import send
+from outreach.workspace.folder import Workspace
 
 
 @dataclass

@@ -263,8 +263,8 @@ def test_a_second_thank_you_for_one_conversation_is_not_sent(ws: Path, mail: Ser
 
 def test_sent_but_not_in_the_history_says_one_thing_and_is_repaired(
         ws: Path, mail: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    from outreach import history
     from outreach.errors import OutreachError
+    from outreach.workspace import history
 
     _config(ws, mail.port)
     assert run(ws, "thank-you", "priya-raman", "--format", "eml", "--date",
@@ -292,8 +292,9 @@ def test_sent_but_not_in_the_history_says_one_thing_and_is_repaired(
 
 def test_recorded_nowhere_is_said_and_record_keeps_it_from_going_again(
         ws: Path, mail: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    from outreach import history, sendlog
+    from outreach.channels import sendlog
     from outreach.errors import OutreachError
+    from outreach.workspace import history
 
     _config(ws, mail.port)
     assert run(ws, "thank-you", "priya-raman", "--format", "eml", "--date",
@@ -456,8 +457,8 @@ def _six(ws: Path) -> list[str]:
 
 
 def test_two_sends_at_once_deliver_each_message_once(ws: Path, mail: Server) -> None:
-    from outreach.send import send
-    from outreach.workspace import Workspace
+    from outreach.channels.send import send
+    from outreach.workspace.folder import Workspace
 
     _config(ws, mail.port, per_minute=120)
     ids = _six(ws)
@@ -643,7 +644,7 @@ def test_the_smtp_yaml_of_docs_sending_is_valid_and_record_sends_nothing(ws: Pat
 
     import yaml
 
-    from outreach.smtp import SmtpConfig
+    from outreach.channels.smtp import SmtpConfig
 
     text = (REPO / "docs" / "sending.md").read_text(encoding="utf-8")
     block = re.search(r"```yaml\n(.*?)```", text, re.S)

@@ -30,10 +30,10 @@ from conftest import (
     run,
     words,
 )
-from outreach import kinds
+from outreach.app.pipeline import Options, generate
+from outreach.compose import kinds
 from outreach.errors import OutreachError
-from outreach.pipeline import Options, generate
-from outreach.workspace import Workspace
+from outreach.workspace.folder import Workspace
 
 DAY = "2026-11-24"
 CM = 72 / 2.54  # points to the centimetre
@@ -228,11 +228,11 @@ def test_before_the_fill_a_sheet_left_most_of_its_room_blank(tmp_path: Path) -> 
     ws = copy_workspace(tmp_path)
     pdf = sheet(ws, "evelyn-okafor", "--minutes", "40")
     filled = answer_spaces(pdf_lines(pdf), BOTTOM)
-    from outreach.writers import pdf as pdf_writer
+    from outreach.render.writers import pdf as pdf_writer
 
-    css = (REPO / "outreach" / "templates" / "document.css").read_text(encoding="utf-8")
-    from outreach.documents import Request, build
-    from outreach.pipeline import templates_for
+    css = (REPO / "outreach" / "compose" / "templates" / "document.css").read_text(encoding="utf-8")
+    from outreach.app.pipeline import templates_for
+    from outreach.compose.documents import Request, build
 
     workspace = Workspace(ws)
     import datetime as dt

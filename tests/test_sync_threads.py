@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from outreach import output
-from outreach.output import Planned, write_all
+from outreach.workspace import output
+from outreach.workspace.output import Planned, write_all
 
 
 def _batch(folder: Path, n: int, tag: str) -> list[Planned]:
@@ -66,7 +66,7 @@ import resource, sys, threading
 from pathlib import Path
 sys.path.insert(0, {str(REPO / "tests")!r})
 from test_sync_threads import _batch
-from outreach import output
+from outreach.workspace.folder import output
 size = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize")).split()[1])
 room = (size + 20 * 1024) * 1024  # 20 MB more: two or three stacks of 8 MB
 resource.setrlimit(resource.RLIMIT_AS, (room, room))

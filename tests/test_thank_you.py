@@ -17,8 +17,8 @@ from conftest import (
     snapshot,
     words,
 )
-from outreach import rules
-from outreach.models import Contact
+from outreach.campaign import rules
+from outreach.workspace.models import Contact
 
 DAY = "2026-11-21"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EVERYONE, copy_workspace, run, snapshot
-from outreach.loading import load
-from outreach.models import Contact
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact
 
 COMMANDS = [
     ["letter", *EVERYONE], ["script", "jim-park"], ["questions", *EVERYONE],

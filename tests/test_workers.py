@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EVERYONE
-from outreach import workers
+from outreach.render import workers
 
 LINUX = os.path.exists("/proc/stat")
 REPO = Path(__file__).parent.parent
@@ -81,13 +81,13 @@ def test_the_fork_server_loads_only_what_laying_out_needs() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from outreach import workers; [__import__(m) for m in "
+    code = ("import sys; from outreach.render import workers; [__import__(m) for m in "
             "workers.PRELOAD]; print(' '.join(sorted(sys.modules)), file=sys.stderr)")
     loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                                 text=True).stderr.split())
-    assert "weasyprint" in loaded and "outreach.writers.engine" in loaded
+    assert "weasyprint" in loaded and "outreach.render.writers.engine" in loaded
     assert not loaded & {"pydantic", "jinja2", "markdown_it", "yaml", "click", "docx",
-                         "nameparser", "outreach.models", "outreach.workspace"}
+                         "nameparser", "outreach.workspace.models", "outreach.workspace.folder"}
 
 
 LIBRARY_CODE = """
@@ -96,7 +96,7 @@ started = []
 sys.addaudithook(lambda event, args: started.append(args[0]) if event == "subprocess.Popen"
                  else None)
 {setup}
-from outreach.writers import engine
+from outreach.render.writers import engine
 pdf = engine.weasyprint.HTML(string="<p>Dear Ms. Ueda:</p>").write_pdf()
 print(pdf[:5].decode(), len(started))
 """
@@ -227,7 +227,7 @@ def test_where_no_worker_can_be_made_the_batch_is_laid_out_here(
 
 WARM_UP_CODE = """
 import os, threading, time
-from outreach import workers
+from outreach.render import workers
 workers.warm_up_soon(1)
 for thread in threading.enumerate():
     if thread.name == "outreach-warm-up":
@@ -289,7 +289,7 @@ def test_workers_are_given_every_job_before_the_first_result_is_asked_for(
 
 MAIN_CODE = """
 import sys
-from outreach import workers
+from outreach.render import workers
 print("started")
 if __name__ == "__main__":
     jobs = workers.Jobs(abs, 2)

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import copy_workspace, pdf_text, run, words
 from outreach.errors import InputError
-from outreach.loading import load
-from outreach.models import Contact, Profile
+from outreach.workspace.loading import load
+from outreach.workspace.models import Contact, Profile
 
 
 def contact(tmp_path: Path, text: str) -> Contact:

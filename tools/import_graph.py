@@ -53,48 +53,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 #: The package of each module still at the top of outreach/ (where it goes when the
 #: modules are moved into their packages). A module inside a package of ``LAYERS``
-#: (outreach/render/layout.py), or named as one (outreach/errors.py, outreach/cli.py),
+#: (outreach/render/layout.py), or named as one (outreach/errors.py, outreach/cli/__init__.py),
 #: needs no entry.
 LAYER_MAP: dict[str, str] = {
     "outreach.__main__": "cli",
-    # document: the neutral document model, Markdown, text
-    "outreach.markup": "document",
-    "outreach.text": "document",
-    # workspace: the files of a workspace and what they hold
-    "outreach.models": "workspace", "outreach.scalars": "workspace",
-    "outreach.loading": "workspace", "outreach.dates": "workspace",
-    "outreach.paths": "workspace", "outreach.placeholders": "workspace",
-    "outreach.output": "workspace", "outreach.history": "workspace",
-    "outreach.schema": "workspace", "outreach.init": "workspace",
-    # the one rule of "the same person": import, referrals, log and history use it
-    "outreach.people": "workspace",
-    # e-mail addresses as the mail system takes them (the models' checks and send use it)
-    "outreach.addresses": "workspace",
-    # campaign: the domain rules over the models
-    "outreach.names": "campaign", "outreach.rules": "campaign",
-    "outreach.points": "campaign", "outreach.due": "campaign",
-    "outreach.caseload": "campaign", "outreach.referrals": "campaign",
-    "outreach.stages": "campaign", "outreach.stage_names": "campaign",
-    "outreach.report": "campaign", "outreach.report_pdf": "campaign",
-    # compose: document kinds, contexts, templates
-    "outreach.kinds": "compose", "outreach.contexts": "compose",
-    "outreach.documents": "compose", "outreach.questions": "compose",
-    "outreach.notes": "compose", "outreach.postal": "compose",
-    "outreach.templating": "compose", "outreach.sandbox": "compose",
-    "outreach.overrides": "compose", "outreach.contract": "compose",
-    "outreach.enclosures": "compose",
-    # render: pages laid out, files made
-    "outreach.layout": "render", "outreach.fill": "render", "outreach.workers": "render",
-    "outreach.server_streams": "render", "outreach.writers": "render",
-    "outreach.writers.html": "render", "outreach.writers.pdf": "render",
-    "outreach.writers.engine": "render", "outreach.writers.docx": "render",
-    "outreach.writers.docx_pages": "render", "outreach.writers.eml": "render",
-    # channels: what leaves or enters: e-mail drafts, SMTP, import
-    "outreach.drafts": "channels", "outreach.send": "channels",
-    "outreach.importing": "channels", "outreach.vcard": "channels",
-    "outreach.sendlog": "channels", "outreach.smtp": "channels", "outreach.verdicts": "channels",
-    # app: the orchestrator
-    "outreach.pipeline": "app", "outreach.main": "app", "outreach.envelopes": "app",
 }
 
 

@@ -1,4 +1,4 @@
-"""Build outreach/templates/reference.docx: the Word styles every DOCX is written with.
+"""Build outreach/compose/templates/reference.docx: the Word styles every DOCX is written with.
 
 Run ``python tools/make_reference_docx.py`` after changing a style here. Users restyle
 their own documents by copying the built file into their workspace's templates/ and
@@ -15,10 +15,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from outreach.writers.docx import LIST_STYLES, ROLE_STYLES
+from outreach.render.writers.docx import LIST_STYLES, ROLE_STYLES
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "outreach" / "templates" / "reference.docx"
+OUT = REPO / "outreach" / "compose" / "templates" / "reference.docx"
 FONT = "Times New Roman"  # LibreOffice renders it with the metric-compatible Liberation Serif
 SIZE = Pt(11.5)
 #: Chinese and Japanese text; Word without it substitutes its own CJK font.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outreach.contract import GENERATED, section
+from outreach.compose.contract import GENERATED, section
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "templates.md"
 

@@ -5,7 +5,7 @@ contact's is rendered like any other document, then all are laid out in one pass
 one tagged PDF, ``output/batches/<date>-envelopes.pdf``, one envelope a page. No file is
 written per contact: an envelope is printed with its batch, and one kept from an older
 run could carry an address since changed. With ``--labels`` the same delivery addresses
-go on a sheet of labels instead (``<date>-labels.pdf``, see ``outreach/postal.py``).
+go on a sheet of labels instead (``<date>-labels.pdf``, see ``outreach/compose/postal.py``).
 
 A contact without a postal address is left out with a warning naming them; only when no
 contact has one is it an error. A profile without an address gives envelopes without a
@@ -19,12 +19,14 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from . import kinds, postal
-from .document import Block, Document, Part
-from .documents import Rendered, Request, build
-from .errors import LayoutError, TemplateError, WorkspaceError, display_path
-from .output import Planned, write_all
-from .paths import writable
+from outreach.compose import kinds, postal
+from outreach.compose.documents import Rendered, Request, build
+from outreach.document.model import Block, Document, Part
+from outreach.errors import LayoutError, TemplateError, WorkspaceError, display_path
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.output import Planned, write_all
+from outreach.workspace.paths import writable
+
 from .pipeline import (
     Options,
     Report,
@@ -34,7 +36,6 @@ from .pipeline import (
     stylesheet,
     templates_for,
 )
-from .workspace import ContactFile, Workspace
 
 
 def _posted(workspace: Workspace, contact_ids: list[str] | None, options: Options,
@@ -86,7 +87,7 @@ def _too_long(rendered: list[Rendered], over: list[int], where: str) -> None:
 
 def _envelopes(workspace: Workspace, rendered: list[Rendered], css: str,
                cover: Document, template: str) -> bytes:
-    from .writers.pdf import print_file
+    from outreach.render.writers.pdf import print_file
 
     envelope = postal.ENVELOPES[cover.paper]
     for one in rendered:
@@ -114,7 +115,7 @@ def label_sheets(rendered: list[Rendered], paper: str, template: str) -> tuple[B
 
 def _labels(workspace: Workspace, rendered: list[Rendered], cover: Document,
             template: str, templates_css: str) -> bytes:
-    from .writers.pdf import print_file
+    from outreach.render.writers.pdf import print_file
 
     sheet = postal.SHEETS[cover.paper]
     foreign = tuple(dict.fromkeys(f for r in rendered for f in r.document.foreign))

@@ -16,11 +16,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import kinds, rules
-from .errors import OutputError, OutreachError, UsageError, display_path
-from .models import BOOKABLE, HistoryEntry, Referral
-from .output import Planned, quiet_pdf_reading, why_kept, write_all
-from .paths import writable
+from outreach.campaign import rules
+from outreach.campaign.stages import Selection, select_where
+from outreach.compose import kinds
+from outreach.errors import OutputError, OutreachError, UsageError, display_path
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.models import BOOKABLE, HistoryEntry, Referral
+from outreach.workspace.output import Planned, quiet_pdf_reading, why_kept, write_all
+from outreach.workspace.paths import writable
+from outreach.workspace.placeholders import placeholders_allowed
+
 from .pipeline import (
     Options,
     Plan,
@@ -32,12 +37,9 @@ from .pipeline import (
     run,
     templates_for,
 )
-from .placeholders import placeholders_allowed
-from .stages import Selection, select_where
-from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
-    from .due import Item
+    from outreach.campaign.due import Item
 
 __all__ = ["Options", "Report", "generate", "templates_for"]
 
@@ -75,8 +77,8 @@ def contact_rows(workspace: Workspace, today: dt.date,
                  wanted: tuple[str, ...] = ()) -> list[Row]:
     """One row per contact (those at the stages ``wanted``, or all): its stage, the next
     step of the follow-up schedule (``due.every_item``) with its date, its last event."""
-    from . import stages
-    from .due import every_item
+    from outreach.campaign import stages
+    from outreach.campaign.due import every_item
 
     everyone = workspace.contacts()
     rows: list[Row] = []
@@ -119,7 +121,7 @@ def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
         if path.suffix == ".eml":
-            from .drafts import answers_of
+            from outreach.channels.drafts import answers_of
 
             return answers_of(path)
         if path.suffix == ".pdf":
@@ -189,7 +191,7 @@ def _summary(plan: Plan, report: Report) -> None:
 
 def _print_file(plan: Plan, report: Report, path: Path) -> None:
     """One PDF with every letter of the batch, each from memory when written now."""
-    from .writers.pdf import concatenate
+    from outreach.render.writers.pdf import concatenate
 
     parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
     options = plan.options
@@ -198,7 +200,7 @@ def _print_file(plan: Plan, report: Report, path: Path) -> None:
 
 
 def _mark_sent(plan: Plan, report: Report) -> None:
-    from .history import append_entries
+    from outreach.workspace.history import append_entries
 
     for target in plan.targets:
         append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
@@ -317,7 +319,7 @@ def _check_when(entry: HistoryEntry) -> None:
 def _booked_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
     """The booked meeting or call ``entry`` completes (the same day) or moves (a new
     booking while one is still to come), if any."""
-    from .stages import is_open
+    from outreach.campaign.stages import is_open
 
     if entry.event not in BOOKABLE:
         return None
@@ -347,8 +349,8 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     A meeting or call dated ahead (or later today, ``at``) is booked. Logging one on the
     day a booked one stands completes that entry (one meeting, never two); booking one
     while another is still to come moves it."""
-    from .history import append_entries, check_typed, replace_entry
-    from .referrals import add_referral_contacts
+    from outreach.campaign.referrals import add_referral_contacts
+    from outreach.workspace.history import append_entries, check_typed, replace_entry
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
@@ -379,8 +381,8 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
 
 def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logged:
     """Remove the meeting or call booked for ``day`` (one with nothing logged of it)."""
-    from .history import replace_entry
-    from .stages import is_open
+    from outreach.campaign.stages import is_open
+    from outreach.workspace.history import replace_entry
 
     contact = workspace.contact(contact_id)
     found = [e for e in contact.data.history if e.date == day and is_open(e)]
@@ -395,14 +397,14 @@ def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logge
 def _point_warnings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:
     """A point the thank-you letter would print speaking of its reader in the third
     person: said now, while the conversation is fresh, with the point rewritten."""
-    from . import points
+    from outreach.campaign import points
 
     found: list[str] = []
     with collect_warnings(found):
         for point in entry.points:
             told = points.advice(point, contact.data)
             if told:
-                logging.getLogger("outreach.points").warning(
+                logging.getLogger("outreach.campaign.points").warning(
                     f"{told} (edit it in {display_path(contact.path)})")
     return tuple(found)
 
@@ -412,7 +414,7 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     """Follow-up calls, thank-you letters owed, referrals not yet approached, booked
     meetings; with ``ics``, written as calendar events, every booking still to come
     included (by the rule of every file outreach writes: ``output.why_kept``)."""
-    from .due import bookings, due_items, to_ics
+    from outreach.campaign.due import bookings, due_items, to_ics
 
     within = (workspace.root, ics.absolute().parent) if ics is not None else ()
     if ics is not None:
@@ -493,7 +495,7 @@ def keep_in_touch_ids(workspace: Workspace, contact_ids: list[str] | None,
 def keep_in_touch(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
                   mark_sent: bool = False, progress: Progress | None = None) -> Report:
     """The keep-in-touch letter to each contact; with ``mark_sent``, recorded as sent."""
-    from .history import append_entries
+    from outreach.workspace.history import append_entries
 
     today = options.today or dt.date.today()
     if mark_sent and today > dt.date.today():

@@ -9,7 +9,7 @@
 - **layout** (``layout``): every document laid out as PDF in passes of several, checked
   against its page limit; one that runs long is set once more, tighter. Laid-out pages
   come from a cache when nothing that decides them changed, and a large batch is laid
-  out by worker processes on every core (``outreach/layout.py``).
+  out by worker processes on every core (``outreach/render/layout.py``).
 - **write** (``write``): each pass's files written atomically, all of a pass or none.
 
 Nothing is written until every document has rendered, so an error in the data or a
@@ -26,18 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import enclosures, stages
-from .documents import Enclosure, Rendered, Request, build, enclosure_title
-from .enclosures import as_pdf, beside, check_requested
-from .errors import InputError, LayoutError, Problem, UsageError, display_path
-from .kinds import EMAIL_NEEDS, Kind, all_kinds
-from .layout import Filling, Laid, Lookups, Setting, lay_out
-from .models import GOALS, Mode
-from .output import Outcome, Planned, why_kept, write_all
-from .paths import writable
-from .placeholders import placeholders_allowed
-from .templating import Templates
-from .workspace import ContactFile, Workspace
+from outreach.campaign import stages
+from outreach.compose import enclosures
+from outreach.compose.documents import Enclosure, Rendered, Request, build, enclosure_title
+from outreach.compose.enclosures import as_pdf, beside, check_requested
+from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
+from outreach.compose.templating import Templates
+from outreach.errors import InputError, LayoutError, Problem, UsageError, display_path
+from outreach.render.layout import Filling, Laid, Lookups, Setting, lay_out
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.models import GOALS, Mode
+from outreach.workspace.output import Outcome, Planned, why_kept, write_all
+from outreach.workspace.paths import writable
+from outreach.workspace.placeholders import placeholders_allowed
 
 log = logging.getLogger("outreach.campaign")
 
@@ -301,7 +302,7 @@ def stylesheet(templates: Templates, page: str = "") -> str:
 def layout(plan: Plan, rendered: Mapping[str, Rendered], setting: Setting,
            lookups: Lookups | None = None, progress: Progress | None = None
            ) -> Generator[list[tuple[Target, Laid]], None, None]:
-    """The documents written as PDF or DOCX laid out (``outreach/layout.py``: from the
+    """The documents written as PDF or DOCX laid out (``outreach/render/layout.py``: from the
     cache, in passes, by workers for a large batch), a pass at a time, each checked
     against its page limit. DOCX-only runs need it too: the page count is measured here
     (no PDF is written), and a document set tighter is written tighter in Word too."""
@@ -338,7 +339,7 @@ def _check_fits(rendered: Rendered, pages: int) -> None:
 def _docx_files(target: Target, rendered: Rendered, laid: Laid,
                 reference: bytes) -> list[Planned]:
     """The DOCX, and its enclosures placed beside it: ``<kind>-enclosure-<name>``."""
-    from .writers import docx
+    from outreach.render.writers import docx
 
     path = target.paths["docx"]
     data = docx.render_with(laid.document or rendered.document, reference,
@@ -355,7 +356,7 @@ def _files(target: Target, rendered: Rendered, laid: Laid | None,
         data = laid.data or b""
         enclosed = [e.path for e in rendered.request.enclosures]
         if enclosed:
-            from .writers.pdf import append
+            from outreach.render.writers.pdf import append
 
             data = append(data, enclosed, as_pdf)
         planned.append(Planned(target.paths["pdf"], data))
@@ -371,7 +372,7 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
         text = rendered.document.text().strip() + "\n"
         files.append(Planned(target.paths["txt"], text.encode("utf-8")))
     if "eml" in target.write:
-        from .drafts import files as draft_files
+        from outreach.channels.drafts import files as draft_files
 
         files += draft_files(workspace, rendered, target.paths["eml"])
     return files
@@ -380,7 +381,7 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
 def _beside(planned: list[Planned]) -> tuple[list[Planned], list[Planned]]:
     """The files to write, and apart from them what is kept beside an e-mail draft for
     ``outreach send`` (written with its draft, whenever the draft is)."""
-    from .drafts import facts_path
+    from outreach.channels.drafts import facts_path
 
     kept = {facts_path(p.path) for p in planned if p.path.suffix == ".eml"}
     return [p for p in planned if p.path not in kept], [p for p in planned if p.path in kept]

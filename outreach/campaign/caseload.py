@@ -19,11 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from outreach.errors import OutreachError, WorkspaceError, display_path
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.placeholders import placeholders_allowed
+
 from .due import Item, due_items
-from .errors import OutreachError, WorkspaceError, display_path
-from .placeholders import placeholders_allowed
 from .rules import CONVERSATIONS
-from .workspace import ContactFile, Workspace
 
 
 @dataclass

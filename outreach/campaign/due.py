@@ -21,11 +21,12 @@ from typing import Literal
 
 from icalendar import Alarm, Calendar, Event
 
+from outreach.workspace.folder import ContactFile
+from outreach.workspace.folder import referrer_name as workspace_referrer_name
+from outreach.workspace.models import BOOKABLE, HistoryEntry
+
 from . import rules
-from .models import BOOKABLE, HistoryEntry
 from .rules import CONVERSATIONS
-from .workspace import ContactFile
-from .workspace import referrer_name as workspace_referrer_name
 
 #: The command that writes each document a due item points to, by the document kind
 #: (the campaign stands below the kinds: tests/test_due.py checks these are theirs).
@@ -242,7 +243,8 @@ def bookings(contact: ContactFile, today: dt.date) -> list[Item]:
                        "question sheet and read it the evening before",
                 command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                 **common))  # type: ignore[arg-type]
-        items.append(Item(action=entry.event, due=entry.date, listed=entry.date,  # type: ignore[arg-type]
+        items.append(Item(action=entry.event, due=entry.date, listed=entry.date,
+                      # type: ignore[arg-type]
                           reason=f"{entry.event}{at}{length}{how}, booked",
                           command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                           **common))  # type: ignore[arg-type]

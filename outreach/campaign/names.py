@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from . import cache as kept
-from .models import Contact
+from outreach import cache as kept
+from outreach.workspace.models import Contact
 
 if TYPE_CHECKING:  # nameparser loads its word lists on import (60 ms): only when a name
     from nameparser import HumanName  # is parsed, not for `contacts` or `due`

@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import names, text
-from .models import Contact
+from outreach.document import text
+from outreach.workspace.models import Contact
+
+from . import names
 
 #: Words that speak of one person in the third person: always of the reader, in a point.
 _SINGULAR = re.compile(r"\b(he|she|him|her|his|hers|himself|herself|the contact)\b",

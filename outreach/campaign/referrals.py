@@ -2,7 +2,7 @@
 
 Each referral becomes a contact file of its own (``relationship: referral``,
 ``referred_by`` the contact who gave it) unless that person is a contact already, by
-the one rule of outreach/people.py (a namesake at another organization is someone
+the one rule of outreach/workspace/people.py (a namesake at another organization is someone
 else). Files are created under a lock on ``profiles/contacts/``, so two ``log``
 commands at once naming the same person make one contact, not two.
 """
@@ -14,14 +14,14 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from .errors import OutreachError, UsageError, display_path
-from .history import dump_yaml, validated
-from .loading import read_yaml, validate
-from .models import Contact, Referral
-from .output import create_new, locked, sweep_stages
-from .people import People, Someone, name_key, namesake_warning
-from .schema import modeline_if_schema
-from .workspace import ContactFile, Workspace
+from outreach.errors import OutreachError, UsageError, display_path
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.history import dump_yaml, validated
+from outreach.workspace.loading import read_yaml, validate
+from outreach.workspace.models import Contact, Referral
+from outreach.workspace.output import create_new, locked, sweep_stages
+from outreach.workspace.people import People, Someone, name_key, namesake_warning
+from outreach.workspace.schema import modeline_if_schema
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _one_line(text: str) -> str:
 
 def contact_named(workspace: Workspace, name: str,
                   organization: str | None = None) -> str | None:
-    """The id of the contact who is this person (outreach/people.py: the name, and no
+    """The id of the contact who is this person (outreach/workspace/people.py: the name, and no
     other organization), if any; a file that cannot be read is left out here (the
     commands that load it report it)."""
     same, _ = People.of(workspace, strict=False).find(Someone(name, organization, None, ""))

@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from outreach.errors import OutreachError
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.models import BOOKABLE, HistoryEntry
+from outreach.workspace.placeholders import placeholders_allowed
+
 from . import rules, stages
-from .errors import OutreachError
-from .models import BOOKABLE, HistoryEntry
-from .placeholders import placeholders_allowed
-from .workspace import ContactFile, Workspace
 
 #: The weeks the report's table and chart show, this one last.
 WEEKS = 8

@@ -13,9 +13,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .document import Document, Paper
-from .errors import LayoutError, OutputError, display_path
-from .paths import writable
+from outreach.document.model import Document, Paper
+from outreach.errors import LayoutError, OutputError, display_path
+from outreach.workspace.paths import writable
+
 from .report import (
     TREE_LINES_ON_PAGE,
     TREE_NAMES_ON_PAGE,
@@ -85,7 +86,7 @@ def check_target(path: Path, root: Path, force: bool) -> None:
 
 def write(path: Path, data: bytes, root: Path) -> None:
     """The PDF written all at once (never half a file)."""
-    from .output import atomic_write
+    from outreach.workspace.output import atomic_write
 
     atomic_write(path, data, within=(root, path.absolute().parent))
 
@@ -304,8 +305,8 @@ def _render(versions: list[str], cover: Document, what: str) -> bytes:
     """The first of ``versions`` (HTML) that fits one page, laid out by WeasyPrint and
     tagged, with ``cover``'s title, author, subject and language; nothing is fetched
     but the charts' ``data:`` URLs. ``what`` is named when none fits."""
-    from .writers.engine import weasyprint
-    from .writers.pdf import _fetcher, page_css, pdf_options
+    from outreach.render.writers.engine import weasyprint
+    from outreach.render.writers.pdf import _fetcher, page_css, pdf_options
 
     css = weasyprint.CSS(string=page_css(cover.paper) + CSS)
     for html in versions:

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from . import names
-from .models import (
+from outreach.workspace.models import (
     BOOKABLE,
     MAX_MEETING_MINUTES,
     Contact,
@@ -23,6 +22,8 @@ from .models import (
     Paper,
     Profile,
 )
+
+from . import names
 
 #: A title read for the contact's level: the first rule that matches decides, so the
 #: exceptions stand before the rules they except ("Principal Analyst" is a senior

@@ -1,5 +1,5 @@
 """The campaign's stages as words: what the command line offers (``--stage``) without
-loading anything else; ``outreach/stages.py`` derives each contact's from its history."""
+loading anything else; ``outreach/campaign/stages.py`` derives each contact's from its history."""
 
 from __future__ import annotations
 

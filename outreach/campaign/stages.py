@@ -20,12 +20,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from outreach.workspace.folder import ContactFile
+from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry
+
 from . import rules
-from .models import BOOKABLE, Contact, HistoryEntry
 from .stage_names import RULES as RULES
 from .stage_names import STAGES as STAGES
 from .stage_names import Stage
-from .workspace import ContactFile
 
 #: Each stage as a phrase after the contact's id: ``farid-rahimi was met on 2026-12-06``.
 _SAID: dict[Stage, str] = {

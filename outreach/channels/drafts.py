@@ -26,14 +26,15 @@ from email.parser import BytesParser, Parser
 from email.policy import default
 from pathlib import Path
 
-from . import addresses, enclosures
-from .document import Block, Document, Paragraph, Part, Span
-from .documents import Rendered
-from .enclosures import clean_copy
-from .errors import InputError, Problem
-from .output import Planned
-from .workspace import Workspace
-from .writers import eml
+from outreach.compose import enclosures
+from outreach.compose.documents import Rendered
+from outreach.compose.enclosures import clean_copy
+from outreach.document.model import Block, Document, Paragraph, Part, Span
+from outreach.errors import InputError, Problem
+from outreach.render.writers import eml
+from outreach.workspace import addresses
+from outreach.workspace.folder import Workspace
+from outreach.workspace.output import Planned
 
 
 def _address(name: str, email: str, path_problem: Problem) -> Address:

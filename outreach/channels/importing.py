@@ -3,18 +3,18 @@
 ``read_linkedin`` reads LinkedIn's ``Connections.csv`` (its ``Notes:`` preamble, a byte-
 order mark, CRLF, quoted commas and line breaks, ``12 Mar 2024`` dates, mostly empty
 e-mail addresses) with the csv module; ``read_vcard`` reads vCard 2.1, 3.0 and 4.0 card
-by card in bounded memory (outreach/vcard.py). Both give an ``Export``: the people, the
+by card in bounded memory (outreach/channels/vcard.py). Both give an ``Export``: the people, the
 rows that hold no one, and the rows or cards that cannot be imported, each named with
 its line; ``import_people`` turns each person into ``profiles/contacts/<id>.yaml``.
 
 Each id comes from the person's name (``people.contact_id``: honorifics and suffixes
 dropped, transliterated to ASCII), made unique. Someone who is already a contact (the
-same person by the rule of outreach/people.py) is never overwritten but reported, and
+same person by the rule of outreach/workspace/people.py) is never overwritten but reported, and
 so is a second row for one person; a namesake at another organization is added with a
 warning naming both. A contact file that cannot be read stops the import, named (the
 person may be in it). What a letter still needs and an export does not hold
 (``how_we_met``, an address) is written as a placeholder (``<<...>>``, see
-outreach/placeholders.py) and listed for the user.
+outreach/workspace/placeholders.py) and listed for the user.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import InputError, Problem, WorkspaceError, display_path
-from .loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
-from .models import Contact, Relationship
-from .output import create_new_batch, sweep_stages
-from .people import People, Someone, email_key, namesake_warning
-from .placeholders import placeholder
-from .schema import modeline_if_schema
+from outreach.errors import InputError, Problem, WorkspaceError, display_path
+from outreach.workspace.folder import Workspace
+from outreach.workspace.loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
+from outreach.workspace.models import Contact, Relationship
+from outreach.workspace.output import create_new_batch, sweep_stages
+from outreach.workspace.people import People, Someone, email_key, namesake_warning
+from outreach.workspace.placeholders import placeholder
+from outreach.workspace.schema import modeline_if_schema
+
 from .vcard import Card, read_cards
-from .workspace import Workspace
 
 #: What an import reads at most: a LinkedIn export of 30,000 connections is ~3 MB.
 MAX_IMPORT_BYTES = 200 * MAX_FILE_BYTES
@@ -426,7 +427,7 @@ def _invalid(person: Person, exc: ValidationError) -> Problem:
 
 def _write(workspace: Workspace, texts: list[tuple[str, bytes]], done: Imported) -> None:
     """Write the files planned; one whose name was taken meanwhile is reported instead."""
-    from .paths import writable
+    from outreach.workspace.paths import writable
 
     writable([workspace.contacts_dir / name for name, _ in texts], (workspace.root,))
     created = create_new_batch(workspace.contacts_dir, texts)

@@ -2,7 +2,7 @@
 
 Without ``--send`` nothing leaves: the command shows each message (every envelope
 recipient, the subject, the first lines) and what would become of it. Each draft is
-judged against the workspace's send log (``outreach/sendlog.py``) and every contact's
+judged against the workspace's send log (``outreach/channels/sendlog.py``) and every contact's
 history, as they stand:
 
 - *already sent*, and skipped, when the send log (or a history, by Message-ID) says this
@@ -13,7 +13,7 @@ history, as they stand:
   longer the contact's address, or it was written for another contact than the one
   whose folder holds it;
 - *refused* unless ``--force``, when it no longer fits the history: the contact's stage
-  is not one the document belongs to (``outreach/stages.py``: an approach letter to
+  is not one the document belongs to (``outreach/campaign/stages.py``: an approach letter to
   someone written to by any channel, met, declined or thanked; a thank-you for a
   conversation already thanked), a keep-in-touch letter already sent by post, or the
   draft is older than the last event in the history.
@@ -40,16 +40,18 @@ from email.policy import default
 from email.utils import formatdate
 from pathlib import Path
 
-from . import drafts, kinds, sendlog, smtp
-from .errors import InputError, OutreachError, Problem, UsageError, display_path
-from .models import HistoryEntry
-from .paths import readable
+from outreach.compose import kinds
+from outreach.errors import InputError, OutreachError, Problem, UsageError, display_path
+from outreach.render.writers import eml
+from outreach.workspace.folder import Workspace
+from outreach.workspace.models import HistoryEntry
+from outreach.workspace.paths import readable
+
+from . import drafts, sendlog, smtp
 from .smtp import SmtpConfig as SmtpConfig
 from .smtp import load_config as load_config
 from .smtp import password_from as password_from
 from .verdicts import Book, Outgoing, Verdict, book_of, judge
-from .workspace import Workspace
-from .writers import eml
 
 #: Headers of a draft that stay on this machine.
 PRIVATE_HEADERS = ("X-Unsent", eml.KIND_HEADER, eml.SUBJECT_HEADER, "Bcc")
@@ -107,7 +109,7 @@ def _read_draft(workspace: Workspace, path: Path,
 def find_drafts(workspace: Workspace, contact_ids: list[str] | None,
                 kind_names: tuple[str, ...] = ()) -> list[Outgoing]:
     """Every e-mail draft written for these contacts (all when ``None``), by kind."""
-    from .placeholders import placeholders_allowed
+    from outreach.workspace.placeholders import placeholders_allowed
 
     mailed = _mailed(kind_names)
     found = []
@@ -203,7 +205,7 @@ def _history_entry(outgoing: Outgoing, day: dt.date) -> HistoryEntry:
 def _record(workspace: Workspace, outgoing: Outgoing, book: Book, via: str) -> str | None:
     """Write a message sent into the send log, then the history; None when both took
     it, else the one consistent message of what is missing and how to mend it."""
-    from .history import append_entries
+    from outreach.workspace.history import append_entries
 
     record = sendlog.Record(outgoing.message_id, outgoing.contact.id, outgoing.kind.name,
                             outgoing.occasion(book), tuple(outgoing.envelope()[1]),
@@ -310,7 +312,7 @@ def record(workspace: Workspace, contact_ids: list[str] | None, *,
 
 def _record_one(workspace: Workspace, outgoing: Outgoing, book: Book,
                 verdict: Verdict) -> str | None:
-    from .history import append_entries
+    from outreach.workspace.history import append_entries
 
     logged = book.logged(outgoing.message_id)
     contact = book.contact(outgoing.contact.id)

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import InputError, OutputError, Problem, display_path
-from .output import locked
-from .paths import readable, writable
+from outreach.errors import InputError, OutputError, Problem, display_path
+from outreach.workspace.output import locked
+from outreach.workspace.paths import readable, writable
 
 LOG = "send-log.jsonl"
 

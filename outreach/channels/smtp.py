@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import Field, field_validator
 
-from .errors import OutreachError, display_path
-from .models import Text, _Model
-from .paths import readable
+from outreach.errors import OutreachError, display_path
+from outreach.workspace.models import Text, _Model
+from outreach.workspace.paths import readable
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

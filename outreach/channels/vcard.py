@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError, Problem
+from outreach.errors import InputError, Problem
 
 #: What is kept of one card at most (photos, sounds and keys are never kept).
 MAX_CARD_BYTES = 256 * 1024

@@ -4,7 +4,7 @@
 stand (``Book``), in this order: a draft that would reach the wrong person is refused,
 whatever ``--force`` says; one whose contact already received this kind of document for
 this occasion is already sent (never sent again); one that no longer fits the history
-is refused unless forced. ``outreach/send.py`` says each rule for users.
+is refused unless forced. ``outreach/channels/send.py`` says each rule for users.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
-from . import addresses, kinds, rules, sendlog, stages
+from outreach.campaign import rules, stages
+from outreach.compose import kinds
+from outreach.errors import display_path
+from outreach.workspace import addresses
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.loading import line_of
+from outreach.workspace.models import HistoryEntry
+
+from . import sendlog
 from .drafts import Facts
-from .errors import display_path
-from .loading import line_of
-from .models import HistoryEntry
-from .workspace import ContactFile, Workspace
 
 Status = Literal["send", "forced", "already", "refused", "held"]
 
@@ -97,7 +101,7 @@ def occasion_now(kind: kinds.Kind, contact: ContactFile, today: dt.date) -> str:
     """What a document of ``kind`` written today would answer ("" for most kinds)."""
     if kind.subject is None:
         return ""
-    from .documents import Request
+    from outreach.compose.documents import Request
 
     return kind.subject(Request(kind, contact, today))
 
@@ -119,7 +123,7 @@ class Book:
 
 def book_of(workspace: Workspace, today: dt.date | None = None) -> Book:
     """The send log and every contact file, read afresh from disk."""
-    from .placeholders import placeholders_allowed
+    from outreach.workspace.placeholders import placeholders_allowed
 
     fresh = Workspace(workspace.root, workspace.profile_name)
     with placeholders_allowed():

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import OutreachError, UsageError
-from .stage_names import STAGES
+from outreach import __version__
+from outreach.campaign.stage_names import STAGES
+from outreach.errors import OutreachError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -155,7 +155,7 @@ class _ContactId(click.types.StringParamType):
                        incomplete: str) -> list[Any]:
         from click.shell_completion import CompletionItem
 
-        from .paths import CONTACTS
+        from outreach.workspace.paths import CONTACTS
 
         root = ctx.find_root().params.get("root") or Path()
         ids = sorted(p.stem for p in (Path(root) / CONTACTS).glob("*.yaml"))
@@ -171,7 +171,7 @@ class _TemplateName(click.types.StringParamType):
                        incomplete: str) -> list[Any]:
         from click.shell_completion import CompletionItem
 
-        from .overrides import builtin_names
+        from outreach.compose.overrides import builtin_names
 
         return [CompletionItem(n) for n in builtin_names() if n.startswith(incomplete)]
 
@@ -182,7 +182,7 @@ STAGE = click.Choice(STAGES)
 
 
 def _workspace(ctx: click.Context) -> Any:
-    from .workspace import Workspace
+    from outreach.workspace.folder import Workspace
 
     obj = ctx.find_object(dict) or {}
     return Workspace(obj.get("root", Path.cwd()), obj.get("profile"))
@@ -212,7 +212,7 @@ def _incomplete_hint(skipped: str) -> None:
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from .dates import parse_day
+    from outreach.workspace.dates import parse_day
 
     try:
         return parse_day(value)
@@ -265,7 +265,7 @@ def cli(ctx: click.Context, root: Path, profile: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["root"] = root.resolve()
     ctx.obj["profile"] = profile
-    from .cache import check
+    from outreach.cache import check
 
     unfit = _fail_cleanly(check)()  # OUTREACH_CACHE_MB=abc: said before anything runs
     if unfit and ctx.invoked_subcommand != "cache":
@@ -294,8 +294,8 @@ def _warming_up(func: F) -> F:
         named = kwargs.get("contact_ids") or ()
         if {"pdf", "docx"} & set(_formats(kwargs.get("fmt") or ())) and (
                 named or kwargs.get("all_") or kwargs.get("stages") or kwargs.get("since")):
-            from . import workers
-            from .paths import CONTACTS
+            from outreach.render import workers
+            from outreach.workspace.paths import CONTACTS
 
             root = (click.get_current_context().find_object(dict) or {}).get("root", Path())
             workers.warm_up_soon(len(named) or sum(1 for _ in (root / CONTACTS).glob("*.yaml")))
@@ -354,8 +354,8 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stages:
     Writes output/<id>/approach-letter.pdf and .docx. The letter asks for information
     and advice, never a job, and never encloses the résumé: bring it to the meeting.
     """
-    from .kinds import APPROACH_LETTER
-    from .pipeline import Options
+    from outreach.app.pipeline import Options
+    from outreach.compose.kinds import APPROACH_LETTER
 
     options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir, force=force,
                       dry_run=dry_run, today=today, enclose=enclose,
@@ -366,7 +366,7 @@ def letter(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stages:
 def _write(ctx: click.Context, kind: Any, ids: list[str] | None, options: Any,
            label: str) -> None:
     """Plan, render, lay out and write one kind of document; report what happened."""
-    from .pipeline import generate
+    from outreach.app.pipeline import generate
 
     with _progress(label) as bar:
         report = generate(_workspace(ctx), kind, ids, options, bar)
@@ -411,8 +411,8 @@ def script(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     your availability, then the branches: an assistant, voicemail, "too busy / send
     your résumé", and "yes, now".
     """
-    from .kinds import PHONE_SCRIPT
-    from .pipeline import Options
+    from outreach.app.pipeline import Options
+    from outreach.compose.kinds import PHONE_SCRIPT
 
     options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, mode=mode,  # type: ignore[arg-type]
@@ -444,8 +444,8 @@ def questions(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, stag
     questions chosen for your goals (about one per 4 minutes, at least 5) with room for
     answers, the closing asks, and what to do after.
     """
-    from .kinds import QUESTION_SHEET
-    from .pipeline import Options
+    from outreach.app.pipeline import Options
+    from outreach.compose.kinds import QUESTION_SHEET
 
     options = Options(stages=stages, formats=_formats(fmt), output_dir=output_dir,
                       force=force, dry_run=dry_run, today=today, minutes=minutes,
@@ -477,9 +477,9 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str 
     the contacts named, or for everyone you had a conversation with who has not been
     told yet. Each letter names the advice and introductions logged in their history.
     """
-    from .main import keep_in_touch as write_letters
-    from .main import parse_landed
-    from .pipeline import Options
+    from outreach.app.main import keep_in_touch as write_letters
+    from outreach.app.main import parse_landed
+    from outreach.app.pipeline import Options
 
     landed_at = parse_landed(landed, role, organization)
     options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
@@ -514,8 +514,8 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     the contact, who you are, a request for advice (never a job, never the résumé),
     within --limit characters; an error names what to shorten when it cannot fit.
     """
-    from .kinds import LINKEDIN_NOTE
-    from .pipeline import Options
+    from outreach.app.pipeline import Options
+    from outreach.compose.kinds import LINKEDIN_NOTE
 
     options = Options(stages=stages, formats=("txt",), output_dir=output_dir, force=force,
                       dry_run=dry_run, limit=limit)
@@ -549,8 +549,8 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     --labels writes output/batches/<date>-labels.pdf instead. Contacts without a postal
     address are named and left out.
     """
-    from .envelopes import envelopes as print_envelopes
-    from .pipeline import Options
+    from outreach.app.envelopes import envelopes as print_envelopes
+    from outreach.app.pipeline import Options
 
     options = Options(stages=stages, formats=("pdf",), output_dir=output_dir, force=force,
                       dry_run=dry_run, today=today)
@@ -606,9 +606,9 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     meeting. When it is, the PDF holds the letter and then the résumé's pages, and the
     résumé file is placed beside the DOCX.
     """
-    from .main import parse_since
-    from .main import thank_you as write_thank_you
-    from .pipeline import Options
+    from outreach.app.main import parse_since
+    from outreach.app.main import thank_you as write_thank_you
+    from outreach.app.pipeline import Options
 
     if since and contact_ids:
         raise click.UsageError("give contact ids or --since, not both")
@@ -673,7 +673,7 @@ def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | N
     removes it. Each --referral becomes a contact file of its own (relationship
     referral, referred by this contact) unless a contact of that name exists.
     """
-    from .main import cancel_booking, log_event
+    from outreach.app.main import cancel_booking, log_event
 
     if (event is None) == (cancel is None):
         raise click.UsageError("give --event EVENT (what happened or is booked), or "
@@ -719,8 +719,8 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
     have gone quiet after two follow-ups. Exits with status 3 when something is
     overdue, so it can run from cron.
     """
-    from .main import what_is_due
-    from .placeholders import placeholders_allowed
+    from outreach.app.main import what_is_due
+    from outreach.workspace.placeholders import placeholders_allowed
 
     today = day or dt.date.today()
     if caseload is not None:
@@ -779,9 +779,9 @@ def send(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, really: b
     """
     import os
 
-    from .send import load_config, password_from
-    from .send import record as record_drafts
-    from .send import send as send_drafts
+    from outreach.channels.send import load_config, password_from
+    from outreach.channels.send import record as record_drafts
+    from outreach.channels.send import send as send_drafts
 
     workspace = _workspace(ctx)
     ids = _ids(contact_ids, all_)
@@ -806,7 +806,7 @@ _VERDICT_WORDS = {"send": "would send", "forced": "would send", "already": "alre
 
 
 def _verdict_lines(report: Any) -> None:
-    from .errors import display_path
+    from outreach.errors import display_path
 
     recorded = [o for o, _ in report.recorded]
     for outgoing, verdict in report.judged:
@@ -827,7 +827,7 @@ def _verdict_lines(report: Any) -> None:
 
 
 def _sent_report(report: Any) -> None:
-    from .errors import display_path
+    from outreach.errors import display_path
 
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -887,8 +887,8 @@ def contacts(ctx: click.Context, stages: tuple[str, ...], as_json: bool,
     """
     import json
 
-    from .main import contact_rows
-    from .placeholders import placeholders_allowed
+    from outreach.app.main import contact_rows
+    from outreach.workspace.placeholders import placeholders_allowed
 
     if caseload is not None:
         return _caseload_contacts(caseload)
@@ -921,8 +921,8 @@ def init_command(ctx: click.Context, directory: Path | None) -> None:
     overriding, a .gitignore for output/ and the schemas an editor checks the YAML with.
     Nothing that exists is overwritten.
     """
-    from .errors import display_path
-    from .init import init
+    from outreach.errors import display_path
+    from outreach.workspace.init import init
 
     root = directory.resolve() if directory is not None else _workspace(ctx).root
     done = init(root)
@@ -962,7 +962,7 @@ def templates_list(ctx: click.Context) -> None:
 
 
 def _list_templates(ctx: click.Context) -> None:
-    from .overrides import listing
+    from outreach.compose.overrides import listing
 
     rows: list[tuple[str, ...]] = [("TEMPLATE", "IN templates/", "WHAT IT IS")]
     rows += [(t.name, t.state, t.description) for t in listing(_workspace(ctx).templates_dir)]
@@ -976,8 +976,8 @@ def _list_templates(ctx: click.Context) -> None:
 @_fail_cleanly
 def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> None:
     """Copy built-in templates into templates/ to edit (never over a file there)."""
-    from .errors import display_path
-    from .overrides import copy
+    from outreach.compose.overrides import copy
+    from outreach.errors import display_path
 
     if all_ == bool(names):
         raise click.UsageError("name the templates to copy, or --all (not both)")
@@ -992,7 +992,7 @@ def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> No
 @_fail_cleanly
 def templates_diff(ctx: click.Context, names: tuple[str, ...]) -> None:
     """Show how your templates differ from the built-in ones (a unified diff)."""
-    from .overrides import diff, overridden
+    from outreach.compose.overrides import diff, overridden
 
     folder = _workspace(ctx).templates_dir
     chosen = list(names) or overridden(folder)
@@ -1018,7 +1018,7 @@ def schema_command(which: str | None, folder: Path | None, force: bool) -> None:
 
     `outreach init` writes both into schema/ and points each YAML file at them.
     """
-    from .schema import schema_text, write_schemas
+    from outreach.workspace.schema import schema_text, write_schemas
 
     if (which is None) == (folder is None):
         raise click.UsageError("choose --profile or --contact (to standard output), or "
@@ -1054,7 +1054,7 @@ def _import_options(func: F) -> F:
 
 
 def _imported(done: Any) -> None:
-    from .errors import display_path
+    from outreach.errors import display_path
 
     verb = "would add" if done.dry_run else "added"
     for _cid, path, name, _todo in done.added:
@@ -1095,12 +1095,13 @@ def import_vcard(ctx: click.Context, file: Path, relationship: str, dry_run: boo
 def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
             source: str) -> None:
     """Read people from ``file`` (``linkedin`` or ``vcard``), write their contact files."""
-    from . import importing
+    from outreach.channels import importing
 
     read, label = {"linkedin": (importing.read_linkedin, "LinkedIn"),
                    "vcard": (importing.read_vcard, "vCard")}[source]
     export = read(file)
-    done = importing.import_people(_workspace(ctx), export.people, relationship,  # type: ignore[arg-type]
+    done = importing.import_people(_workspace(ctx), export.people, relationship,
+                                    # type: ignore[arg-type]
                                    source=f"{label}, {file.name}", dry_run=dry_run)
     done.skipped += export.skipped
     done.bad[:0] = export.bad
@@ -1108,7 +1109,7 @@ def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
 
 
 def _caseload_due(folder: Path, today: dt.date) -> None:
-    from .caseload import due as caseload_due
+    from outreach.campaign.caseload import due as caseload_due
 
     found = caseload_due(folder, today)
     rows: list[tuple[str, ...]] = [("CLIENT", "DUE", "", "CONTACT", "TO DO", "WHY")]
@@ -1128,7 +1129,7 @@ def _caseload_due(folder: Path, today: dt.date) -> None:
 
 
 def _caseload_contacts(folder: Path) -> None:
-    from .caseload import counts
+    from outreach.campaign.caseload import counts
 
     found = counts(folder)
     _table([("CLIENT", "CONTACTS", "CONVERSATIONS", "LAST CONVERSATION"),
@@ -1162,9 +1163,9 @@ def report_command(ctx: click.Context, day: dt.date | None, as_json: bool, pdf: 
     """
     import json
 
-    from . import report_pdf
-    from .report import caseload as caseload_report
-    from .report import figures, load
+    from outreach.campaign import report_pdf
+    from outreach.campaign.report import caseload as caseload_report
+    from outreach.campaign.report import figures, load
 
     today = day or dt.date.today()
     root = _workspace(ctx).root
@@ -1184,7 +1185,7 @@ def report_command(ctx: click.Context, day: dt.date | None, as_json: bool, pdf: 
 
 
 def _print_figures(name: str, found: Any) -> None:
-    from .report import advice, shown, tree_lines
+    from outreach.campaign.report import advice, shown, tree_lines
 
     click.echo(f"{name}: the campaign on {found.today.isoformat()}\n")
     _table([("STAGE", "CONTACTS"), *[(s, str(n)) for s, n in found.stages.items()],
@@ -1206,8 +1207,8 @@ def _print_figures(name: str, found: Any) -> None:
 def _caseload_report(found: Any, as_json: bool, pdf: Path | None, root: Path) -> None:
     import json
 
-    from . import report_pdf
-    from .report import stage_text
+    from outreach.campaign import report_pdf
+    from outreach.campaign.report import stage_text
 
     if as_json:
         click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
@@ -1241,7 +1242,7 @@ def cache_group(ctx: click.Context) -> None:
     moves it, OUTREACH_CACHE_MB sets its size (0 turns it off), OUTREACH_CACHE=off
     turns it off (docs/cache.md).
     """
-    from .cache import summary
+    from outreach.cache import summary
 
     if ctx.invoked_subcommand is not None:
         return
@@ -1266,7 +1267,7 @@ def _megabytes(size: int) -> str:
 @_fail_cleanly
 def cache_clear() -> None:
     """Remove the cache's entries (and nothing else in its folder)."""
-    from .cache import clear, summary
+    from outreach.cache import clear, summary
 
     found = summary()
     if found.folder is None:

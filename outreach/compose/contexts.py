@@ -2,7 +2,7 @@
 
 A builder is a plain function ``(workspace, request, templates) -> dict`` that gathers
 the values a template prints from the models and the rules. The names each kind's
-template receives are listed in its registry entry (``outreach/kinds.py``) and in
+template receives are listed in its registry entry (``outreach/compose/kinds.py``) and in
 ``docs/templates.md``; a test fails when a builder and its entry drift apart.
 """
 
@@ -13,12 +13,9 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import names, points, rules
-from .errors import WorkspaceError, display_path
-from .models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper, Profile
-from .points import to_the_reader
-from .templating import Templates
-from .text import (
+from outreach.campaign import names, points, rules
+from outreach.campaign.points import to_the_reader
+from outreach.document.text import (
     and_list,
     lower_first,
     sentence,
@@ -29,7 +26,11 @@ from .text import (
     with_article,
     words,
 )
-from .workspace import ContactFile, ProfileFile, Workspace
+from outreach.errors import WorkspaceError, display_path
+from outreach.workspace.folder import ContactFile, ProfileFile, Workspace
+from outreach.workspace.models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper, Profile
+
+from .templating import Templates
 
 __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
 
@@ -504,8 +505,8 @@ def _followed_up(workspace: Workspace, name: str, today: dt.date,
                  organization: str | None = None) -> str:
     """What the seeker has done about a referral, from its contact file if there is one:
     ``spoken`` (a conversation logged), ``written`` (a letter sent) or ``pending``."""
-    from .errors import OutreachError
-    from .referrals import contact_named
+    from outreach.campaign.referrals import contact_named
+    from outreach.errors import OutreachError
 
     found = contact_named(workspace, name, organization)
     if found is None:
@@ -566,8 +567,8 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
 def _referred(workspace: Workspace) -> dict[str, list[str]]:
     """Who referred whom: each contact's id, with the ids of the contacts whose
     ``referred_by`` names them (by id, or by name as written)."""
-    from .errors import OutreachError
-    from .referrals import contact_named
+    from outreach.campaign.referrals import contact_named
+    from outreach.errors import OutreachError
 
     found: dict[str, list[str]] = {}
     for cid in workspace.contact_ids():

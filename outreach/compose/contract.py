@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import kinds
 
 #: The markers around the generated part of docs/templates.md.
-GENERATED = ("<!-- generated from outreach/kinds.py: do not edit by hand -->",
+GENERATED = ("<!-- generated from outreach/compose/kinds.py: do not edit by hand -->",
              "<!-- end of the generated part -->")
 
 

@@ -17,14 +17,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cache, enclosures, rules
-from .document import Block, Document, from_plain, text_of, to_plain
-from .errors import EnclosureRuleError, display_path
-from .markup import parse
-from .models import Mode
+from outreach import cache
+from outreach.campaign import rules
+from outreach.document.markup import parse
+from outreach.document.model import Block, Document, from_plain, text_of, to_plain
+from outreach.document.text import sentence_case, typeset
+from outreach.errors import EnclosureRuleError, display_path
+from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.models import Mode
+
+from . import enclosures
 from .templating import Templates
-from .text import sentence_case, typeset
-from .workspace import ContactFile, Workspace
 
 if TYPE_CHECKING:
     from .kinds import Kind
@@ -48,7 +51,7 @@ def enclosure_title(path: Path, given: str | None = None) -> str:
     if title:
         return title
     made = sentence_case(re.sub(r"[-_.]+", " ", path.stem).strip()) or path.name
-    logging.getLogger("outreach.enclosures").warning(
+    logging.getLogger("outreach.compose.enclosures").warning(
         f"{display_path(path)} has no title in its metadata, so the enclosure line calls "
         f"it \u201c{made}\u201d: --enclose-title \"...\" names it better")
     return made

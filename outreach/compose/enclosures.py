@@ -33,12 +33,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import rules
-from .errors import EnclosureRuleError, OutputError, display_path
+from outreach.campaign import rules
+from outreach.errors import EnclosureRuleError, OutputError, display_path
 
 if TYPE_CHECKING:
-    from .output import Planned
-    from .workspace import Workspace
+    from outreach.workspace.folder import Workspace
+    from outreach.workspace.output import Planned
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +351,7 @@ def _once(path: Path, form: str) -> bytes:
 def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[str, ...]]:
     """``form`` of the file: ``pdf`` (its pages as a clean PDF), ``copy`` (its clean
     copy), with the warnings making it gave."""
-    from .logs import capture
+    from outreach.logs import capture
 
     path = Path(name)
     with capture(propagate=False) as warnings:
@@ -365,7 +365,7 @@ def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[s
 def beside(docx: Path, kind: str, paths: list[Path]) -> list[Planned]:
     """The enclosures placed beside a DOCX as ``<kind>-enclosure-<name>``; two
     different files of one name get ``-2``, ``-3`` ... before the suffix."""
-    from .output import Planned
+    from outreach.workspace.output import Planned
 
     planned: list[Planned] = []
     taken: set[str] = set()

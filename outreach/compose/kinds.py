@@ -21,18 +21,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import addresses, contexts, notes, postal, rules, text
-from .errors import Problem, UsageError, display_path
-from .loading import line_of
-from .models import NEEDS_HOW_WE_MET, Event, Paper
+from outreach.campaign import rules
+from outreach.document import text
+from outreach.errors import Problem, UsageError, display_path
+from outreach.workspace import addresses
+from outreach.workspace.loading import line_of
+from outreach.workspace.models import NEEDS_HOW_WE_MET, Event, Paper
+
+from . import contexts, notes, postal
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .document import Block
+    from outreach.document.model import Block
+    from outreach.workspace.folder import ContactFile, Workspace
+
     from .documents import Enclosure, Request
     from .templating import Templates
-    from .workspace import ContactFile, Workspace
 
 ContextBuilder = Callable[["Workspace", "Request", "Templates"], dict[str, Any]]
 RuleEnclosures = Callable[["Workspace", "Request"],
@@ -77,7 +82,7 @@ class Email:
 class Fill:
     """Parts that share the room the pages leave (a sheet's answer spaces): the layout
     stage gives each of them an equal share of what is left on its page, and breaks the
-    pages where the shares come out most equal (``outreach/fill.py``)."""
+    pages where the shares come out most equal (``outreach/render/fill.py``)."""
 
     #: The roles of the top-level parts (``::: answer``) that fill the pages.
     roles: frozenset[str]
@@ -130,7 +135,7 @@ class Kind:
     #: Written into one print file for a batch, ``output/batches/<date>-<batch>.pdf``,
     #: rather than one file per contact; ``None``: one file per contact.
     batch: str | None = None
-    #: The campaign stages it belongs to (``outreach/stages.py``): a batch (``--all``)
+    #: The campaign stages it belongs to (``outreach/campaign/stages.py``): a batch (``--all``)
     #: takes the contacts at these; a contact named elsewhere gets it with a warning.
     #: Empty: the kind chooses its contacts itself (the thank-you, keep-in-touch).
     stages: tuple[str, ...] = ()
@@ -316,14 +321,16 @@ def _folded(text: str) -> str:
 def _warn_resume_owner(workspace: Workspace, resume: Path) -> None:
     """A résumé whose text does not hold the seeker's name (a sample left in place) is
     warned of before it travels behind their signature."""
-    from . import enclosures, names
+    from outreach.campaign import names
+
+    from . import enclosures
 
     profile = workspace.profile()
     seeker = names.parse(profile.data.name)
     said = _folded(enclosures.text(resume))
     if any(part and _folded(part) in said for part in (seeker.family, seeker.full)):
         return
-    logging.getLogger("outreach.enclosures").warning(
+    logging.getLogger("outreach.compose.enclosures").warning(
         f"the résumé {display_path(resume)}, which thank-you letters enclose, does not "
         f"contain your name ({profile.data.name}): is it someone else's, a sample left in "
         f"place? Put your own in resume: in {display_path(profile.path)}")

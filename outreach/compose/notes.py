@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .document import Block, Part, text_of
-from .errors import LayoutError, TemplateError, display_path
+from outreach.document.model import Block, Part, text_of
+from outreach.errors import LayoutError, TemplateError, display_path
 
 if TYPE_CHECKING:
     from .documents import Request

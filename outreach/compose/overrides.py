@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import WorkspaceError, display_path
-from .output import create_new
+from outreach.errors import WorkspaceError, display_path
+from outreach.workspace.output import create_new
 
 #: What each built-in file is for (README.md, "Templates and styles").
 DESCRIPTIONS = {
@@ -43,11 +43,11 @@ class Template:
 
 
 def _builtin(name: str) -> bytes:
-    return (resources.files("outreach") / "templates" / name).read_bytes()
+    return (resources.files("outreach.compose") / "templates" / name).read_bytes()
 
 
 def builtin_names() -> list[str]:
-    folder = resources.files("outreach") / "templates"
+    folder = resources.files("outreach.compose") / "templates"
     return sorted(item.name for item in folder.iterdir()
                   if item.is_file() and not item.name.startswith((".", "_")))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Paper
+from outreach.workspace.models import Paper
 
 
 @dataclass(frozen=True)

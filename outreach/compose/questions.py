@@ -19,11 +19,12 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, StringConstraints, field_validator
 
-from .errors import InputError, Problem
-from .loading import read_yaml, validate
-from .models import GOALS, ContactKind, Mode, _check_goals, _Model
+from outreach.document.text import with_article
+from outreach.errors import InputError, Problem
+from outreach.workspace.loading import read_yaml, validate
+from outreach.workspace.models import GOALS, ContactKind, Mode, _check_goals, _Model
+
 from .templating import BUILTIN, inside_folder
-from .text import with_article
 
 Place = Literal["opener", "core", "close"]
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]

@@ -29,7 +29,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
-from .text import with_article
+from outreach.document.text import with_article
 
 #: The longest text or list a template may make: far more than any document's pages hold.
 MAX_TEXT = 100_000

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from .errors import TemplateError, display_path
-from .markup import escape
+from outreach.document.markup import escape
+from outreach.errors import TemplateError, display_path
+
 from .sandbox import BoundedEnvironment, RunAway
 
 T = TypeVar("T")

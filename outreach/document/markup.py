@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .document import LINE_ROLES, Block, Heading, ListBlock, Paragraph, Part, Span
+from .model import LINE_ROLES, Block, Heading, ListBlock, Paragraph, Part, Span
 
 if TYPE_CHECKING:  # imported when a document is first parsed: a batch whose documents
     from markdown_it import MarkdownIt  # are all in the cache needs no parser

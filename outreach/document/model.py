@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 #: The paper a document is set on (the profile's ``paper``). Defined here, with the
-#: document model, so that laying out pages needs no pydantic (``outreach.models``).
+#: document model, so that laying out pages needs no pydantic (``outreach.workspace.models``).
 Paper = Literal["letter", "a4"]
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import smartypants
 
-from .document import Block, Heading, ListBlock, Paragraph, Part, Span
+from .model import Block, Heading, ListBlock, Paragraph, Part, Span
 
 # -- articles ---------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .document import Block, Document, Heading, PageBreak, Part
+from outreach.document.model import Block, Document, Heading, PageBreak, Part
+
 from .writers.pdf import Measure, PdfPages, measure, render
 
 #: CSS pixels kept free at the foot of each page, against rounding.

@@ -6,12 +6,12 @@ needs to know that a document fits, not its PDF) and whether it had to be set ti
 fit. Documents laid out before with the same HTML, CSS, fonts and WeasyPrint come from
 the cache (``outreach/cache.py``) without WeasyPrint being imported; the rest are laid
 out in passes of several (one WeasyPrint pass is much faster than one call each), by
-worker processes when the batch is large enough (``outreach/workers.py``). The cache is
+worker processes when the batch is large enough (``outreach/render/workers.py``). The cache is
 asked about each document as soon as it is rendered (``Lookups``); once the workers are
 up, the documents it lacks go to them a pass at a time from then on, so the first passes
 are laid out while the rest of the batch still renders.
 
-A document whose kind fills its pages (a question sheet: ``outreach/fill.py``) is laid
+A document whose kind fills its pages (a question sheet: ``outreach/render/fill.py``) is laid
 out in the same pass once more to fill them, where its first layout was made (in the
 worker, for a large batch). Its cache entry is its own, keyed by the document as
 rendered and what fills it; it keeps the PDF and where the page breaks and the filling
@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, workers
-from .document import Document
+from outreach import cache
+from outreach.document.model import Document
+from outreach.logs import capture
+
+from . import workers
 from .fill import Placed
-from .logs import capture
 from .writers.html import document_html
 
 log = logging.getLogger(__name__)

@@ -37,7 +37,7 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import Generic, TypeVar
 
-from .errors import UsageError
+from outreach.errors import UsageError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,7 +56,8 @@ THRESHOLD = 1 if FORK_SERVER else 24
 #: as fast for 100; each worker parses the stylesheet and loads the fonts once).
 SHARE = 32
 #: What the fork server imports before forking workers.
-PRELOAD = ["outreach.server_streams", "outreach.layout", "outreach.writers.engine"]
+PRELOAD = ["outreach.render.server_streams", "outreach.render.layout",
+           "outreach.render.writers.engine"]
 
 
 def cores() -> int:

@@ -18,18 +18,15 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from .errors import InputError, Problem, WorkspaceError, display_path
+from outreach.errors import InputError, Problem, WorkspaceError, display_path
+
 from .loading import LineMap, line_of
 from .models import BOOKABLE, Contact, Profile
 from .paths import CONTACT_ID as CONTACT_ID  # said here too: referrals reads them here
 from .paths import CONTACTS, profile_name, readable, within
 from .paths import MAX_ID as MAX_ID
 from .paths import valid_contact_id as valid_contact_id
-from .placeholders import (
-    load,  # refuses <<placeholders>> still to fill in
-    placeholders_allowed,
-    refusing,
-)
+from .placeholders import load, placeholders_allowed, refusing
 from .placeholders import read as read_unfilled
 
 log = logging.getLogger(__name__)

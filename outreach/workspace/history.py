@@ -22,11 +22,12 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, OutreachError, Problem, UsageError, display_path
+from outreach.errors import InputError, OutreachError, Problem, UsageError, display_path
+
+from .folder import ContactFile
 from .loading import character_problem, compose_yaml, decode_yaml, parse_yaml, read_bytes, validate
 from .models import Contact, HistoryEntry, Referral
 from .output import atomic_write, locked
-from .workspace import ContactFile
 
 #: Characters PyYAML reads as line breaks.
 _BREAKS = "\r\n\x85\u2028\u2029"

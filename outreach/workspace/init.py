@@ -1,7 +1,7 @@
 """``outreach init``: a new workspace, ready to fill in.
 
 Writes a commented skeleton profile whose values are placeholders (``<<your full
-name>>``: see outreach/placeholders.py, so a letter is refused, field by field, until
+name>>``: see outreach/workspace/placeholders.py, so a letter is refused, field by field, until
 they are replaced), one commented example contact, an empty ``templates/`` with a note
 on overriding, a commented ``smtp.yaml`` for ``outreach send``, a ``.gitignore`` for
 ``output/``, and the JSON Schemas an editor uses to check the YAML as it is typed.
@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, display_path
+from outreach.errors import OutputError, display_path
+
 from .models import GOALS
 from .output import Planned, create_new, record
 from .paths import CONTACTS

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
+from outreach.errors import InputError, Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,7 +53,7 @@ class _Loader(_NoAliases, yaml.SafeLoader):
 #: "true" -> True, "2026-11-16" -> a date) and names the field if it cannot. Only an empty
 #: value (``email:`` with nothing after it) still means "not given".
 #: ``~`` and ``null`` are still recognised (so tools that look at the nodes see them), but
-#: read as their text: the model decides (outreach/scalars.py) that they mean "not given"
+#: read as their text: the model decides (outreach/workspace/scalars.py) that they mean "not given"
 #: in a field that is not text, and keeps ``name: Null`` as the name typed.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]

@@ -27,7 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from .document import Paper as Paper  # the one definition, re-exported
+from outreach.document.model import Paper as Paper  # the one definition, re-exported
+
 from .scalars import typed
 
 #: Characters that end a line (for YAML, Python or a word processor).
@@ -137,7 +138,7 @@ class _Model(BaseModel):
     @classmethod
     def _as_typed(cls, data: Any) -> Any:
         """Plain YAML values arrive as text: ``~``/``null`` mean "not given" and whole
-        numbers are numbers where the field is not text (outreach/scalars.py)."""
+        numbers are numbers where the field is not text (outreach/workspace/scalars.py)."""
         return typed(cls, data)
 
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
-from .errors import OutputError, display_path
+from outreach.errors import OutputError, display_path
+
 from .paths import writable
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .errors import InputError, OutputError, Problem, UsageError, display_path
+from outreach.errors import InputError, OutputError, Problem, UsageError, display_path
 
 #: Where a workspace keeps one YAML file per contact.
 CONTACTS = Path("profiles", "contacts")

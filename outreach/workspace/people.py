@@ -20,10 +20,11 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-from .errors import InputError, OutreachError, Problem, display_path
+from outreach.errors import InputError, OutreachError, Problem, display_path
+
+from .folder import CONTACT_ID, Workspace, valid_contact_id
 from .loading import read_yaml
 from .paths import within
-from .workspace import CONTACT_ID, Workspace, valid_contact_id
 
 #: Words before a name that are a form of address, not the name (compared without dots).
 HONORIFICS = frozenset({

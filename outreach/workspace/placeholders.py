@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .errors import InputError, Problem
+from outreach.errors import InputError, Problem
+
 from .loading import LineMap, field_name, line_of, model_at, read_yaml, validate
 from .models import NEEDS_HOW_WE_MET
 

@@ -1,6 +1,6 @@
 """YAML that means what was typed: plain values are text until the model says otherwise.
 
-The loader (``outreach/loading.py``) reads every plain value as the text written, so
+The loader (``outreach/workspace/loading.py``) reads every plain value as the text written, so
 ``organization: NO``, ``phone: 0123`` and ``title: 1.10`` keep their text instead of
 becoming ``False``, ``83`` and ``1.1`` as YAML 1.1 would have them. This module is the
 other half, applied by every model before it validates: where a field is *not* text,

@@ -8,7 +8,7 @@ unknown keys and wrong types underlined. ``outreach init`` writes the two files 
 workspace's ``schema/`` folder and that line at the top of each YAML file it creates.
 
 The schema says what the loader accepts, as an editor reads the file (YAML 1.2): the
-loader keeps every plain value as the text typed (outreach/scalars.py), so where the model
+loader keeps every plain value as the text typed (outreach/workspace/scalars.py), so where the model
 wants text, ``title: 1.10``, ``phone: 0123`` and ``organization: no`` are text, which an
 editor reads as a number and a yes/no: the schema accepts those there (``_as_loaded``). A
 yes/no field takes the words pydantic reads (``local: no``, ``yes``, ``on``), and a date

@@ -30,9 +30,19 @@ from typing import Any
 
 from lxml import etree
 
-from .. import cache
-from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Part, Span
-from ..errors import TemplateError
+from outreach import cache
+from outreach.document.model import (
+    Block,
+    Document,
+    Heading,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Part,
+    Span,
+)
+from outreach.errors import TemplateError
+
 from . import docx_pages
 from .docx_pages import escape
 

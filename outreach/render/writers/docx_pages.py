@@ -1,7 +1,7 @@
 """What the layout placed in a document, in Word: sized room to write, and the folio.
 
 The layout stage may size a kind's filling parts (a sheet's answer spaces) and break its
-pages (``outreach/fill.py``); the DOCX writer makes each sized part one empty paragraph
+pages (``outreach/render/fill.py``); the DOCX writer makes each sized part one empty paragraph
 of exactly that line height, and starts a page where the PDF does. A document with a
 folio gets a footer on every page: its title at the left, "Page N of M" at the right,
 as Word fields (``PAGE``, ``NUMPAGES``) that the reader's software fills in.
@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..document import Document, PageBreak, Part
+from outreach.document.model import Document, PageBreak, Part
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -7,7 +7,7 @@ the same writer as the PDF's; a mail client shows the one it prefers. ``X-Unsent
 makes clients open the file as a draft to edit and send, not as a message received (it
 is an instruction to the mail client, which does not send it on; ``outreach send``
 removes it). No header is for outreach alone: a draft may be sent as it is from a mail
-client, so what ``outreach send`` needs is kept beside it (``outreach/drafts.py``).
+client, so what ``outreach send`` needs is kept beside it (``outreach/channels/drafts.py``).
 
 An address whose part before the ``@`` is not ASCII has no other form: the headers of
 such a draft are written in UTF-8 (RFC 6532), as servers offering SMTPUTF8 take them.
@@ -22,7 +22,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default
 
-from ..document import Block, Document, Heading, ListBlock, Paragraph, Part
+from outreach.document.model import Block, Document, Heading, ListBlock, Paragraph, Part
+
 from .html import document_html, page_html
 
 #: Headers drafts of earlier versions carried: which document a draft is, and what it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..document import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Span
+from outreach.document.model import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Span
 
 #: For WeasyPrint, a block whose text breaks lines keeps its ``\n`` as they are and is
 #: set with ``white-space: pre-line``: a ``<br>`` is an element of its own, with a box

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..document import Document
+from outreach.document.model import Document
+
 from .html import ATTRIBUTES, TAGS, document_html, page_html
 
 log = logging.getLogger(__name__)
@@ -222,7 +223,8 @@ def _ua_sheet(css: str) -> Any:
     (as JSON: a cut entry is made again), so a process parses only what is left of it."""
     import json
 
-    from .. import cache
+    from outreach import cache
+
     from .engine import html_stylesheet, stylesheet_with_counters
 
     ua = html_stylesheet()
@@ -256,7 +258,7 @@ class _Style:
     states: tuple[tuple[str, int, int], ...] = ()
 
     def current(self) -> bool:
-        from ..cache import file_state
+        from outreach.cache import file_state
 
         return all(file_state(name) == state for name, state in zip(
             self.fetched, self.states, strict=True))
@@ -271,8 +273,9 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
     """The parsed stylesheet for ``css``: parsing it, and loading its fonts, took about
     a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
     parse), so every pass of a process shares one."""
-    from ..cache import file_state
-    from ..logs import capture
+    from outreach.cache import file_state
+    from outreach.logs import capture
+
     from .engine import weasyprint
 
     FontConfiguration = weasyprint.text.fonts.FontConfiguration
@@ -413,7 +416,7 @@ def append(letter: bytes, enclosures: list[Path], as_pdf: Callable[[Path], bytes
     about six times faster, measured on the busy week's 40 résumés (``make bench``)."""
     import pikepdf
 
-    from ..errors import OutputError, display_path
+    from outreach.errors import OutputError, display_path
 
     with pikepdf.open(io.BytesIO(letter)) as out:
         for path in enclosures:
@@ -451,7 +454,7 @@ def concatenate(files: list[tuple[Path, bytes | None]]) -> bytes:
     from the path)."""
     import pikepdf
 
-    from ..errors import OutputError, display_path
+    from outreach.errors import OutputError, display_path
 
     sources: list[Any] = []  # qpdf copies a page's streams when the file is saved
     try:

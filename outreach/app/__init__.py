@@ -1,0 +1,1 @@
+"""The one orchestrator: plan -> render -> layout -> write, batches and print files."""

@@ -1,0 +1,1 @@
+"""The domain rules over the models: names, rules, stages, due, referrals."""

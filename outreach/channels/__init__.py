@@ -1,0 +1,1 @@
+"""What leaves or enters: e-mail drafts, SMTP, import."""

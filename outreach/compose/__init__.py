@@ -1,0 +1,1 @@
+"""Document kinds, contexts, questions, templating, enclosures, templates/."""

@@ -1,0 +1,1 @@
+"""The neutral document model, Markdown, text."""

@@ -1,0 +1,1 @@
+"""Pages: layout, filling the pages, worker processes, the writers."""

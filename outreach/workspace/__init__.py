@@ -1,0 +1,1 @@
+"""The workspace's files and what they hold: models, loading, paths, output."""
