@@ -284,7 +284,7 @@ def test_a_script_with_a_main_guard_can_use_the_workers(tmp_path: Path) -> None:
     root = workspaces.make(tmp_path / "ws", 16)
     script = tmp_path / "batch.py"
     script.write_text(
-        "from pathlib import Path\nfrom outreach import kinds\n"
+        "from pathlib import Path\nfrom outreach.compose import kinds\n"
         "from outreach.app.pipeline import Options, generate\n"
         "from outreach.workspace.folder import Workspace\n"
         "print('started')\n"
@@ -532,7 +532,7 @@ def test_the_parse_cache_follows_outreachs_code(tmp_path: Path,
     from outreach import cache as kept
 
     names = {p.name for p in kept.code_files()}
-    assert {"markup.py", "text.py", "document.py", "documents.py"} <= names
+    assert {"markup.py", "text.py", "model.py", "documents.py"} <= names
     module = tmp_path / "markup.py"
     module.write_text("# one version\n")
     monkeypatch.setattr(kept, "code_files", lambda: [module])

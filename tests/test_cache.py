@@ -223,9 +223,9 @@ def test_the_layout_fingerprint_follows_a_moved_module(tmp_path: Path) -> None:
                     ignore=shutil.ignore_patterns("__pycache__"))
     first = _fingerprint(tmp_path)
     assert _fingerprint(tmp_path) == first
-    (tmp_path / "outreach" / "render").mkdir()
-    for name in ("writers/pdf.py", "fill.py"):
-        moved = tmp_path / "outreach" / "render" / Path(name).name
+    (tmp_path / "outreach" / "elsewhere").mkdir()
+    for name in ("render/writers/pdf.py", "render/fill.py"):
+        moved = tmp_path / "outreach" / "elsewhere" / Path(name).name
         (tmp_path / "outreach" / name).rename(moved)
         moved.write_text(moved.read_text() + "\n# changed once moved\n")
         second = _fingerprint(tmp_path)

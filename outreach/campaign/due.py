@@ -243,8 +243,8 @@ def bookings(contact: ContactFile, today: dt.date) -> list[Item]:
                        "question sheet and read it the evening before",
                 command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                 **common))  # type: ignore[arg-type]
-        items.append(Item(action=entry.event, due=entry.date, listed=entry.date,
-                      # type: ignore[arg-type]
+        held: Action = "meeting" if entry.event == "meeting" else "call"
+        items.append(Item(action=held, due=entry.date, listed=entry.date,
                           reason=f"{entry.event}{at}{length}{how}, booked",
                           command=f"outreach {COMMANDS['question-sheet']} {contact.id}",
                           **common))  # type: ignore[arg-type]

@@ -1100,9 +1100,9 @@ def _import(ctx: click.Context, file: Path, relationship: str, dry_run: bool,
     read, label = {"linkedin": (importing.read_linkedin, "LinkedIn"),
                    "vcard": (importing.read_vcard, "vCard")}[source]
     export = read(file)
-    done = importing.import_people(_workspace(ctx), export.people, relationship,
-                                    # type: ignore[arg-type]
-                                   source=f"{label}, {file.name}", dry_run=dry_run)
+    done = importing.import_people(
+        _workspace(ctx), export.people, relationship,  # type: ignore[arg-type]
+        source=f"{label}, {file.name}", dry_run=dry_run)
     done.skipped += export.skipped
     done.bad[:0] = export.bad
     _imported(done)
