@@ -188,14 +188,20 @@ def _caseload_due(folder: Path, today: dt.date) -> None:
     if not found.due:
         click.echo("nothing is due")
     _table(rows)
+    _said(found)
+    if any(item.overdue for _, item in found.due):
+        sys.exit(3)
+
+
+def _said(found: Any) -> None:
+    """A caseload's warnings and the errors of the clients that could not be read (then
+    exit 1: the others were listed all the same)."""
     for line in found.notes:
         click.echo(f"Warning: {line}", err=True)
     for line in found.problems:
         click.echo(f"Error: {line}", err=True)
     if found.problems:
         sys.exit(1)
-    if any(item.overdue for _, item in found.due):
-        sys.exit(3)
 
 
 def _caseload_contacts(folder: Path) -> None:
@@ -204,12 +210,7 @@ def _caseload_contacts(folder: Path) -> None:
     found = counts(folder)
     _table([("CLIENT", "CONTACTS", "CONVERSATIONS", "LAST CONVERSATION"),
             *[(c, str(n), str(t), last) for c, n, t, last in found.counts]])
-    for line in found.notes:
-        click.echo(f"Warning: {line}", err=True)
-    for line in found.problems:
-        click.echo(f"Error: {line}", err=True)
-    if found.problems:
-        sys.exit(1)
+    _said(found)
 
 
 @cli.command("report")
