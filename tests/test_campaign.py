@@ -329,7 +329,7 @@ def test_the_calendar_holds_the_meeting_at_its_time(cw: Path) -> None:
     assert result.code in (0, 3), result.err
     calendar = icalendar.Calendar.from_ical(ics.read_bytes())
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    meeting = events["li-na-meeting-1@outreach"]
+    meeting = events["li-na-booking-1@outreach"]
     start = meeting.decoded("DTSTART")
     assert start == dt.datetime.combine(dt.date.fromisoformat(day(2)), dt.time(14, 30))
     assert meeting.decoded("DTEND") - start == dt.timedelta(minutes=25)
@@ -342,7 +342,7 @@ def test_the_calendar_holds_the_meeting_at_its_time(cw: Path) -> None:
     assert run(cw, "due", "--ics", str(ics)).code in (0, 3)  # its own file: no --force
     again = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(ics.read_bytes())
              .walk("VEVENT")}
-    assert again["li-na-meeting-1@outreach"].decoded("DTSTART").hour == 8
+    assert again["li-na-booking-1@outreach"].decoded("DTSTART").hour == 8
 
 
 def test_a_booked_meeting_in_the_file_loads_while_other_future_events_do_not(cw: Path) -> None:
@@ -351,3 +351,69 @@ def test_a_booked_meeting_in_the_file_loads_while_other_future_events_do_not(cw:
     result = run(cw, "letter", "omar-khan")
     assert result.code == 1
     assert "only a meeting or call is booked ahead" in result.err
+
+
+# -- what a user's review found ----------------------------------------------------------
+
+
+def test_more_points_for_a_conversation_go_into_it_not_beside_it(cw: Path) -> None:
+    first = run(cw, "log", "grace-obi", "--event", "call", "--date", day(-3),
+                "--point", "Ask the county about its data fellowship")
+    assert first.code == 0 and first.out.startswith(f"added to the call of {day(-3)}")
+    calls = [e for e in history(cw, "grace-obi") if e["event"] == "call"]
+    assert len(calls) == 1
+    assert calls[0]["points"] == ["A GIS certificate opens the door to county work",
+                                  "Ask the county about its data fellowship"]
+    assert json.loads(run(cw, "report", "--json").out)["conversations"] == 4
+
+
+def test_a_decline_ends_what_was_booked(cw: Path) -> None:
+    result = run(cw, "log", "li-na", "--event", "declined")
+    assert result.code == 0
+    assert f"cancelled the meeting booked for {day(2)} at 14:30: they declined" in result.err
+    assert [e["event"] for e in history(cw, "li-na")] == ["letter-sent", "declined"]
+    rows = {r["id"]: r["stage"] for r in json.loads(run(cw, "contacts", "--json").out)}
+    assert rows["li-na"] == "declined"
+
+
+def test_a_call_held_early_on_its_day_is_held(cw: Path) -> None:
+    from freezegun import freeze_time
+
+    today = dt.date.fromisoformat(day(0))
+    with freeze_time(dt.datetime.combine(today, dt.time(12, 0))):
+        assert run(cw, "log", "ivan-petrov", "--event", "call", "--date", day(0),
+                   "--at", "17:30").code == 0
+        done = run(cw, "log", "ivan-petrov", "--event", "call", "--point", "Talked early")
+        assert done.out.startswith(f"logged the call booked for {day(0)}")
+        rows = {r["id"]: r["stage"] for r in json.loads(run(cw, "contacts", "--json").out)}
+    assert rows["ivan-petrov"] == "met"
+    assert "time" not in history(cw, "ivan-petrov")[-1]
+
+
+def test_a_meeting_made_a_call_keeps_its_calendar_event_and_not_its_place(cw: Path) -> None:
+    moved = run(cw, "log", "li-na", "--event", "call", "--date", day(2), "--at", "16:00")
+    assert moved.out.startswith(f"moved the call of {day(2)} at 14:30 to {day(2)} at 16:00")
+    run(cw, "log", "li-na", "--event", "meeting", "--date", day(3), "--at", "09:00",
+        "--mode", "in-person")
+    again = run(cw, "log", "li-na", "--event", "call", "--date", day(4), "--at", "09:00")
+    assert again.code == 0 and "mode" not in history(cw, "li-na")[-1]
+    ics = cw / "due.ics"
+    run(cw, "due", "--ics", str(ics))
+    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(ics.read_bytes())
+            .walk("VEVENT") if "li-na" in str(e["UID"])]
+    assert uids == ["li-na-booking-1@outreach"]
+
+
+def test_a_decline_by_e_mail_is_history(cw: Path) -> None:
+    result = run(cw, "log", "ivan-petrov", "--event", "declined", "--mode", "e-mail")
+    assert result.code == 0, result.err
+    assert run(cw, "contacts").code == 0
+    letter = run(cw, "thank-you", "ivan-petrov", "--format", "docx")
+    assert letter.code == 0, letter.err
+
+
+def test_cancel_says_nothing_of_a_meeting_that_is_not_there(cw: Path) -> None:
+    none = run(cw, "log", "nadia-haddad", "--cancel", day(9))
+    assert none.code == 1 and none.err.strip().endswith("nadia-haddad.yaml")
+    both = run(cw, "log", "li-na", "--event", "meeting", "--cancel", day(2))
+    assert both.code == 2 and "not both" in both.err

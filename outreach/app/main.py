@@ -225,7 +225,9 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     ids = contact_ids
     if since is not None:
         owing = owing_thank_you(workspace, since, today)
-        ids, report.skipped = [c.id for c in owing.chosen], owing.summary()
+        ids = [c.id for c in owing.chosen]
+        report.skipped = owing.summary(f", with no conversation or decline since {since} "
+                                       "left to thank")
     if ids is not None and not ids:
         report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
                                "thank-you letter")
@@ -282,6 +284,8 @@ class Logged:
             return f"moved the {entry.event} of {was} to {when} in {self.path}"
         if self.action == "completed":
             return f"logged the {entry.event} booked for {when} in {self.path}"
+        if self.action == "added to":
+            return f"added to the {entry.event} of {when} in {self.path}"
         return f"{self.action} {entry.event} on {when} in {self.path}"
 
 
@@ -316,28 +320,67 @@ def _check_when(entry: HistoryEntry) -> None:
                          "no points, referrals or résumé yet; log them on the day")
 
 
-def _booked_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
-    """The booked meeting or call ``entry`` completes (the same day) or moves (a new
-    booking while one is still to come), if any."""
+def _entry_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
+    """The entry the new one goes into, if any: a meeting or call booked for its day (it
+    is completed), the same conversation logged that day already (its points are added
+    to), or, for a new booking, the one still to come (it is moved)."""
     from outreach.campaign.stages import is_open
 
     if entry.event not in BOOKABLE:
         return None
-    booked = [e for e in contact.data.history if is_open(e)]
-    same_day = [e for e in booked if e.date == entry.date]
+    same_day = [e for e in contact.data.history if e.event in BOOKABLE
+                and e.date == entry.date and (is_open(e) or e.event == entry.event)]
     if same_day:
         return same_day[-1]
-    if not rules.has_happened(entry, dt.date.today(), rules.clock(None)):
+    if not _happened(entry):
         ahead = rules.booked(contact.data, dt.date.today())
         return ahead[0] if ahead else None
     return None
 
 
+def _happened(entry: HistoryEntry) -> bool:
+    return rules.has_happened(entry, dt.date.today(), rules.clock(None))
+
+
 def _merged(old: HistoryEntry, new: HistoryEntry) -> HistoryEntry:
-    """A booked entry completed or moved: what the new one says, the rest as booked."""
-    kept = {name: getattr(old, name) for name in ("mode", "time", "minutes")
-            if getattr(new, name) is None}
-    return new.model_copy(update=kept)
+    """``old`` completed, moved or added to by ``new``: what the new one says, the rest as
+    it was; the points and referrals of a conversation logged twice, together. Logged
+    as held, it has happened (a time still to come today is dropped)."""
+    kept: dict[str, object] = {name: getattr(old, name) for name in ("time", "minutes")
+                               if getattr(new, name) is None}
+    if new.mode is None and old.event == new.event:
+        kept["mode"] = old.mode
+    if old.outcome and old.event == new.event:
+        kept["points"] = list(dict.fromkeys([*old.points, *new.points]))
+        kept["referrals"] = [*old.referrals,
+                             *(r for r in new.referrals if r not in old.referrals)]
+        kept["resume"] = new.resume or old.resume
+    merged = new.model_copy(update=kept)
+    if _happened(new) and not _happened(merged):
+        merged = merged.model_copy(update={"time": None})
+    return merged
+
+
+def _action(old: HistoryEntry | None, entry: HistoryEntry) -> str:
+    if old is None:
+        return "logged" if _happened(entry) else "booked"
+    if not _happened(entry):
+        return "moved"
+    return "completed" if not old.outcome else "added to"
+
+
+def _close_bookings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:
+    """A decline ends what was booked and still to come: each such booking removed."""
+    from outreach.workspace.history import replace_entry
+
+    if entry.event != "declined":
+        return ()
+    closed = []
+    for booked in rules.booked(contact.data, dt.date.today()):
+        replace_entry(contact, booked, None)
+        closed.append(f"cancelled the {booked.event} booked for {booked.date.isoformat()}"
+                      f"{f' at {booked.time}' if booked.time else ''}: they declined")
+    return tuple(closed)
 
 
 def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
@@ -361,22 +404,22 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
         "referrals": [parse_referral(r) for r in referrals], "resume": resume,
         "time": at, "minutes": minutes})
     _check_when(entry)
-    old = _booked_to_change(contact, entry)
+    old = _entry_to_change(contact, entry)
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
     namesakes: list[str] = []  # a referral of an existing contact's name, someone else
     with collect_warnings(namesakes):
         added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    action = _action(old, entry)
     if old is not None:
         entry = _merged(old, entry)
         replace_entry(contact, old, entry)
     else:
         append_entries(contact, [entry])
-    action = ("completed" if old.date == entry.date else "moved") if old is not None else \
-        ("logged" if rules.has_happened(entry, today, rules.clock(None)) else "booked")
+    closed = _close_bookings(contact, entry)
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added],
-                  (*namesakes, *_point_warnings(contact, entry)), action, old)
+                  (*namesakes, *closed, *_point_warnings(contact, entry)), action, old)
 
 
 def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logged:
@@ -387,9 +430,11 @@ def cancel_booking(workspace: Workspace, contact_id: str, day: dt.date) -> Logge
     contact = workspace.contact(contact_id)
     found = [e for e in contact.data.history if e.date == day and is_open(e)]
     if not found:
+        held = any(e.date == day and e.event in BOOKABLE for e in contact.data.history)
         raise OutreachError(f"no meeting or call booked for {day.isoformat()} in "
-                         f"{display_path(contact.path)} (one already logged with its points "
-                         "is part of the history, and stays)")
+                            f"{display_path(contact.path)}" + (
+                                " (the one logged that day, with what was said, is part of "
+                                "the history, and stays)" if held else ""))
     replace_entry(contact, found[-1], None)
     return Logged(found[-1], display_path(contact.path), [], (), "cancelled", found[-1])
 

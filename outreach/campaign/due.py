@@ -345,6 +345,8 @@ def uid(item: Item) -> str:
     booking is known by its place in the history, so moving it updates its event."""
     if item.action == "approach referral":
         return f"{item.contact_id}-{_SLUGS[item.action]}@outreach"
+    if item.index is not None and item.action in BOOKABLE:  # a meeting may become a call
+        return f"{item.contact_id}-booking-{item.index}@outreach"
     if item.index is not None:
         return f"{item.contact_id}-{_SLUGS[item.action]}-{item.index}@outreach"
     return f"{item.contact_id}-{_SLUGS[item.action]}-{item.due.isoformat()}@outreach"

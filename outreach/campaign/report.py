@@ -341,7 +341,8 @@ def shown(found: Figures) -> list[tuple[str, str, str]]:
          "answered"),
         ("Days to reply", "-" if days is None else f"{days:g}",
          f"median, first letter to first reply ({_plural(found.replies, 'reply', 'replies')})"),
-        ("Referrals", str(found.referrals), "people met through others"),
+        ("Referrals", str(found.referrals),
+         "person met through another" if found.referrals == 1 else "people met through others"),
     ]
 
 

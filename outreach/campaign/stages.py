@@ -119,9 +119,10 @@ class Selection:
     chosen: tuple[ContactFile, ...]
     skipped: tuple[tuple[ContactFile, Stage], ...] = ()
 
-    def summary(self) -> str | None:
+    def summary(self, why: str = "") -> str | None:
         """``skipped 11: 2 approached, 3 met, 1 incomplete (jonas-weber)``; None when
-        nothing was skipped."""
+        nothing was skipped. ``why`` says what a batch that chooses by its own rule
+        took (``skipped 9, with nothing to thank since 2026-11-30: ...``)."""
         if not self.skipped:
             return None
         counts = Counter(stage for _, stage in self.skipped)
@@ -133,7 +134,7 @@ class Selection:
                     ids = [c.id for c, s in self.skipped if s == stage]
                     part += f" ({', '.join(ids)})"
                 parts.append(part)
-        return f"skipped {len(self.skipped)}: {', '.join(parts)}"
+        return f"skipped {len(self.skipped)}{why}: {', '.join(parts)}"
 
 
 def select(contacts: Iterable[ContactFile], stages: Iterable[str], today: dt.date,

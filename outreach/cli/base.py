@@ -205,7 +205,10 @@ def _incomplete_hint(skipped: str) -> None:
     to fill in."""
     found = re.search(r"incomplete \(([^),]+)", skipped)
     if found:
-        click.echo(f"Warning: fill in the <<...>> left in their files; outreach letter "
+        command = click.get_current_context().command_path.removeprefix("outreach ")
+        named = command if command.split()[0] in ("letter", "script", "questions",
+                                                  "linkedin", "thank-you") else "letter"
+        click.echo(f"Warning: fill in the <<...>> left in their files; outreach {named} "
                    f"{found.group(1)} names each field and its line", err=True)
 
 

@@ -66,8 +66,8 @@ def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | N
     from outreach.app.main import cancel_booking, log_event
 
     if (event is None) == (cancel is None):
-        raise click.UsageError("give --event EVENT (what happened or is booked), or "
-                               "--cancel DATE (a booking to remove)")
+        raise click.UsageError("give --event EVENT (what happened or is booked) or "
+                               "--cancel DATE (a booking to remove): one of them, not both")
     if cancel is not None:
         click.echo(cancel_booking(_workspace(ctx), contact_id, cancel).said())
         return

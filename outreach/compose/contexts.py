@@ -495,7 +495,7 @@ def _conversation_facts(contact: ContactFile, entry: HistoryEntry,
         "event": entry.event, "date": entry.date, "day": rules.spoken_date(entry.date),
         "declined": entry.event == "declined",
         "declined_how": declined_how(entry),
-        "declined_by": entry.mode or "writing",
+        "declined_by": entry.mode if entry.mode in ("in-person", "phone") else "writing",
         "by_phone": entry.event == "call" or mode == "phone",
         "resume": entry.resume,
     }

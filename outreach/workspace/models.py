@@ -283,10 +283,10 @@ class HistoryEntry(_Model):
 
     @model_validator(mode="after")
     def _email_sends_only(self) -> HistoryEntry:
-        if self.mode == "e-mail" and self.event not in SENT_EVENTS | {"follow-up"}:
+        if self.mode == "e-mail" and self.event not in SENT_EVENTS | {"follow-up", "declined"}:
             raise ValueError(f"mode: e-mail is for what was sent "
-                             f"({', '.join(sorted(SENT_EVENTS))}); a {self.event} happens "
-                             "in person or by phone")
+                             f"({', '.join(sorted(SENT_EVENTS))}), a follow-up or a decline; "
+                             f"a {self.event} happens in person or by phone")
         if (self.time is not None or self.minutes is not None) \
                 and self.event not in BOOKABLE:
             raise ValueError(f"time and minutes are for a meeting or call; a {self.event} "
