@@ -21,7 +21,7 @@ from outreach.campaign.stages import Selection, select_where
 from outreach.compose import kinds
 from outreach.errors import OutputError, OutreachError, UsageError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
-from outreach.workspace.models import BOOKABLE, HistoryEntry, Referral
+from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry, Referral
 from outreach.workspace.output import Planned, quiet_pdf_reading, why_kept, write_all
 from outreach.workspace.paths import writable
 from outreach.workspace.placeholders import placeholders_allowed
@@ -320,7 +320,7 @@ def _check_when(entry: HistoryEntry) -> None:
                          "no points, referrals or résumé yet; log them on the day")
 
 
-def _entry_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry | None:
+def _entry_to_change(contact: Contact, entry: HistoryEntry) -> HistoryEntry | None:
     """The entry the new one goes into, if any: a meeting or call booked for its day (it
     is completed), the same conversation logged that day already (its points are added
     to), or, for a new booking, the one still to come (it is moved)."""
@@ -328,12 +328,12 @@ def _entry_to_change(contact: ContactFile, entry: HistoryEntry) -> HistoryEntry 
 
     if entry.event not in BOOKABLE:
         return None
-    same_day = [e for e in contact.data.history if e.event in BOOKABLE
+    same_day = [e for e in contact.history if e.event in BOOKABLE
                 and e.date == entry.date and (is_open(e) or e.event == entry.event)]
     if same_day:
         return same_day[-1]
     if not _happened(entry):
-        ahead = rules.booked(contact.data, dt.date.today())
+        ahead = rules.booked(contact, dt.date.today())
         return ahead[0] if ahead else None
     return None
 
@@ -371,16 +371,14 @@ def _action(old: HistoryEntry | None, entry: HistoryEntry) -> str:
 
 def _close_bookings(contact: ContactFile, entry: HistoryEntry) -> tuple[str, ...]:
     """A decline ends what was booked and still to come: each such booking removed."""
-    from outreach.workspace.history import replace_entry
+    from outreach.workspace.history import remove_entries
 
     if entry.event != "declined":
         return ()
-    closed = []
-    for booked in rules.booked(contact.data, dt.date.today()):
-        replace_entry(contact, booked, None)
-        closed.append(f"cancelled the {booked.event} booked for {booked.date.isoformat()}"
-                      f"{f' at {booked.time}' if booked.time else ''}: they declined")
-    return tuple(closed)
+    closed = remove_entries(contact, lambda now: rules.booked(now, dt.date.today()))
+    return tuple(f"cancelled the {booked.event} booked for {booked.date.isoformat()}"
+                 f"{f' at {booked.time}' if booked.time else ''}: they declined"
+                 for booked in closed)
 
 
 def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date | None,
@@ -393,7 +391,7 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
     day a booked one stands completes that entry (one meeting, never two); booking one
     while another is still to come moves it."""
     from outreach.campaign.referrals import add_referral_contacts
-    from outreach.workspace.history import append_entries, check_typed, replace_entry
+    from outreach.workspace.history import check_typed, upsert_entry
 
     contact = workspace.contact(contact_id)
     today = dt.date.today()
@@ -404,18 +402,14 @@ def log_event(workspace: Workspace, contact_id: str, *, event: str, day: dt.date
         "referrals": [parse_referral(r) for r in referrals], "resume": resume,
         "time": at, "minutes": minutes})
     _check_when(entry)
-    old = _entry_to_change(contact, entry)
     # the referrals' files first: if one cannot be made, the history is untouched, and
     # running the command again finds the ones already made instead of adding them twice
     namesakes: list[str] = []  # a referral of an existing contact's name, someone else
     with collect_warnings(namesakes):
         added = add_referral_contacts(workspace, contact, list(entry.referrals), today)
+    old, written = upsert_entry(contact, entry, _entry_to_change, _merged)
     action = _action(old, entry)
-    if old is not None:
-        entry = _merged(old, entry)
-        replace_entry(contact, old, entry)
-    else:
-        append_entries(contact, [entry])
+    entry = written
     closed = _close_bookings(contact, entry)
     return Logged(entry, display_path(contact.path),
                   [(cid, display_path(path), created) for cid, path, created in added],

@@ -306,6 +306,48 @@ def append_entries(contact: ContactFile, entries: list[HistoryEntry], *,
         _rewrite(contact, lambda raw: _with_entries(raw, entries, contact.path), within)
 
 
+def upsert_entry(contact: ContactFile, entry: HistoryEntry,
+                 into: Callable[[Contact, HistoryEntry], HistoryEntry | None],
+                 merge: Callable[[HistoryEntry, HistoryEntry], HistoryEntry], *,
+                 within: tuple[Path, ...] = ()) -> tuple[HistoryEntry | None, HistoryEntry]:
+    """Add ``entry``, or merge it into the entry ``into`` picks from the file as it is
+    now: the choice is made under the file's lock, on what is read there, so several
+    commands at once each keep what they add. Returns the entry changed (or None) and
+    the entry as written."""
+    done: list[HistoryEntry | None] = [None, entry]
+
+    def change(raw: bytes) -> bytes:
+        _, now = validated(decode_yaml(raw, contact.path), contact.path)
+        old = into(now, entry)
+        done[:] = [old, merge(old, entry) if old is not None else entry]
+        if old is None:
+            return _with_entries(raw, [entry], contact.path)
+        written = done[1]
+        assert written is not None
+        return _with_replacement(raw, old, written, contact.path)
+
+    _rewrite(contact, change, within)
+    written = done[1]
+    assert written is not None
+    return done[0], written
+
+
+def remove_entries(contact: ContactFile, which: Callable[[Contact], list[HistoryEntry]], *,
+                   within: tuple[Path, ...] = ()) -> list[HistoryEntry]:
+    """Remove the entries ``which`` picks from the file as it is now (under its lock)."""
+    removed: list[HistoryEntry] = []
+
+    def change(raw: bytes) -> bytes:
+        _, now = validated(decode_yaml(raw, contact.path), contact.path)
+        removed[:] = which(now)
+        for entry in removed:
+            raw = _with_replacement(raw, entry, None, contact.path)
+        return raw
+
+    _rewrite(contact, change, within)
+    return removed
+
+
 def replace_entry(contact: ContactFile, old: HistoryEntry, new: HistoryEntry | None, *,
                   within: tuple[Path, ...] = ()) -> None:
     """Put ``new`` in place of the history entry ``old`` (a booked meeting completed or
