@@ -17,9 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-from icalendar import Alarm, Calendar, Event
+from typing import TYPE_CHECKING, Literal
 
 from outreach.workspace.folder import ContactFile
 from outreach.workspace.folder import referrer_name as workspace_referrer_name
@@ -27,6 +25,9 @@ from outreach.workspace.models import BOOKABLE, HistoryEntry
 
 from . import rules
 from .rules import CONVERSATIONS
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 #: The command that writes each document a due item points to, by the document kind
 #: (the campaign stands below the kinds: tests/test_due.py checks these are theirs).
@@ -366,6 +367,8 @@ def _timed(event: Event, item: Item, sheet: str | None) -> None:
         start = dt.datetime.combine(day, at)  # floating: the seeker's own local time
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=entry.minutes or DEFAULT_MINUTES))
+    from icalendar import Alarm  # only when a calendar is written: 35 ms to import
+
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", f"Tomorrow: {summary(item)}. Print and read the question sheet")
@@ -384,6 +387,8 @@ def to_ics(items: list[Item], today: dt.date,
 
     DTSTAMP is ``today`` at midnight UTC rather than the clock, so the same items and
     the same ``today`` always give the same bytes."""
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
