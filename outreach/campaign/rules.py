@@ -372,17 +372,3 @@ def resume_claim(text: str) -> str | None:
     """The words in ``text`` that say the résumé is enclosed or attached, if any."""
     match = _RESUME_CLAIM.search(text)
     return match.group(0) if match else None
-
-
-# -- e-mail -------------------------------------------------------------------------------
-
-def valid_email(text: str) -> bool:
-    """Can ``text`` stand in a To or From header as one address (``name@example.org``)?"""
-    from email.errors import HeaderParseError
-    from email.headerregistry import Address
-
-    try:
-        address = Address(addr_spec=text.strip())
-    except (HeaderParseError, ValueError, IndexError):
-        return False
-    return bool(address.username and address.domain and "." in address.domain)

@@ -272,13 +272,6 @@ def why_kept(path: Path, *, force: bool, within: Sequence[Path],
     return None if _digest(path) in known else CHANGED
 
 
-def needs_writing(path: Path, force: bool, *, within: Sequence[Path],
-                  dry_run: bool = False) -> bool:
-    """Is ``path`` written (or, in a dry run, checked): missing, outreach's own and
-    unchanged since it wrote it, or forced?"""
-    return why_kept(path, force=force, within=within, dry_run=dry_run) is None
-
-
 def _zip_parts(data: bytes) -> dict[str, tuple[int, int] | bytes] | None:
     """A ZIP's entries by name, each as its CRC-32 and size from the central directory
     (nothing decompressed), but those that hold a time stamp, read whole without it."""
