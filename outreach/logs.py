@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 
 class _Capture(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, messages: list[str]) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages = messages
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -24,10 +24,11 @@ class _Capture(logging.Handler):
 
 
 @contextlib.contextmanager
-def capture(propagate: bool = True) -> Iterator[list[str]]:
-    """The warnings WeasyPrint, pypdf and outreach log meanwhile, logged as usual too
-    unless ``propagate`` is false (the caller logs them itself, when it uses them)."""
-    handler = _Capture()
+def capture(propagate: bool = True, into: list[str] | None = None) -> Iterator[list[str]]:
+    """The warnings WeasyPrint, pypdf and outreach log meanwhile, each once, in order:
+    added as they come to ``into`` (a report's warnings), else to a new list; logged as
+    usual too unless ``propagate`` is false (the caller logs them itself)."""
+    handler = _Capture(into if into is not None else [])
     loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
     kept = [logger.propagate for logger in loggers]
     for logger in loggers:

@@ -226,8 +226,8 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     if since is not None:
         owing = owing_thank_you(workspace, since, today)
         ids = [c.id for c in owing.chosen]
-        report.skipped = owing.summary(f", with no conversation or decline since {since} "
-                                       "left to thank")
+        report.skipped = replace(owing, why=f", with no conversation or decline since "
+                                            f"{since} left to thank")
     if ids is not None and not ids:
         report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
                                "thank-you letter")

@@ -33,6 +33,7 @@ from outreach.compose.enclosures import as_pdf, beside, check_requested
 from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
 from outreach.compose.templating import Templates
 from outreach.errors import InputError, LayoutError, Problem, UsageError, display_path
+from outreach.logs import capture
 from outreach.render.layout import Filling, Laid, Lookups, Setting, lay_out
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.models import GOALS, Mode
@@ -99,8 +100,8 @@ class Report:
     table: list[tuple[str, ...]] = field(default_factory=list)
     #: Contacts whose history got a ``thank-you-sent`` entry.
     marked: list[str] = field(default_factory=list)
-    #: What a batch left out by stage: ``skipped 3: 2 met, 1 incomplete (jonas-weber)``.
-    skipped: str | None = None
+    #: What a batch took and left out by stage (``Selection.summary`` says it).
+    skipped: stages.Selection | None = None
 
 
 # -- plan -------------------------------------------------------------------------------
@@ -133,8 +134,8 @@ class Plan:
     enclosures: tuple[Enclosure, ...] = ()
     #: The folders written files must stay inside (the workspace, the output folder).
     within: tuple[Path, ...] = ()
-    #: What a batch left out by stage (``stages.Selection.summary``), if anything.
-    skipped: str | None = None
+    #: What a batch took and left out by stage (``stages.Selection``), if a batch.
+    skipped: stages.Selection | None = None
 
     @property
     def to_write(self) -> list[Target]:
@@ -220,7 +221,7 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
 
 def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
            chosen: tuple[str, ...], today: dt.date, *,
-           dated: bool = False) -> tuple[list[ContactFile], str | None]:
+           dated: bool = False) -> tuple[list[ContactFile], stages.Selection | None]:
     """The contacts a command writes to, and what a batch left out by stage.
 
     Named contacts are always written (one still holding placeholders is refused with
@@ -245,7 +246,7 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     selection = stages.select(everyone, wanted, today)
     if "incomplete" in wanted:  # chosen on purpose: say what to fill in, file by file
         workspace.contacts([c.id for c in selection.chosen if c.unfilled])
-    return list(selection.chosen), selection.summary()
+    return list(selection.chosen), selection
 
 
 def _target(contact: ContactFile, out_root: Path, kind: Kind, options: Options,
@@ -425,29 +426,12 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
 
 # -- the whole batch --------------------------------------------------------------------
 
-class _Collect(logging.Handler):
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message not in self.sink:
-            self.sink.append(message)
-
-
 @contextlib.contextmanager
 def collect_warnings(sink: list[str]) -> Iterator[None]:
-    """Warnings logged by outreach or WeasyPrint while rendering go into the report."""
-    handler = _Collect(sink)
-    loggers = [logging.getLogger(name) for name in ("outreach", "weasyprint", "pypdf")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    try:
+    """Warnings logged by outreach or WeasyPrint while rendering go into the report
+    (``logs.capture``, into its list)."""
+    with capture(into=sink):
         yield
-    finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
 
 
 def run(workspace: Workspace, plan: Plan, report: Report,

@@ -118,11 +118,18 @@ class Selection:
 
     chosen: tuple[ContactFile, ...]
     skipped: tuple[tuple[ContactFile, Stage], ...] = ()
+    #: What a batch that chooses by its own rule took, said after the count
+    #: (``skipped 9, with nothing to thank since 2026-11-30: ...``).
+    why: str = ""
 
-    def summary(self, why: str = "") -> str | None:
+    @property
+    def incomplete(self) -> list[str]:
+        """The ids of the contacts left out because they still hold placeholders."""
+        return [c.id for c, stage in self.skipped if stage == "incomplete"]
+
+    def summary(self) -> str | None:
         """``skipped 11: 2 approached, 3 met, 1 incomplete (jonas-weber)``; None when
-        nothing was skipped. ``why`` says what a batch that chooses by its own rule
-        took (``skipped 9, with nothing to thank since 2026-11-30: ...``)."""
+        nothing was skipped."""
         if not self.skipped:
             return None
         counts = Counter(stage for _, stage in self.skipped)
@@ -131,10 +138,9 @@ class Selection:
             if counts[stage]:
                 part = f"{counts[stage]} {stage}"
                 if stage == "incomplete":
-                    ids = [c.id for c, s in self.skipped if s == stage]
-                    part += f" ({', '.join(ids)})"
+                    part += f" ({', '.join(self.incomplete)})"
                 parts.append(part)
-        return f"skipped {len(self.skipped)}{why}: {', '.join(parts)}"
+        return f"skipped {len(self.skipped)}{self.why}: {', '.join(parts)}"
 
 
 def select(contacts: Iterable[ContactFile], stages: Iterable[str], today: dt.date,

@@ -195,21 +195,21 @@ def _report(report: Any) -> None:
         click.echo(str(outcome))
     if not report.outcomes:
         click.echo("nothing to write")
-    if report.skipped:
-        click.echo(report.skipped)
-        _incomplete_hint(report.skipped)
+    said = report.skipped.summary() if report.skipped else None
+    if said:
+        click.echo(said)
+        _incomplete_hint(report.skipped.incomplete)
 
 
-def _incomplete_hint(skipped: str) -> None:
+def _incomplete_hint(ids: list[str]) -> None:
     """After a batch that left out contacts still holding placeholders: how to see what
     to fill in."""
-    found = re.search(r"incomplete \(([^),]+)", skipped)
-    if found:
+    if ids:
         command = click.get_current_context().command_path.removeprefix("outreach ")
         named = command if command.split()[0] in ("letter", "script", "questions",
                                                   "linkedin", "thank-you") else "letter"
         click.echo(f"Warning: fill in the <<...>> left in their files; outreach {named} "
-                   f"{found.group(1)} names each field and its line", err=True)
+                   f"{ids[0]} names each field and its line", err=True)
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
