@@ -196,7 +196,7 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str 
 @click.pass_context
 @_fail_cleanly
 def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           stages: tuple[str, ...], limit: int,
+             stages: tuple[str, ...], limit: int,
              output_dir: Path | None, force: bool, dry_run: bool) -> None:
     """Write the LinkedIn invitation note for each contact.
 
@@ -229,7 +229,7 @@ def linkedin(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
 @click.pass_context
 @_fail_cleanly
 def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
-           stages: tuple[str, ...], labels: bool,
+              stages: tuple[str, ...], labels: bool,
               output_dir: Path | None, force: bool, dry_run: bool,
               today: dt.date | None) -> None:
     """Print the envelopes (or address labels) for letters that go by post.
