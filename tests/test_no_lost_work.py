@@ -43,7 +43,8 @@ def start(ws: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "outreach", "letter", *EVERYONE,
                              "--format", "pdf", "--date", "2026-11-21"], cwd=ws,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+                            env={**os.environ, "PYTHONPATH": str(REPO),
+                                 "PYTHONFAULTHANDLER": "1"})
 
 
 def kill_after_first_pass(ws: Path, how: signal.Signals) -> None:
@@ -54,7 +55,11 @@ def kill_after_first_pass(ws: Path, how: signal.Signals) -> None:
         assert time.monotonic() < deadline
         time.sleep(0.01)
     process.send_signal(how)
-    process.communicate(timeout=60)
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # say where it hangs: every thread's stack
+        process.send_signal(signal.SIGABRT)
+        pytest.fail(f"{how.name} did not stop the batch in 60 s:\n{process.communicate()[1]}")
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
@@ -145,3 +150,54 @@ def test_passes_are_synced_by_the_same_threads_and_a_failed_sync_says_which_file
         output.write_all([output.Planned(tmp_path / "full.pdf", b"pages")], force=False,
                          dry_run=False, within=[tmp_path])
     assert not (tmp_path / "full.pdf").exists() and not list(tmp_path.glob(".full*"))
+
+
+STOPPED_COMMAND = r"""
+import os, sys, threading, time
+import click
+from outreach.cli import main
+from outreach.cli import stopping
+from outreach.cli.base import cli
+
+stopping.GRACE = float(sys.argv[2])
+
+@cli.command("stop-me")
+@click.argument("how")
+def stop_me(how):
+    try:
+        if how == "orphan":  # a thread its pool will never tell to stop, as when the
+            # signal comes while the pool is starting it; Python waits for it at exit
+            threading.Thread(target=threading.Event().wait).start()
+        print("ready", flush=True)
+        time.sleep(60)
+    finally:
+        print("cleaned up", flush=True)
+        if how == "hung-cleanup":
+            threading.Event().wait()
+
+sys.argv = ["outreach", "stop-me", sys.argv[1]]
+main()
+"""
+
+
+@pytest.mark.parametrize(("how", "grace", "stops"), [
+    ("orphan", 30.0, signal.SIGTERM), ("orphan", 30.0, signal.SIGINT),
+    ("hung-cleanup", 1.0, signal.SIGTERM)])
+def test_a_stopped_command_ends_once_cleaned_up_even_if_a_thread_or_its_cleanup_would_hang(
+        tmp_path: Path, how: str, grace: float, stops: signal.Signals) -> None:
+    """SIGTERM or Ctrl-C: the command's cleanup runs, then the process ends, whatever
+    threads are left (none is waited for), and a cleanup that hangs is cut short after
+    the grace period: the stop never turns into a hang (cli/stopping.py)."""
+    script = tmp_path / "stopped.py"
+    script.write_text(STOPPED_COMMAND, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), how, str(grace)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout is not None
+    assert process.stdout.readline() == "ready\n"
+    process.send_signal(stops)
+    out, err = process.communicate(timeout=25)  # a hang: the thread is never joined
+    assert out == "cleaned up\n"
+    assert process.returncode == (1 if stops == signal.SIGINT else 128 + stops), err
+    if stops == signal.SIGINT:
+        assert "Aborted!" in err  # Click's own word for Ctrl-C, as before

@@ -361,22 +361,26 @@ def _table(rows: list[tuple[str, ...]]) -> None:
                              for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
-def _stop(signum: int, _frame: object) -> None:
-    """SIGTERM ends the command like Ctrl-C: cleanup runs, no temporary file is left."""
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
     import os
-    import signal
 
-    signal.signal(signal.SIGTERM, _stop)
+    from .stopping import Stopping
+
+    stopping = Stopping()
+    stopping.install()
+    code: object = 0
     try:
         cli(prog_name="outreach")
+    except SystemExit as exc:
+        code = exc.code
+        raise
     except Exception as exc:  # a bug of ours: say so in one line; the trace on request
         if os.environ.get("OUTREACH_DEBUG"):
             raise
         click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
                    "outreach: run again with OUTREACH_DEBUG=1 to see where, and report it",
                    err=True)
+        code = 70
         sys.exit(70)
+    finally:  # stopped by a signal: end here, once cleanup has run (cli/stopping.py)
+        stopping.end(code)
