@@ -6,6 +6,7 @@ another person; ids in ASCII for every script, without honorifics."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -338,3 +339,45 @@ def test_a_thank_you_does_not_take_a_namesake_for_the_referral(tmp_path: Path) -
         Referral(name="Jim Park", organization="City of Springfield")])
     said = referral_sentence(workspace, same, date(2026, 11, 21), familiar=False)
     assert "to whom I have already written" in said
+
+
+def test_two_imports_at_once_add_a_person_once(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An address book and a LinkedIn export imported at the same moment, each holding
+    the same person under another spelling of the name (the e-mail says who it is): the
+    second import reads the contacts only once the first has written its own, so she is
+    added once and the other import says she is already a contact."""
+    import threading
+
+    from outreach.channels import importing
+
+    ws = copy_workspace(tmp_path / "ws")
+    before = contact_files(ws)
+    both_read = threading.Barrier(2)
+    real_of = importing.People.of
+
+    def read_then_wait(workspace: Workspace, **kwargs: bool) -> importing.People:
+        index = real_of(workspace, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait(timeout=1.5)  # both read the contacts before either writes
+        return index
+
+    monkeypatch.setattr(importing.People, "of", read_then_wait)
+    spellings = ["Chen Siyuan", "Siyuan Chen"]
+    results: dict[str, importing.Imported] = {}
+
+    def one_import(name: str) -> None:
+        person = importing.Person(where="line 4", name=name, organization="Tsinghua Unigroup",
+                                  email="S.Chen@example.org")
+        results[name] = importing.import_people(Workspace(ws), [person], "acquaintance",
+                                                source=name)
+
+    threads = [threading.Thread(target=one_import, args=(n,)) for n in spellings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(new_files(ws, before)) == 1
+    assert sorted(len(r.added) for r in results.values()) == [0, 1]
+    second = next(r for r in results.values() if not r.added)
+    assert "is already a contact (the same e-mail address as" in second.existing[0]

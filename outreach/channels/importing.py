@@ -19,6 +19,7 @@ outreach/workspace/placeholders.py) and listed for the user.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -33,7 +34,7 @@ from outreach.errors import InputError, Problem, WorkspaceError, display_path
 from outreach.workspace.folder import Workspace
 from outreach.workspace.loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from outreach.workspace.models import Contact, Relationship
-from outreach.workspace.output import create_new_batch, sweep_stages
+from outreach.workspace.output import create_new_batch, locked, sweep_stages
 from outreach.workspace.people import People, Someone, email_key, namesake_warning
 from outreach.workspace.placeholders import placeholder
 from outreach.workspace.schema import modeline_if_schema
@@ -353,19 +354,22 @@ def import_people(workspace: Workspace, people: list[Person], relationship: Rela
     if not workspace.profiles_dir.is_dir():
         raise WorkspaceError(f"{display_path(workspace.root)} is not an outreach workspace "
                              "(it has no profiles/ folder): run `outreach init` first")
-    if not dry_run:
-        sweep_stages(workspace.contacts_dir)  # what an import killed meanwhile left
-    index = People.of(workspace)  # a broken contact file stops it, named
-    done = Imported(dry_run)
-    texts: list[tuple[str, bytes]] = []
-    for person in people:
-        planned = _plan(workspace, index, person, relationship, done)
-        if planned is not None:
-            path, fields = planned
-            texts.append((path.name, (_header_lines(workspace, path, source, person.where)
-                                      + contact_text(fields)).encode("utf-8")))
-    if not dry_run:
-        _write(workspace, texts, done)
+    # two imports at once (or an import and `log --referral`): the second reads the
+    # contacts once the first has written its own, so nobody is added twice
+    with contextlib.nullcontext() if dry_run else locked(workspace.contacts_dir):
+        if not dry_run:
+            sweep_stages(workspace.contacts_dir)  # what an import killed meanwhile left
+        index = People.of(workspace)  # a broken contact file stops it, named
+        done = Imported(dry_run)
+        texts: list[tuple[str, bytes]] = []
+        for person in people:
+            planned = _plan(workspace, index, person, relationship, done)
+            if planned is not None:
+                path, fields = planned
+                texts.append((path.name, (_header_lines(workspace, path, source, person.where)
+                                          + contact_text(fields)).encode("utf-8")))
+        if not dry_run:
+            _write(workspace, texts, done)
     return done
 
 
