@@ -8,12 +8,14 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, run
 from outreach.compose import enclosures
+from outreach.workspace.folder import Workspace
 
 #: Memory enough for outreach to start and check its options, far too little to hold
 #: the huge enclosure (it would end in a MemoryError, or take minutes).
@@ -118,3 +120,22 @@ def test_a_missing_file_is_still_no_such_file(ws: Path) -> None:
     for name in ("absent.pdf", "gone.pdf"):
         result = run(ws, "letter", "jim-park", "--enclose", name)
         assert result.err == f"Error: cannot enclose {name}: no such file\n"
+
+
+@pytest.mark.parametrize(("make", "what"), [
+    (lambda p: os.mkfifo(p), "is a FIFO (a named pipe), not a file"),
+    (lambda p: p.mkdir(), "is a folder, not a file"),
+    (lambda p: None, "no such file")])
+def test_a_resume_that_is_no_file_is_named_for_what_it_is(
+        ws: Path, make: Callable[[Path], None], what: str) -> None:
+    """The profile's ``resume:`` naming a FIFO (opened, it would wait for ever), a folder
+    or nothing: one error on the profile's line, saying what stands there."""
+    profile = ws / "profiles" / "candidate.yaml"
+    resume = Workspace(ws).profile().resume_path
+    assert resume == ws.resolve() / "profiles" / "resume.pdf"
+    resume.unlink()
+    make(resume)
+    result = run(ws, "letter", "jim-park")
+    assert result.code == 1
+    line = 1 + profile.read_text(encoding="utf-8").splitlines().index("resume: resume.pdf")
+    assert f"candidate.yaml:{line}: resume:" in result.err and what in result.err, result.err

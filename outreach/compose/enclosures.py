@@ -26,7 +26,6 @@ import io
 import logging
 import os
 import re
-import stat
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.campaign import rules
 from outreach.errors import EnclosureRuleError, OutputError, display_path
+from outreach.workspace.paths import not_a_file
 
 if TYPE_CHECKING:
     from outreach.workspace.folder import Workspace
@@ -60,10 +60,6 @@ MAX_MB = 18
 #: other bytes (as readers allow); a DOCX is a ZIP archive.
 MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 HEAD = 1024
-#: What a path that is not a plain file is, in words.
-KINDS = ((stat.S_ISFIFO, "a FIFO (a named pipe)"), (stat.S_ISCHR, "a character device"),
-         (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"),
-         (stat.S_ISSOCK, "a socket"))
 
 
 def check_requested(workspace: Workspace, may_enclose_resume: bool,
@@ -110,9 +106,8 @@ def _plain_file(path: Path, look: Callable[[Any], os.stat_result], at: Any = Non
         raise OutputError(f"cannot enclose {shown}: no such file") from None
     except OSError as exc:
         raise OutputError(f"cannot enclose {shown}: {exc.strerror}") from None
-    for test, what in KINDS:
-        if test(info.st_mode):
-            raise OutputError(f"cannot enclose {shown}: it is {what}, not a file")
+    if (what := not_a_file(info.st_mode)) is not None:
+        raise OutputError(f"cannot enclose {shown}: it is {what}, not a file")
     if info.st_size > MAX_MB * 1024 * 1024:
         raise _too_big(path, info.st_size)
     return info

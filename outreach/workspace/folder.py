@@ -25,6 +25,7 @@ from .models import BOOKABLE, Contact, Profile
 from .paths import CONTACT_ID as CONTACT_ID  # said here too: referrals reads them here
 from .paths import CONTACTS, profile_name, readable, within
 from .paths import MAX_ID as MAX_ID
+from .paths import not_a_file as _not_a_file
 from .paths import valid_contact_id as valid_contact_id
 from .placeholders import load, placeholders_allowed, refusing
 from .placeholders import read as read_unfilled
@@ -281,8 +282,10 @@ def _check_resume(profile: ProfileFile, root: Path) -> None:
         raise InputError([Problem(profile.path, line, "resume",
                                   f"must be a PDF or DOCX file, not {path.name}")])
     if not path.is_file():
+        what = _not_a_file(path.stat().st_mode) if path.exists() else None
         raise InputError([Problem(profile.path, line, "resume",
-                                  f"no such file: {display_path(path)}")])
+                                  f"{display_path(path)} is {what}, not a file" if what
+                                  else f"no such file: {display_path(path)}")])
     with path.open("rb") as handle:
         head = handle.read(5)
     if not head.startswith(RESUME_SUFFIXES[path.suffix.lower()][: len(head) or 1]):

@@ -12,6 +12,7 @@ device or a pipe where a file should be is refused. A profile is named by a NAME
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -55,11 +56,23 @@ def readable(path: Path, workspace: Path) -> Path:
     return path
 
 
+#: What a path that is not a plain file is, in words.
+NOT_FILES = ((stat.S_ISFIFO, "a FIFO (a named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"),
+             (stat.S_ISSOCK, "a socket"))
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a file of ``mode`` (``os.stat``'s) is, in words, when it is not a plain file."""
+    return next((what for test, what in NOT_FILES if test(mode)), None)
+
+
 def _kind_of(real: Path) -> str | None:
     """What stands at ``real`` when it is not a regular file (or nothing there)."""
-    if not real.exists() or real.is_file():
+    try:
+        return not_a_file(real.stat().st_mode)
+    except OSError:
         return None
-    return "a folder" if real.is_dir() else "not a regular file (a device or a pipe)"
 
 
 def writable(paths: Iterable[Path], roots: Sequence[Path]) -> None:
