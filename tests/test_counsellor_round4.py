@@ -316,3 +316,49 @@ def test_a_sheet_dated_off_its_booking_is_warned_of(tmp_path: Path) -> None:
     assert "how people like Ms. Smith-Cho came into the field" in sheet
     assert "like the contact" not in sheet
     assert "is for" not in run(ws, "questions", "cho", "--force").err
+
+
+# -- 9. a third seeker, read cold: a nurse moving into health tech ------------------------
+
+NURSE: dict[str, Any] = {
+    "name": "Mary-Kate O'Sullivan-Nakamura", "email": "mk@example.com",
+    "phone": "+1 507 555 0123", "address": "18 3rd Ave SW\nRochester, MN 55902",
+    "status": "ICU nurse (RN, BSN) moving into health tech",
+    "summary": "i've worked nights in a 30-bed ICU for six years, and i built the "
+               "unit's sepsis dashboard in Excel",
+    "goals": ["day-to-day", "explore-fit"],
+    "target": {"field": "health tech", "roles": ["nurse informaticist"]},
+    "resume": "resume.pdf", "availability": ["weekday mornings"], "paper": "letter",
+}
+
+
+def test_free_text_typed_in_lower_case_gets_its_capitals(tmp_path: Path) -> None:
+    from outreach.document.text import capital_i, title_case
+
+    ws = make(tmp_path, NURSE, {
+        "hassan": contact("Dr. Ahmed Hassan", "referral", referred_by="my charge nurse, beth",
+                          title="Chief Medical Information Officer", organization="Epic"),
+        "kiri": contact("Kiri", "friend", title="UX researcher",
+                        organization="the Mayo Clinic Platform")})
+    assert run(ws, "letter", "hassan", "kiri", "--format", "pdf", "--format", "eml",
+               "--date", DAY).code == 0
+    letter = written(ws, "hassan", "approach-letter")
+    # the pronoun, and a name after the description's comma
+    assert "My charge nurse, Beth, suggested that I write to you." in letter
+    assert "for six years, and I built the unit\u2019s sepsis dashboard" in letter
+    assert email_subject(ws, "hassan", "approach-letter") == \
+        "Introduced by Beth: a request for your advice"
+    # an acronym does not make a title the writer's own choice of capitals
+    assert "\nUX Researcher\n" in pdf_text(ws / "output" / "kiri" / "approach-letter.pdf")
+    assert title_case("VP, Clinical Product") == "VP, Clinical Product"
+    assert capital_i("i'm sure, i.e. certain, and i know") == \
+        "I'm sure, i.e. certain, and I know"
+
+
+def test_someone_who_knows_you_is_reminded_of_it_on_the_phone(tmp_path: Path) -> None:
+    ws = make(tmp_path, NURSE, {"choi": contact(
+        "Sung-min Choi", "alumni", honorific="Mr.", title="Clinical Informatics Manager",
+        how_we_met="we were in the same nursing school cohort at UIC.")})
+    assert run(ws, "script", "choi", "--date", DAY).code == 0
+    assert "Do you have a moment? You may remember me: we were in the same nursing " \
+        "school cohort at UIC." in written(ws, "choi", "phone-script")

@@ -182,7 +182,7 @@ def clause(point: str, known: Iterable[str] = ()) -> str | None:
     after a dash (``to talk to the estimators first \u2014 they know who is hiring``);
     ``None`` for a question, which no clause can hold. ``known``: names and
     organizations, whose capitals stay."""
-    said = " ".join(point.split()).rstrip(" .!")
+    said = text.capital_i(" ".join(point.split())).rstrip(" .!")
     if not said or said.endswith("?"):
         return None
     known = list(known)

@@ -94,8 +94,16 @@ def _key(text: str) -> str:
 def said(name: str) -> str:
     """A name as a sentence says it: its Latin form when one is given in brackets after
     another script (``Олена Коваленко (Olena Kovalenko)`` -> ``Olena Kovalenko``); the
-    inside address and the envelope keep the name as written."""
-    return names.latin_form(name) or name
+    inside address and the envelope keep the name as written. A name typed in lower case
+    after a description's comma gets its capitals (``my charge nurse, beth`` -> ``my
+    charge nurse, Beth``)."""
+    latin = names.latin_form(name)
+    if latin:
+        return latin
+    head, comma, tail = name.partition(",")
+    if comma and tail.strip() and tail == tail.lower():
+        return f"{head}, {title_case(tail.strip())}"
+    return name
 
 
 def said_referrer(workspace: Workspace, contact: ContactFile) -> str | None:
@@ -412,6 +420,9 @@ def phone_script(workspace: Workspace, request: Request,
     sent = rules.letter_sent(contact.data)
     phrase = referrer_phrase(workspace, contact)
     return context | {
+        # someone who knows you is reminded of it, not told it
+        "how_we_met": f"You may remember me: {lower_first(context['how_we_met'])}"
+        if context["acquainted"] and context["how_we_met"] else context["how_we_met"],
         "summary": pitch(profile)[0],
         "status_sentence": "" if says_who(pitch(profile)[0]) else status_sentence(profile),
         "greeting": rules.greeting(contact.data),

@@ -345,14 +345,14 @@ def _thank_you_subject(request: Request) -> str:
 def _referrer_for_subject(workspace: Workspace, contact: ContactFile) -> str | None:
     """Who referred the contact, short enough for a subject: the name of a contact, or
     the name in the free text (``my former manager, Dr. Ruth Cole`` -> ``Dr. Ruth
-    Cole``), else the text with its first letter a capital."""
+    Cole``), else the text as typed (a subject that opens with it gives it a capital)."""
     name = workspace.referrer_name(contact)
     if name is None or name != contact.data.referred_by:
         return contexts.said(name) if name is not None else None
     name = contexts.said(name)
     parts = [p.strip() for p in name.split(",") if p.strip()]
     named = [p for p in parts[1:] if text.is_name(p)]
-    return named[0] if named else text.sentence_case(parts[0] if parts else name)
+    return named[0] if named else parts[0] if parts else name
 
 
 def _approach_email_subject(workspace: Workspace, request: Request) -> str:
@@ -364,7 +364,7 @@ def _approach_email_subject(workspace: Workspace, request: Request) -> str:
         return f"Could I ask your advice about {field}?"
     if referrer:
         return (f"Introduced by {referrer}: a request for your advice" if register == "formal"
-                else f"{referrer} suggested I write to you")
+                else f"{text.sentence_case(referrer)} suggested I write to you")
     if register == "formal":
         return f"A request for {rules.meeting_minutes(workspace.profile().data)} minutes of " \
                f"your advice on {field}"
@@ -468,6 +468,8 @@ PHONE_SCRIPT = register(Kind(
             "voicemail, to \"too busy\" and to \"yes, now\"",
     title="Phone script: {name}", context=contexts.phone_script,
     variables=MEETING | {
+        "how_we_met": "how_we_met as a sentence, or empty; to someone who knows you "
+                      "(acquainted), a reminder: You may remember me: we were ...",
         "greeting": "the call's first words: Hi Mary Ann, (a friend), Hello, Dr. Haddad. "
                     "(an honorific known), else Hello, is this Marcus Hale?",
         "voicemail_greeting": "a message's first words: Hello, Dr. Haddad., or Hello, "

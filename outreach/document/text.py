@@ -104,7 +104,8 @@ def title_case(title: str) -> str:
     Rights``); a title with any capital is the seeker's own choice, and only its first
     letter is made a capital (``sentence_case``)."""
     title = " ".join(title.split())
-    if title != title.lower():
+    # acronyms aside (UX, VP), a title with a capital is written as its writer chose
+    if any(w != w.lower() and not (w.isupper() and len(w) > 1) for w in title.split()):
         return sentence_case(title)
     words = title.split(" ")
     return " ".join(w if i and w in _MINOR_WORDS else "-".join(p[:1].upper() + p[1:]
@@ -120,10 +121,20 @@ def weekdays_capitalized(text: str) -> str:
     return _WEEKDAY.sub(lambda m: m.group(0).capitalize(), text)
 
 
+#: "i" typed for the pronoun: alone, or before an apostrophe (i'm, i've), never "i.e.".
+_LOWER_I = re.compile(r"(?<![\w.'\u2019-])i(?=['\u2019](?:m|ve|ll|d)\b|[\s,;:!?]|$)")
+
+
+def capital_i(text: str) -> str:
+    """The pronoun "I" where it was typed "i" (``and i built`` -> ``and I built``)."""
+    return _LOWER_I.sub("I", text)
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence: a capital first, a full stop (or its own ``!``/``?``) last,
-    inside any closing quote or bracket it ends with staying outside."""
-    text = sentence_case(text)
+    inside any closing quote or bracket it ends with staying outside; the pronoun "I"
+    where it was typed "i"."""
+    text = sentence_case(capital_i(text))
     stripped = text.rstrip("\"'\u201d\u2019)]")
     if stripped[-1:] in ".!?\u2026" or not stripped:
         return text
