@@ -202,6 +202,11 @@ def test_the_status_is_fitted_to_follow_i_am(tmp_path: Path) -> None:
                    summary="I served eight years in the Army as an electrician.")
     assert run(veteran, "letter", "lee", "--date", DAY).code == 0
     assert "I am an Army veteran, exploring" in written(veteran, "lee", "approach-letter")
+    # ... but not a word that has a capital only as the first of a sentence
+    nurse = make(tmp_path / "n", ELECTRICIAN, cold, status="Registered nurse.",
+                 summary="Registered nurse since 2014, on a cardiac ward.")
+    assert run(nurse, "letter", "lee", "--date", DAY).code == 0
+    assert "I am a registered nurse, exploring" in written(nurse, "lee", "approach-letter")
 
 
 def test_a_pitch_that_says_who_the_writer_is_is_not_preceded_by_the_status(

@@ -370,8 +370,9 @@ def status_phrase(profile: Profile) -> str:
     """The status with its article, fitted to follow "I am": ``Recent graduate in
     Korean Literature.`` -> ``a recent graduate in Korean Literature`` (its first word
     keeps its capital when the seeker writes it so elsewhere: ``an Army veteran``)."""
-    known = [profile.summary, profile.pitch or "", *profile.accomplishments,
-             profile.target.field]
+    texts = [profile.summary, profile.pitch or "", *profile.accomplishments]
+    # the words written with a capital inside a sentence, not at its start
+    known = [re.sub(r"(^|[.!?]\s+)\S+", r"\1", t) for t in texts] + [profile.target.field]
     status = lower_first(profile.status.strip().rstrip(" ."), known)
     return with_article(status)
 
