@@ -46,10 +46,26 @@ _AFTER_OBJECT = frozenset({"about", "to", "for", "with", "and", "or", "that", "a
                            "on", "by", "from", "as", "than", ""})
 
 
+def _who(contact: Contact) -> str:
+    """The words by which a point may name its speaker: a pronoun, or their name."""
+    name = names.of(contact)
+    return "|".join(re.escape(p) for p in ("he", "she", "they", name.given, name.family,
+                                           name.formal, name.full) if p)
+
+
+def _reported(point: str, contact: Contact) -> re.Match[str] | None:
+    """``She said`` or ``Robert thinks`` opening the point: what follows is what they
+    said, in their words to the seeker ("get your OSHA 30")."""
+    return re.match(rf"^({_who(contact)}){_REPORTING}", point.strip(), flags=re.IGNORECASE)
+
+
 def third_person(point: str, contact: Contact) -> str | None:
     """The word by which ``point`` speaks of the contact in the third person, if any:
     a pronoun, "the contact", or their own name; nothing in a sentence that speaks to
-    the reader ("you")."""
+    the reader ("you"), unless it opens by reporting them ("She said get your ...")."""
+    reported = _reported(point, contact)
+    if reported:
+        return reported.group(1)
     if _SECOND.search(point):
         return None
     match = _SINGULAR.search(point) or _PLURAL_LEAD.search(point.strip())
@@ -76,11 +92,15 @@ def rewrite(point: str, contact: Contact) -> str | None:
     """The point written to the reader, when a plain rewrite does it: the reporting
     words dropped ("He says X" -> "X"; "matters less to him" -> "matters less") and the
     other third-person words put in the second person ("his team" -> "your team");
-    ``None`` when a verb would have to change too ("where she sees ...")."""
+    ``None`` when a verb would have to change too ("where she sees ..."). What a report
+    says to the seeker is said back to the reader ("She said your CV needs numbers" ->
+    "My CV needs numbers"); advice to do something keeps its persons until it is made
+    a clause (``clause``)."""
     name = names.of(contact)
-    who = "|".join(re.escape(p) for p in ("he", "she", "they", name.given, name.family,
-                                           name.formal, name.full) if p)
-    rewritten = re.sub(rf"^({who}){_REPORTING}", "", point.strip(), flags=re.IGNORECASE)
+    reported = _reported(point, contact)
+    rewritten = point.strip()[reported.end():] if reported else point.strip()
+    if reported and not _is_imperative(rewritten):
+        rewritten = text.swap_persons(rewritten)
     rewritten = _TO_THEM.sub("", rewritten)
     owner = "|".join(re.escape(p) for p in (name.formal, name.full, name.given) if p)
     rewritten = re.sub(rf"(?<!\w)({owner})['\u2019]s\b", "their", rewritten)
@@ -88,8 +108,11 @@ def rewrite(point: str, contact: Contact) -> str | None:
                        rewritten, flags=re.IGNORECASE)
     rewritten = re.sub(r"^(their|them|theirs)\b(?:\s+(\w+))?", _swap, rewritten,
                        flags=re.IGNORECASE)
-    if rewritten == point.strip() or _SINGULAR.search(rewritten) or \
-            _PLURAL_LEAD.search(rewritten) or rewritten.lower().startswith("to "):
+    # after "She says", a "they" leading what she says is other people
+    plural = _PLURAL_LEAD.search(rewritten) and not (reported and reported.group(1).lower()
+                                                      != "they")
+    if rewritten == point.strip() or _SINGULAR.search(rewritten) or plural or \
+            rewritten.lower().startswith("to "):
         return None
     return text.sentence_case(rewritten)
 
@@ -121,23 +144,54 @@ _NEGATIVE = {"don't": "not to", "don\u2019t": "not to", "do not": "not to",
              "never": "never to"}
 
 
-def clause(point: str, known: Iterable[str] = ()) -> str | None:
-    """A point as a clause of a sentence to the reader: ``that the certification is a
-    good first step``, ``to apply early``, ``not to wait``; ``None`` for a point that is
-    more than one sentence, or a question, which no clause can hold. ``known``: names
-    and organizations, whose capitals stay."""
-    said = " ".join(point.split()).rstrip(" .!")
-    if not said or said.endswith("?") or len(text.sentences(said)) > 1:
-        return None
-    first = said.split(maxsplit=1)[0]
+#: "You said ...", "You told me to ...": the reader's own words reported to them; the
+#: clause is what they said ("that ...", "to ...").
+_YOU_SAID = re.compile(r"^you\s+(?:said|say|told me|tell me|suggested|recommended|advised "
+                       r"me|thought|think|mentioned|pointed out|reminded me)\s+(?:that\s+)?",
+                       re.IGNORECASE)
+
+
+def _is_imperative(said: str) -> bool:
+    """Is ``said`` advice to do something ("Apply early", "Don't wait")?"""
+    lower = said.lower()
+    first = lower.split(maxsplit=1)[0] if lower else ""
+    return first in _IMPERATIVES or any(lower.startswith(n + " ") for n in _NEGATIVE)
+
+
+def _first_clause(said: str, known: list[str]) -> str:
+    """One sentence as a clause: ``that ...``, ``to ...``, ``not to ...``; the persons of
+    advice to do something exchanged (it was said to the seeker: "get your OSHA 30" ->
+    "to get my OSHA 30")."""
+    imperative = _is_imperative(said)
+    if imperative:
+        said = text.swap_persons(said)
     said = text.lower_first(said, known)
     lower = said.lower()
     for negative, lead in _NEGATIVE.items():
         if lower.startswith(negative + " "):
             return f"{lead} {said[len(negative) + 1:]}"
-    if first.lower() in _IMPERATIVES:
-        return "to " + said
+    if imperative or lower.startswith("to "):
+        return said if lower.startswith("to ") else "to " + said
     return "that " + said
+
+
+def clause(point: str, known: Iterable[str] = ()) -> str | None:
+    """A point as a clause of a sentence to the reader: ``that the certification is a
+    good first step``, ``to apply early``, ``not to wait``; ``You said`` and ``You told
+    me`` dropped (the reader knows who said it); the sentences after the first go on
+    after a dash (``to talk to the estimators first \u2014 they know who is hiring``);
+    ``None`` for a question, which no clause can hold. ``known``: names and
+    organizations, whose capitals stay."""
+    said = text.capital_i(" ".join(point.split())).rstrip(" .!")
+    if not said or said.endswith("?"):
+        return None
+    known = list(known)
+    first, *rest = [s.rstrip(" .!") for s in text.sentences(said)]
+    if any(s.endswith("?") for s in rest):
+        return None
+    first = _YOU_SAID.sub("", first) or first
+    more = "; ".join(text.lower_first(s, known) for s in rest)
+    return _first_clause(first, known) + (f" \u2014 {more}" if more else "")
 
 
 def clauses(points: list[str], known: Iterable[str] = ()) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from outreach.campaign import names, points, rules
@@ -22,13 +23,24 @@ from outreach.document.text import (
     sentence_case,
     sentences,
     subject,
+    tidy_sentences,
+    title_case,
     to_second_person,
+    weekdays_capitalized,
     with_article,
     words,
 )
 from outreach.errors import WorkspaceError, display_path
 from outreach.workspace.folder import ContactFile, ProfileFile, Workspace
-from outreach.workspace.models import BOOKABLE, GOALS, HistoryEntry, Mode, Paper, Profile
+from outreach.workspace.models import (
+    BOOKABLE,
+    GOALS,
+    Contact,
+    HistoryEntry,
+    Mode,
+    Paper,
+    Profile,
+)
 
 from .templating import Templates
 
@@ -59,9 +71,45 @@ def _recipient(contact: ContactFile) -> dict[str, Any]:
     data = contact.data
     return {"name": names.of(data).with_honorific,
             # a line of an address starts with a capital (The Ottawa Hospital ...)
-            "title": sentence_case(data.title) if data.title else data.title,
+            "title": title_case(data.title) if data.title else data.title,
             "organization": sentence_case(data.organization) if data.organization
-            else data.organization, "address_lines": _lines(data.address)}
+            else data.organization, "address_lines": _address_lines(data)}
+
+
+def _address_lines(data: Contact) -> list[str]:
+    """The postal address's lines, less a first line that repeats the organization or
+    the name already printed above it (``Tilted Axis Press`` typed in both)."""
+    lines = _lines(data.address)
+    above = {_key(x) for x in (data.organization, data.name) if x}
+    while lines and _key(lines[0]) in above:
+        lines = lines[1:]
+    return lines
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().replace(".", "").replace(",", "").split()) \
+        .removeprefix("the ")
+
+
+def said(name: str) -> str:
+    """A name as a sentence says it: its Latin form when one is given in brackets after
+    another script (``Олена Коваленко (Olena Kovalenko)`` -> ``Olena Kovalenko``); the
+    inside address and the envelope keep the name as written. A name typed in lower case
+    after a description's comma gets its capitals (``my charge nurse, beth`` -> ``my
+    charge nurse, Beth``)."""
+    latin = names.latin_form(name)
+    if latin:
+        return latin
+    head, comma, tail = name.partition(",")
+    if comma and tail.strip() and tail == tail.lower():
+        return f"{head}, {title_case(tail.strip())}"
+    return name
+
+
+def said_referrer(workspace: Workspace, contact: ContactFile) -> str | None:
+    """Who referred the contact (``Workspace.referrer_name``), as a sentence says it."""
+    name = workspace.referrer_name(contact)
+    return said(name) if name is not None else None
 
 
 def _role(title: str | None, organization: str | None) -> str:
@@ -83,8 +131,8 @@ def referrer_phrase(workspace: Workspace, contact: ContactFile) -> str | None:
         return None
     if ref != contact.id and workspace.has_contact(ref):
         other = workspace.contact(ref).data
-        return other.name + _role(other.title, other.organization)
-    return subject(ref)
+        return said(other.name) + _role(other.title, other.organization)
+    return subject(said(ref))
 
 
 def introduction(workspace: Workspace, contact: ContactFile) -> str:
@@ -132,6 +180,20 @@ def _warn_name(contact: ContactFile) -> None:
                 f"(given_name: {name.given} keeps the greeting and this warning away)")
 
 
+def _warn_no_latin(contact: ContactFile) -> None:
+    """A name written in no Latin letters, with no Latin form beside it: greeted and
+    spoken as written, which the seeker may not be able to say."""
+    data = contact.data
+    if data.salutation or names.of(data).latin or any(
+            "LATIN" in unicodedata.name(c, "") for c in data.name if c.isalpha()):
+        return
+    log.warning(f"{data.name} is written in no Latin letters, so letters greet them as "
+                f"\u201c{rules.salutation(data)}\u201d and the phone script says the name "
+                f"aloud: add its Latin form in brackets, name: {data.name} (Given Family), "
+                f"to {display_path(contact.path)}; the inside address keeps the name as "
+                "written")
+
+
 def _warn_honorific(contact: ContactFile) -> None:
     """A letter that greets by the full name, since no honorific is known (said once a
     batch: the message is the same for every contact)."""
@@ -149,12 +211,13 @@ def common_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     profile = workspace.profile()
     contact = request.contact
     _warn_name(contact)
+    _warn_no_latin(contact)
     return {
         "profile": profile.data.model_dump(),
         "contact": contact.data.model_dump(),
         "date": rules.letter_date(request.today, profile.data.paper),
         "register": register(contact),
-        "referrer": workspace.referrer_name(contact),
+        "referrer": said_referrer(workspace, contact),
         "minutes": rules.meeting_minutes(profile.data),
     }
 
@@ -186,8 +249,8 @@ def approach_letter(workspace: Workspace, request: Request,
     profile = workspace.profile().data
     return _letter_context(workspace, request) | {
         "introduction": introduction(workspace, request.contact),
-        "status_phrase": with_article(profile.status),
-        "status_sentence": status_sentence(profile),
+        "status_phrase": status_phrase(profile),
+        "status_sentence": "" if says_who(pitch(profile)[0]) else status_sentence(profile),
         "summary": pitch(profile)[0],
         "field": profile.target.field,
         "promise_no_job": not rules.knows_me(data) and rules.contact_kind(data) != "recruiter"
@@ -208,7 +271,8 @@ def _hiring(organization: str | None, roles: list[str]) -> str:
 
 def _recipient_line(contact: ContactFile) -> str:
     data = contact.data
-    return ", ".join(x for x in (data.title, data.organization) if x) or data.name
+    return ", ".join(x for x in (title_case(data.title) if data.title else None,
+                                 data.organization) if x) or data.name
 
 
 #: What a conversation with a recruiter or an HR partner is for: how they hire.
@@ -246,10 +310,14 @@ def _meeting_context(workspace: Workspace, request: Request) -> dict[str, Any]:
     profile = workspace.profile().data
     contact = request.contact
     mode = rules.meeting_mode(contact.data, request.mode)
-    return common_context(workspace, request) | {
+    common = common_context(workspace, request)
+    return common | {
+        # research notes typed in haste, printed as sentences
+        "contact": common["contact"] | {"notes": tidy_sentences(contact.data.notes or "")
+                                        or None},
         "address_name": rules.address_name(contact.data),
         "recipient_line": _recipient_line(contact),
-        "status_phrase": with_article(profile.status),
+        "status_phrase": status_phrase(profile),
         "field": profile.target.field,
         "meet_in_person": mode == "in-person",
         "how_we_met": sentence(contact.data.how_we_met) if contact.data.how_we_met else "",
@@ -298,11 +366,28 @@ def warn_pitch(workspace: Workspace, spoken: bool) -> None:
                     f"about {SUMMARY_WORDS} words")
 
 
+def status_phrase(profile: Profile) -> str:
+    """The status with its article, fitted to follow "I am": ``Recent graduate in
+    Korean Literature.`` -> ``a recent graduate in Korean Literature`` (its first word
+    keeps its capital when the seeker writes it so elsewhere: ``an Army veteran``)."""
+    texts = [profile.summary, profile.pitch or "", *profile.accomplishments]
+    # the words written with a capital inside a sentence, not at its start
+    known = [re.sub(r"(^|[.!?]\s+)\S+", r"\1", t) for t in texts] + [profile.target.field]
+    status = lower_first(profile.status.strip().rstrip(" ."), known)
+    return with_article(status)
+
+
+def says_who(summary: str) -> bool:
+    """Does the summary say who the writer is (``I'm a SOAS graduate ...``), so that a
+    status sentence before it would say it twice?"""
+    return re.match(r"(I am|I['\u2019]m)\s+(a|an)\s", summary) is not None
+
+
 def status_with_field(profile: Profile, joiner: str) -> str:
     """The status with its article and the field after ``joiner`` (``, exploring a
     career in ``), the field left out when the status names it (``a nurse moving into
     clinical research``)."""
-    status = with_article(profile.status)
+    status = status_phrase(profile)
     field = profile.target.field
     if field.casefold() in profile.status.casefold():
         return status
@@ -336,14 +421,18 @@ def phone_script(workspace: Workspace, request: Request,
     sent = rules.letter_sent(contact.data)
     phrase = referrer_phrase(workspace, contact)
     return context | {
+        # someone who knows you is reminded of it, not told it
+        "how_we_met": f"You may remember me: {lower_first(context['how_we_met'])}"
+        if context["acquainted"] and context["how_we_met"] else context["how_we_met"],
         "summary": pitch(profile)[0],
-        "status_sentence": status_sentence(profile),
+        "status_sentence": "" if says_who(pitch(profile)[0]) else status_sentence(profile),
         "greeting": rules.greeting(contact.data),
         "voicemail_greeting": rules.voicemail_greeting(contact.data),
         "referrer_phrase": phrase,
         "referred_opening": f"{sentence_case(phrase)} suggested I call" if phrase else "",
         "letter_sent": rules.spoken_date(sent) if sent else None,
-        "slots": rules.two_choices(profile.availability),
+        "slots": tuple(weekdays_capitalized(s) for s in rules.two_choices(
+            profile.availability)),
         "retry_day": rules.retry_day(request.today),
         "choices": _choices(workspace, templates, request, "phone",
                             rules.meeting_minutes(profile)),
@@ -364,6 +453,21 @@ def booking(request: Request) -> HistoryEntry | None:
     if entry is not None and entry.event != "declined" and entry.date == request.today:
         return entry
     return None
+
+
+def _sheet_booking(request: Request) -> HistoryEntry | None:
+    """``booking``, with a warning when ``--date`` names a day with nothing booked while
+    a meeting or call is booked on another (``--date`` on a sheet is the meeting's day,
+    not the day it is printed)."""
+    found = booking(request)
+    ahead = rules.booked(request.contact.data, request.today)
+    if found is None and request.given_date is not None and ahead:
+        when = ahead[0].date.isoformat() + (f" at {ahead[0].time}" if ahead[0].time else "")
+        log.warning(f"the question sheet for {request.contact.data.name} is for "
+                    f"{request.given_date.isoformat()} (--date), but the {ahead[0].event} "
+                    f"booked is on {when}: leave out --date to take its day, time and "
+                    "length (on a sheet, --date is the meeting's day)")
+    return found
 
 
 def meeting_day(request: Request) -> dt.date | None:
@@ -416,7 +520,7 @@ def question_sheet(workspace: Workspace, request: Request,
                    templates: Templates) -> dict[str, Any]:
     context = _meeting_context(workspace, request)
     paper = workspace.profile().data.paper
-    booked = booking(request)
+    booked = _sheet_booking(request)
     minutes = request.minutes or (min(booked.minutes, MOST_SHEET_MINUTES)
                                   if booked and booked.minutes else None) \
         or rules.meeting_minutes(workspace.profile().data)
@@ -435,12 +539,13 @@ def question_sheet(workspace: Workspace, request: Request,
         "core": [c for c in choices if c.question.place != "close"],
         "closes": [c for c in choices if c.question.place == "close"],
         "goal_names": ", ".join(goals),
-        "goal_words": [bank.words_for(g) for g in goals],
+        "goal_words": [bank.words_for(g).replace("the contact", context["address_name"])
+                       for g in goals],
         "meeting_date": day_with_weekday(day, paper) if day else "",
         "meeting_time": clock_time(booked.time, paper) if booked and booked.time else "",
         "meet_in_person": mode == "in-person",
         "thank_you_by": day_with_weekday(rules.thank_you_due(day), paper) if day else "",
-        "notes_lead": notes_lead(request.contact.data.notes),
+        "notes_lead": notes_lead(context["contact"]["notes"]),
         "referrer_said": _referrer_to_you(workspace, request.contact),
     }
 
@@ -448,10 +553,11 @@ def question_sheet(workspace: Workspace, request: Request,
 def _referrer_to_you(workspace: Workspace, contact: ContactFile) -> str:
     """Who referred the contact, said to the seeker (a sheet's note): the free text's
     ``my former manager, Dr. Ruth Cole,`` becomes ``your former manager, ...``."""
-    name = workspace.referrer_name(contact)
+    name = said_referrer(workspace, contact)
     if name is None:
         return ""
-    return to_second_person(subject(name)) if name == contact.data.referred_by else name
+    return to_second_person(subject(name)) if name == said(contact.data.referred_by or "") \
+        else name
 
 
 def conversation(contact: ContactFile, today: dt.date) -> HistoryEntry:
@@ -550,16 +656,16 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
     contacts' own histories say (never "I will write" to someone already written to)."""
     if not entry.referrals:
         return ""
-    said = [r.name + (f" of {r.organization}" if r.organization else "")
-            for r in entry.referrals]
+    named = [said(r.name) + (f" of {r.organization}" if r.organization else "")
+             for r in entry.referrals]
     groups: dict[str, list[str]] = {}
     for referral in entry.referrals:
         state = _followed_up(workspace, referral.name, today, referral.organization)
-        groups.setdefault(state, []).append(referral.name)
+        groups.setdefault(state, []).append(said(referral.name))
     if len(groups) == 1:
-        return _THANKS[(next(iter(groups)), familiar)].format(names=and_list(said))
-    thanks = (f"Thanks, too, for pointing me to {and_list(said)}." if familiar else
-              f"Thank you also for suggesting that I talk with {and_list(said)}.")
+        return _THANKS[(next(iter(groups)), familiar)].format(names=and_list(named))
+    thanks = (f"Thanks, too, for pointing me to {and_list(named)}." if familiar else
+              f"Thank you also for suggesting that I talk with {and_list(named)}.")
     return " ".join([thanks, *(_FOLLOW_UP[state].format(names=and_list(who))
                                for state, who in groups.items())])
 
@@ -600,7 +706,7 @@ def introductions_met(workspace: Workspace, templates: Templates, contact: Conta
 
 def _introduced(met: list[tuple[ContactFile, HistoryEntry]]) -> list[str]:
     """``Tomás Ibarra of Syneos Health on November 12``, for each."""
-    return [c.data.name + (f" of {c.data.organization}" if c.data.organization else "")
+    return [said(c.data.name) + (f" of {c.data.organization}" if c.data.organization else "")
             + f" on {rules.spoken_date(e.date)}" for c, e in met]
 
 
@@ -637,6 +743,7 @@ def thank_you(workspace: Workspace, request: Request, templates: Templates) -> d
         "introduced": _introduced(met),
         "introduced_names": and_list(_introduced(met)),
         "field": workspace.profile().data.target.field,
+        "advice_about": _advice_about(workspace, contact),
         "conversation": _conversation_facts(contact, entry, request.today),
         "points": [sentence(p) for p in entry.points[:2]],
         "advice": advice_clauses(workspace, contact, entry.points[:2], entry.referrals),
@@ -645,12 +752,20 @@ def thank_you(workspace: Workspace, request: Request, templates: Templates) -> d
                                                rules.is_familiar(contact.data)),
         "enclose_resume": rules.thank_you_resume(contact.data, entry).enclose,
         "point_sentence": sentence(entry.points[0]) if entry.points else "",
-        "referral_names": and_list([r.name + (f" ({r.organization})" if r.organization
+        "referral_names": and_list([said(r.name) + (f" ({r.organization})" if r.organization
                                               else "") for r in entry.referrals]),
         "other_enclosures": _other_enclosures(workspace, request),
         "enclosed_titles": and_list([f"\u201c{t}\u201d"
                                      for t in _other_enclosures(workspace, request)]),
     }
+
+
+def _advice_about(workspace: Workspace, contact: ContactFile) -> str:
+    """What the reader's advice was about: the field; for a recruiter or an HR partner,
+    who speaks for how their organization hires, not from work in the field, that."""
+    if rules.contact_kind(contact.data) == "recruiter":
+        return f"how {contact.data.organization or 'your organization'} hires"
+    return workspace.profile().data.target.field
 
 
 def _other_enclosures(workspace: Workspace, request: Request) -> list[str]:
@@ -682,8 +797,8 @@ def _referrer_subject(workspace: Workspace, contact: ContactFile) -> str | None:
     stand before "suggested" in a note too short for their role."""
     name = workspace.referrer_name(contact)
     if name is None or name != contact.data.referred_by:
-        return name
-    return subject(name)
+        return said(name) if name is not None else None
+    return subject(said(name))
 
 
 def _help_given(contact: ContactFile, today: dt.date) -> tuple[list[str], list[Any], Any]:
@@ -711,15 +826,19 @@ def keep_in_touch(workspace: Workspace, request: Request,
     met = introductions_met(workspace, templates, request.contact, request.today)
     named = {c.data.name.casefold() for c, _ in met}
     others = [r for r in referrals if r.name.casefold() not in named]
-    through = [r.name for r in others if _same_organization(r.organization, organization)]
-    names = [r.name + (f" ({r.organization})" if r.organization else "") for r in others]
+    through = [said(r.name) for r in others
+               if _same_organization(r.organization, organization)]
+    names = [said(r.name) + (f" ({r.organization})" if r.organization else "")
+             for r in others]
     return letter_context(workspace, request) | {
         "field": workspace.profile().data.target.field,
         "landed": {"role": role, "organization": organization},
         "points": [sentence(p) for p in points[:2]],
         "advice": advice_clauses(workspace, request.contact, points[:2], referrals),
         "referral_names": and_list(names),
-        "through": and_list(through) if through else "",
+        # which introduction led to the new role: the only one, or those named
+        "through": "" if not through else "that introduction" if len(others) == 1
+        else f"your introduction to {and_list(through)}",
         "introduced": _introduced(met),
         "introduced_names": and_list(_introduced(met)),
         "introduced_through": any(_same_organization(c.data.organization, organization)

@@ -345,13 +345,14 @@ def _thank_you_subject(request: Request) -> str:
 def _referrer_for_subject(workspace: Workspace, contact: ContactFile) -> str | None:
     """Who referred the contact, short enough for a subject: the name of a contact, or
     the name in the free text (``my former manager, Dr. Ruth Cole`` -> ``Dr. Ruth
-    Cole``), else the text with its first letter a capital."""
+    Cole``), else the text as typed (a subject that opens with it gives it a capital)."""
     name = workspace.referrer_name(contact)
     if name is None or name != contact.data.referred_by:
-        return name
+        return contexts.said(name) if name is not None else None
+    name = contexts.said(name)
     parts = [p.strip() for p in name.split(",") if p.strip()]
     named = [p for p in parts[1:] if text.is_name(p)]
-    return named[0] if named else text.sentence_case(parts[0] if parts else name)
+    return named[0] if named else parts[0] if parts else name
 
 
 def _approach_email_subject(workspace: Workspace, request: Request) -> str:
@@ -363,7 +364,7 @@ def _approach_email_subject(workspace: Workspace, request: Request) -> str:
         return f"Could I ask your advice about {field}?"
     if referrer:
         return (f"Introduced by {referrer}: a request for your advice" if register == "formal"
-                else f"{referrer} suggested I write to you")
+                else f"{text.sentence_case(referrer)} suggested I write to you")
     if register == "formal":
         return f"A request for {rules.meeting_minutes(workspace.profile().data)} minutes of " \
                f"your advice on {field}"
@@ -443,7 +444,8 @@ APPROACH_LETTER = register(Kind(
                         "the contact",
         "status_phrase": MEETING["status_phrase"],
         "status_sentence": "I am <status>, exploring a career in <field>. (the field "
-                           "left out when the status names it)",
+                           "left out when the status names it; empty when the summary "
+                           "says who you are: I'm a ...)",
         "summary": "the 15-second summary as a letter says it: profile.pitch, else the "
                    "summary's first sentences up to about 50 words",
         "field": MEETING["field"],
@@ -466,6 +468,8 @@ PHONE_SCRIPT = register(Kind(
             "voicemail, to \"too busy\" and to \"yes, now\"",
     title="Phone script: {name}", context=contexts.phone_script,
     variables=MEETING | {
+        "how_we_met": "how_we_met as a sentence, or empty; to someone who knows you "
+                      "(acquainted), a reminder: You may remember me: we were ...",
         "greeting": "the call's first words: Hi Mary Ann, (a friend), Hello, Dr. Haddad. "
                     "(an honorific known), else Hello, is this Marcus Hale?",
         "voicemail_greeting": "a message's first words: Hello, Dr. Haddad., or Hello, "
@@ -473,7 +477,8 @@ PHONE_SCRIPT = register(Kind(
         "summary": "the 15-second summary as the call says it: profile.pitch, else the "
                    "summary's first sentences up to about 50 words",
         "status_sentence": "I am <status>, exploring a career in <field>. (the field "
-                           "left out when the status names it)",
+                           "left out when the status names it; empty when the summary "
+                           "says who you are: I'm a ...)",
         "referrer_phrase": "who referred the contact, with their role or organization, "
                            "ready to stand before a verb (Tom Brandt of MHI), or nothing",
         "referred_opening": "who suggested the call, as the start of a sentence (Tom "
@@ -536,8 +541,10 @@ THANK_YOU = register(Kind(
         "introduced_names": "those people as a phrase (A on November 12 and B on ...)",
         "points": "up to two points logged for the conversation, each as a sentence",
         "advice": "those points as clauses of one sentence to the reader (that the "
-                  "certification is a good first step, and that testing teams need "
-                  "clinicians), or empty when one of them is more than a sentence",
+                  "certification is a good first step, and to talk to the estimators "
+                  "first \u2014 they know who is hiring), or empty when one is a question",
+        "advice_about": "what their advice was about: the field, or, for a recruiter or "
+                        "an HR partner, how their organization hires",
         "point_sentence": "the first point as a sentence",
         "referrals": "the people they suggested: each has name and organization",
         "referral_names": "the referrals as a phrase (Ana Ruiz (County GIS) and Li Wei)",
@@ -596,7 +603,9 @@ KEEP_IN_TOUCH = register(Kind(
         "advice": "those points as clauses of one sentence (that A, and that B), or "
                   "empty when one of them is more than a sentence",
         "referral_names": "everyone they suggested, as a phrase",
-        "through": "the people they suggested who work where the seeker landed, or empty",
+        "through": "the introduction that led to the new role, when one of the people "
+                   "they suggested works there: that introduction, or your introduction "
+                   "to A (of several); else empty",
         "introduced": "the people this contact introduced you to (their referred_by) "
                       "whom you have since met or called, each with the day",
         "introduced_names": "those people as a phrase (A on November 12 and B on ...)",

@@ -93,10 +93,48 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Words a title keeps in lower case inside it (``Head of Rights and Contracts``).
+_MINOR_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on",
+                          "or", "the", "to", "with", "de", "du", "des", "la", "le"})
+
+
+def title_case(title: str) -> str:
+    """A job title typed all in lower case as a heading or an address line writes it
+    (``business manager`` -> ``Business Manager``; ``head of rights`` -> ``Head of
+    Rights``); a title with any capital is the seeker's own choice, and only its first
+    letter is made a capital (``sentence_case``)."""
+    title = " ".join(title.split())
+    # acronyms aside (UX, VP), a title with a capital is written as its writer chose
+    if any(w != w.lower() and not (w.isupper() and len(w) > 1) for w in title.split()):
+        return sentence_case(title)
+    words = title.split(" ")
+    return " ".join(w if i and w in _MINOR_WORDS else "-".join(p[:1].upper() + p[1:]
+                                                                for p in w.split("-"))
+                    for i, w in enumerate(words))
+
+
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b")
+
+
+def weekdays_capitalized(text: str) -> str:
+    """``monday after 3:30 pm`` -> ``Monday after 3:30 pm``: a day's name has a capital."""
+    return _WEEKDAY.sub(lambda m: m.group(0).capitalize(), text)
+
+
+#: "i" typed for the pronoun: alone, or before an apostrophe (i'm, i've), never "i.e.".
+_LOWER_I = re.compile(r"(?<![\w.'\u2019-])i(?=['\u2019](?:m|ve|ll|d)\b|[\s,;:!?]|$)")
+
+
+def capital_i(text: str) -> str:
+    """The pronoun "I" where it was typed "i" (``and i built`` -> ``and I built``)."""
+    return _LOWER_I.sub("I", text)
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence: a capital first, a full stop (or its own ``!``/``?``) last,
-    inside any closing quote or bracket it ends with staying outside."""
-    text = sentence_case(text)
+    inside any closing quote or bracket it ends with staying outside; the pronoun "I"
+    where it was typed "i"."""
+    text = sentence_case(capital_i(text))
     stripped = text.rstrip("\"'\u201d\u2019)]")
     if stripped[-1:] in ".!?\u2026" or not stripped:
         return text
@@ -121,6 +159,20 @@ def sentences(text: str) -> list[str]:
         else:
             out.append(piece)
     return [p for p in out if p]
+
+
+def tidy_sentences(text: str) -> str:
+    """Notes typed in haste as sentences: a capital after each full stop and a full
+    stop at the end (``ran the program since 2019. used to be a PM`` -> ``Ran the
+    program since 2019. Used to be a PM.``); abbreviations (``e.g. the``) are left."""
+    text = " ".join(text.split())
+
+    def capital(match: re.Match[str]) -> str:
+        if _ABBREVIATIONS.search(text[:match.start()]):
+            return match.group(0)
+        return match.group(1) + match.group(2).upper()
+
+    return sentence(re.sub(r"(?<=[.!?])(\s+)([a-z])", capital, text)) if text else text
 
 
 def keeps_capital(word: str, known: Iterable[str] = ()) -> bool:
@@ -164,6 +216,51 @@ def to_second_person(phrase: str) -> str:
     manager`` -> ``your former manager``."""
     return re.sub(r"\b(my|My|me|mine|myself|I|our|Our)\b(?!\.)",
                   lambda m: _TO_YOU[m.group(1)], phrase)
+
+
+#: Reported speech turned round: what the reader said to the seeker ("get your OSHA 30,
+#: send it to my assistant") as the seeker says it back to the reader ("get my OSHA 30,
+#: send it to your assistant"). The verbs that change with the person come first.
+_SWAPPED = {"you are": "I am", "you were": "I was", "I am": "you are", "I was": "you were",
+            "you're": "I'm", "I'm": "you're", "you've": "I've", "I've": "you've",
+            "you'll": "I'll", "I'll": "you'll", "you'd": "I'd", "I'd": "you'd",
+            "your": "my", "yours": "mine", "yourself": "myself", "my": "your",
+            "mine": "yours", "myself": "yourself", "me": "you", "I": "you"}
+_SWAP = re.compile(r"(?<![\w'\u2019])(you (?:are|were)|I (?:am|was)|(?:you|I)['\u2019]"
+                   r"(?:re|m|ve|ll|d)|yours(?:elf)?|your|myself|mine|my|me|I|you)"
+                   r"(?![\w'\u2019])", re.IGNORECASE)
+#: Words after which "you" is the subject of a verb ("before you have"), so "I".
+_SUBJECT_AFTER = frozenset({"before", "after", "until", "when", "once", "if", "unless",
+                            "while", "because", "so", "and", "but", "or", "that", "where",
+                            "since", "as", "than", "whether", "what", "how", "why"})
+#: Words after which "you" is the subject ("you should call"), so "I".
+_VERB_AFTER = re.compile(r"\s+(should|shall|can|could|will|would|must|might|may|have|had|"
+                         r"do|don['\u2019]t|did|need|want|know|get|go|find|apply|start|take|"
+                         r"see|feel|think|land|move|build|make|try|ask|keep|look|stay|join|"
+                         r"write|send|talk|really|already|still|also|just|never|always)\b",
+                         re.IGNORECASE)
+
+
+def swap_persons(phrase: str) -> str:
+    """The first and second persons exchanged, as reported speech is said back to the
+    one who spoke: ``get your OSHA 30 before you apply`` -> ``get my OSHA 30 before I
+    apply``; ``ask me again`` -> ``ask you again``. "We" and "our" are left alone."""
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        key = word.replace("\u2019", "'")
+        lower = key if key.startswith("I") and key[1:2] in ("", " ", "'") else key.lower()
+        if lower == "you":
+            before = phrase[:match.start()].split()
+            subject = not before or before[-1].lower().strip(",;") in _SUBJECT_AFTER \
+                or _VERB_AFTER.match(phrase, match.end()) is not None
+            new = "I" if subject else "me"
+        else:
+            new = _SWAPPED.get(lower, word)
+        new = new.replace("'", "\u2019") if "\u2019" in word else new
+        return new[:1].upper() + new[1:] if word[:1].isupper() and new[:1] != "I" \
+            and match.start() == 0 else new
+
+    return _SWAP.sub(swap, phrase)
 
 
 def subject(phrase: str) -> str:
