@@ -177,6 +177,24 @@ def test_names_outside_ascii_are_encoded_in_the_headers(ws: Path) -> None:
         assert bodies(msg)[0].startswith(greeting)
 
 
+@pytest.mark.parametrize(("written", "shown", "greeting"), [
+    ("Олена Коваленко (Olena Kovalenko)", "Олена Коваленко", "Dear Olena,"),
+    ("Dr. Ιωάννης Παπαδόπουλος (Ioannis Papadopoulos)", "Dr. Ιωάννης Παπαδόπουλος",
+     "Dear Ioannis,"),
+    ("Rosa (Rosie) Díaz", "Rosa (Rosie) Díaz", "Dear Rosie,")])
+def test_the_to_line_shows_the_name_in_its_own_script_whole(
+        ws: Path, written: str, shown: str, greeting: str) -> None:
+    """A name written with its Latin form in brackets is addressed in its own script: the
+    brackets, a comment in an address, came back from the folded header as "(Olena
+    Kovalenk o)". The letter still greets in the Latin form."""
+    _contact(ws, "long", "", name=written,
+             email="olena.kovalenko-papadopoulos@kyiv-translation-bureau.example.org")
+    assert run(ws, "letter", "long", "--format", "eml").code == 0
+    msg = read(ws / "output" / "long" / "approach-letter.eml")
+    assert msg["To"].addresses[0].display_name == shown
+    assert bodies(msg)[0].startswith(greeting)
+
+
 def test_contacts_without_an_address_are_listed_at_once_and_nothing_is_written(
         ws: Path) -> None:
     _contact(ws, "no-mail-1", "", email=None)

@@ -111,6 +111,18 @@ def latin_form(written: str) -> str:
     return " ".join([*honorific, match["inside"].strip()])
 
 
+def as_written(written: str) -> str:
+    """The name in its own script, without the Latin form in brackets after it
+    (``김민준 (Minjun Kim)`` -> ``김민준``); any other name as it is. An address's display
+    name: the brackets would be a comment there, which Python's own mail reader splits
+    when the header is folded ("Kovalenk o")."""
+    if not latin_form(written):
+        return written
+    match = _BRACKETED.match(written.strip())
+    assert match is not None
+    return match["outside"].strip()
+
+
 def _is_honorific(title: str) -> bool:
     return all(w.endswith(".") or w.lower() in _HONORIFIC_WORDS for w in title.split())
 

@@ -26,6 +26,7 @@ from email.parser import BytesParser, Parser
 from email.policy import default
 from pathlib import Path
 
+from outreach.campaign import names
 from outreach.compose import enclosures
 from outreach.compose.documents import Rendered
 from outreach.compose.enclosures import clean_copy
@@ -80,10 +81,10 @@ def _draft(workspace: Workspace, rendered: Rendered) -> tuple[bytes, eml.Draft]:
     paths = [e.path for e in request.enclosures]
     enclosures.check_enclosures(kind.may_enclose_resume, paths, profile.resume_path)
     attachments = tuple((path.name, clean_copy(path)) for path in paths)
-    sender = _address(profile.data.name, profile.data.email or "", Problem(
+    sender = _address(names.as_written(profile.data.name), profile.data.email or "", Problem(
         profile.path, profile.lines.get(("email",), 1), "email",
         "is not an e-mail address an e-mail can be sent from (name@example.org)"))
-    to = _address(contact.data.name, contact.data.email or "", Problem(
+    to = _address(names.as_written(contact.data.name), contact.data.email or "", Problem(
         contact.path, contact.lines.get(("email",), 1), "email",
         "is not an e-mail address (name@example.org)"))
     subject = kind.email.subject(workspace, request)
