@@ -233,3 +233,120 @@ def test_every_batch_across_stages_leaves_out_a_misfit_lacking_what_it_needs(
     assert ids(result.out) == ["zhou-min"]
     assert "skipped 1: 1 lacking what a linkedin note needs (dmitri-volkov)" in result.out
     assert "dmitri-volkov.yaml" in result.err and "referred_by" in result.err
+
+
+# -- 4. the report's figures, against values worked out by hand ------------------------------
+
+#: A Wednesday; its week began on Monday 2026-11-16, the 8 weeks on 2026-09-28.
+REPORT_DAY = "2026-11-18"
+REPORT: dict[str, str] = {
+    "ngozi-okafor": """name: Ngozi Okafor
+relationship: referral
+referred_by: Dr. Amara Osei
+history:
+  - {date: 2026-11-02, event: letter-sent}
+  - {date: 2026-11-09, event: meeting}
+  - {date: 2026-11-10, event: thank-you-sent}
+""",
+    "boris-sokolov": """name: Борис Соколов (Boris Sokolov)
+relationship: cold
+how_we_met: I read your paper on ports
+history:
+  - {date: 2026-11-03, event: letter-sent}
+  - {date: 2026-11-13, event: declined}
+""",
+    "dang-thu-ha": """name: Đặng Thu Hà
+relationship: referral
+referred_by: ngozi-okafor
+history:
+  - {date: 2026-11-04, event: letter-sent}
+  - {date: 2026-11-06, event: call, mode: phone}
+""",
+    # referred by a name that is a contact's (accents aside); only written to
+    "soren-lund": """name: Søren Lund
+relationship: referral
+referred_by: Dang Thu Ha
+history:
+  - {date: 2026-11-10, event: letter-sent}
+""",
+    "emma-fischer": """name: Emma Fischer
+relationship: cold
+how_we_met: Your talk at the port forum
+history:
+  - {date: 2026-11-11, event: letter-sent}
+  - {date: 2026-11-15, event: follow-up}
+  - {date: 2026-11-25, event: meeting, time: "10:00", minutes: 20}
+""",
+    "li-lei": """name: 李雷 (Li Lei)
+relationship: friend
+history:
+  - {date: 2026-10-01, event: meeting}
+""",
+    "gita-rao": """name: Gita Rao
+relationship: alumni
+how_we_met: We studied at the same school
+history:
+  - {date: 2026-09-20, event: letter-sent}
+  - {date: 2026-11-04, event: call}
+""",
+    # booked for later on the day of the report: scheduled, an answer, no reply in days
+    "ines-moreau": """name: Inès Moreau
+relationship: cold
+how_we_met: Your blog
+history:
+  - {date: 2026-11-16, event: letter-sent, mode: e-mail}
+  - {date: 2026-11-18, event: meeting, time: "15:00", minutes: 30}
+""",
+    "hamid-karimi": """name: Hamid Karimi
+relationship: referral
+referred_by: ngozi-okafor
+how_we_met: <<how you know them>>
+""",
+}
+
+
+@pytest.fixture
+def figures_ws(tmp_path: Path) -> Path:
+    root = workspace(tmp_path, REPORT)
+    profile = root / "profiles" / "candidate.yaml"
+    profile.write_text(profile.read_text() + "weekly_conversations: 2\n", encoding="utf-8")
+    return root
+
+
+def test_every_figure_of_the_report_is_what_a_hand_count_gives(figures_ws: Path) -> None:
+    result = run(figures_ws, "report", "--today", REPORT_DAY, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["stages"] == {"incomplete": 1, "new": 0, "approached": 1, "scheduled": 2,
+                              "met": 3, "declined": 1, "thanked": 1, "kept-in-touch": 0}
+    # letters: all but Li Lei's and Hamid's; held: Ngozi, Đặng, Li Lei, Gita
+    assert (data["letters"], data["conversations"], data["declines"], data["scheduled"],
+            data["thank_yous"]) == (7, 4, 1, 2, 1)
+    # 6 of the 7 written to answered (Søren did not); replies after 7, 10, 2 and 45 days
+    assert (data["response_rate"], data["median_days_to_reply"]) == (0.86, 8.5)
+    # met through others: Ngozi and Đặng; Søren only written to, Hamid not yet
+    assert data["referrals"] == 2
+    weeks = [(w["week"], w["letters"], w["conversations"], w["declines"], w["thank_yous"])
+             for w in data["weeks"]]
+    assert weeks == [("2026-09-28", 0, 1, 0, 0), ("2026-10-05", 0, 0, 0, 0),
+                     ("2026-10-12", 0, 0, 0, 0), ("2026-10-19", 0, 0, 0, 0),
+                     ("2026-10-26", 0, 0, 0, 0), ("2026-11-02", 3, 2, 0, 0),
+                     ("2026-11-09", 2, 1, 1, 1), ("2026-11-16", 1, 0, 0, 0)]
+
+
+def test_the_report_in_the_terminal_says_the_same_and_the_tree_in_order(
+        figures_ws: Path) -> None:
+    out = run(figures_ws, "report", "--today", REPORT_DAY).out
+    assert "86% (6 of 7)" in out and "Referrals      2" in out
+    assert "  Dr. Amara Osei → Ngozi Okafor\n    Ngozi Okafor → Đặng Thu Hà, Hamid Karimi\n" \
+           "      Đặng Thu Hà → Søren Lund\n" in out
+    # 2 held in the 14 days to the 18th (the 6th and the 9th), under the 2 a week aimed at:
+    # 2 more at 6 of 7 take 2 x 7 / 6 = 2.33, so 3 letters
+    assert "2 conversations in the last two weeks, fewer than the 2 a week" in out
+    assert "At 6 of 7, 3 letters this week would bring about 2 more conversations" in out
+    # the two weeks are the day and the 13 before: on the 19th, the call of the 6th is
+    # in (with the meeting of the 18th, held by then); on the 20th it is out
+    on_19th = run(figures_ws, "report", "--today", "2026-11-19").out
+    assert "3 conversations in the last two weeks" in on_19th
+    assert "2 conversations in the last two weeks" in run(
+        figures_ws, "report", "--today", "2026-11-20").out
