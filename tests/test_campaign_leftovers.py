@@ -350,3 +350,36 @@ def test_the_report_in_the_terminal_says_the_same_and_the_tree_in_order(
     assert "3 conversations in the last two weeks" in on_19th
     assert "2 conversations in the last two weeks" in run(
         figures_ws, "report", "--today", "2026-11-20").out
+
+
+# -- 5. a caseload of 200 clients on as many pages as it needs, every chart readable ----------
+
+
+def test_a_caseload_of_200_clients_keeps_every_row_and_every_bar(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from conftest import pdf_page_size, pdf_pages, pdf_text
+    from outreach.campaign import report, report_pdf
+
+    day = dt.date(2026, 12, 7)
+    empty = report.figures([], day)
+    given = ["Ana", "Бора", "陈", "Élodie", "Ingrid", "Kwame", "Ωμέγα", "Søren"]
+    clients = tuple(report.Client(
+        f"client-{n:03d}", f"{given[n % len(given)]} Number{n:03d}", "letter",
+        replace(empty, recent=n % 7, stages={**empty.stages, "met": n % 4}), n % 3)
+        for n in range(200))
+    found = report.Caseload(day, clients, ())
+    target = tmp_path / "caseload.pdf"
+    target.write_bytes(report_pdf.caseload_pdf(found))
+    text = pdf_text(target)
+    assert all(f"Number{n:03d}" in text for n in range(200))  # every row, none dropped
+    charts = [f"clients {s + 1} to {min(s + 25, 200)} of 200" for s in range(0, 200, 25)]
+    assert all(chart in text for chart in charts)
+    assert pdf_pages(target) > 1 and pdf_page_size(target).startswith("792 x 612")
+    # each chart on one scale: every chart's axis runs to the caseload's most (6)
+    svg = report_pdf.recent_chart(list(clients[:25]), 6)
+    assert svg.count(">6<") >= 1 and report_pdf.recent_chart(list(clients[7:8]), 6).count(
+        ">6<") >= 1
+    small = report.Caseload(day, clients[:3], ())
+    target.write_bytes(report_pdf.caseload_pdf(small))
+    assert pdf_pages(target) == 1 and "each client" in pdf_text(target)
