@@ -182,6 +182,10 @@ def test_a_booking_gets_an_alarm_still_ahead_or_none(
         when = dt.datetime.combine(base + dt.timedelta(days=rings[0]),
                                    dt.time.fromisoformat(rings[1]))
         assert found == [when] and when > clock
+        said = str(icalendar.Calendar.from_ical(due.to_ics(
+            [booking(base + dt.timedelta(days=offset), at)], base, now=clock)).walk(
+            "VALARM")[0]["DESCRIPTION"])
+        assert said.startswith("Tomorrow: " if rings[1] == "19:00" else "In an hour: ")
 
 
 def test_an_all_day_booking_tomorrow_after_the_evening_has_no_alarm() -> None:
@@ -383,3 +387,17 @@ def test_a_caseload_of_200_clients_keeps_every_row_and_every_bar(tmp_path: Path)
     small = report.Caseload(day, clients[:3], ())
     target.write_bytes(report_pdf.caseload_pdf(small))
     assert pdf_pages(target) == 1 and "each client" in pdf_text(target)
+
+
+def test_a_referrer_written_as_the_latin_form_of_a_contacts_name_is_that_contact(
+        tmp_path: Path) -> None:
+    cw = workspace(tmp_path, {
+        "kim-minjun": person("김민준 (Minjun Kim)", sent(-9), sent(-2, "call")),
+        "amara-osei": person("Amara Osei", sent(-3), relationship="referral",
+                             referred_by="Minjun Kim"),
+        "ivan-petrov": person("Иван Петров", sent(-8), sent(-1, "meeting"),
+                              relationship="referral", referred_by="Lena Novak"),
+    })
+    out = run(cw, "report").out
+    assert "  김민준 (Minjun Kim) → Amara Osei\n" in out and "Minjun Kim →" not in out
+    assert "  Lena Novak → Иван Петров\n" in out

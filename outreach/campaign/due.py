@@ -303,7 +303,8 @@ def due_items(contacts: list[ContactFile], today: dt.date) -> list[Item]:
 PRODID = "-//outreach//due//EN"
 #: The evening before a meeting, when its alarm rings: time to print and read the sheet.
 EVENING = dt.time(19, 0)
-#: When the evening before is already past, the alarm rings this long before the start.
+#: When the evening before is already past, the alarm rings this long before the start
+#: (said "In an hour").
 LAST_CALL = dt.timedelta(hours=1)
 #: The length given a booked meeting or call in the calendar when none was agreed.
 DEFAULT_MINUTES = 30
@@ -383,7 +384,7 @@ def alarm(start: dt.datetime, timed: bool, now: dt.datetime
         return evening, "Tomorrow"
     soon = start - LAST_CALL
     if timed and soon > now:
-        return soon, f"In {int(LAST_CALL.total_seconds() // 60)} minutes"
+        return soon, "In an hour"
     return None
 
 

@@ -23,6 +23,7 @@ from outreach.workspace.people import name_key
 from outreach.workspace.placeholders import placeholders_allowed
 
 from . import rules, stages
+from .names import latin_form
 
 #: The weeks the report's table and chart show, this one last.
 WEEKS = 8
@@ -196,10 +197,14 @@ def referral_tree(contacts: list[ContactFile]) -> tuple[Branch, ...]:
 
 def _as_contact(ref: str | None, contacts: list[ContactFile]) -> str | None:
     """A referrer written as free text that is the name of exactly one contact (the same
-    person by ``people.name_key``) is that contact's id; anything else as written."""
+    person by ``people.name_key``, as written or by the Latin form in brackets of a name
+    in another script: ``Minjun Kim`` is ``김민준 (Minjun Kim)``) is that contact's id;
+    anything else as written."""
     if ref is None or any(c.id == ref for c in contacts):
         return ref
-    found = [c.id for c in contacts if name_key(c.data.name) == name_key(ref)]
+    key = name_key(ref)
+    found = [c.id for c in contacts if key in
+             {name_key(c.data.name), name_key(latin_form(c.data.name) or c.data.name)}]
     return found[0] if len(found) == 1 else ref
 
 
