@@ -66,6 +66,7 @@ table.clients th, table.clients td {{ padding-right: 0.35em; }}
 table.clients th {{ vertical-align: bottom; font-weight: bold; }}
 table.clients td.n {{ text-align: right; }}
 table.clients th + th {{ text-align: right; }}
+table.clients th + th, table.clients td.n {{ padding-left: 0.9em; }}
 .mark {{ color: #a50f15; }}
 img {{ width: 100%; }}
 ul.tree {{ list-style: none; margin: 0; padding: 0; }}
