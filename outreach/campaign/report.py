@@ -182,10 +182,11 @@ def referral_tree(contacts: list[ContactFile]) -> tuple[Branch, ...]:
     by_id = {c.id: c for c in contacts}
     children: dict[str, list[str]] = {}
     names = {c.id: c.data.name for c in contacts}
+    keys = _name_keys(contacts)
     for contact in contacts:
         if not referred(contact):
             continue
-        ref = _as_contact(contact.data.referred_by, contacts)
+        ref = _as_contact(contact.data.referred_by, by_id, keys)
         parent = ref if ref in by_id and ref != contact.id else f"name:{ref or UNNAMED}"
         names.setdefault(parent, parent.removeprefix("name:"))
         children.setdefault(parent, []).append(contact.id)
@@ -195,17 +196,27 @@ def referral_tree(contacts: list[ContactFile]) -> tuple[Branch, ...]:
         roots, key=lambda k: _order(names[k])))
 
 
-def _as_contact(ref: str | None, contacts: list[ContactFile]) -> str | None:
+def _name_keys(contacts: list[ContactFile]) -> dict[str, set[str]]:
+    """Each name key (``people.name_key``, as written and of the Latin form in brackets
+    of a name in another script) and the ids of the contacts who go by it."""
+    keys: dict[str, set[str]] = {}
+    for contact in contacts:
+        name = contact.data.name
+        latin = latin_form(name)
+        for key in {name_key(name), *([name_key(latin)] if latin else [])}:
+            keys.setdefault(key, set()).add(contact.id)
+    return keys
+
+
+def _as_contact(ref: str | None, by_id: dict[str, ContactFile],
+                keys: dict[str, set[str]]) -> str | None:
     """A referrer written as free text that is the name of exactly one contact (the same
-    person by ``people.name_key``, as written or by the Latin form in brackets of a name
-    in another script: ``Minjun Kim`` is ``김민준 (Minjun Kim)``) is that contact's id;
-    anything else as written."""
-    if ref is None or any(c.id == ref for c in contacts):
+    person by ``people.name_key``, ``Minjun Kim`` for ``김민준 (Minjun Kim)``) is that
+    contact's id; anything else as written."""
+    if ref is None or ref in by_id:
         return ref
-    key = name_key(ref)
-    found = [c.id for c in contacts if key in
-             {name_key(c.data.name), name_key(latin_form(c.data.name) or c.data.name)}]
-    return found[0] if len(found) == 1 else ref
+    found = keys.get(name_key(ref), set())
+    return next(iter(found)) if len(found) == 1 else ref
 
 
 def _order(name: str) -> tuple[str, str]:
