@@ -161,9 +161,10 @@ def test_each_batch_writes_exactly_the_contacts_of_its_stage(
         cw: Path, command: str, stage: str, extra: list[str]) -> None:
     result = run(cw, command, "--all", *extra)
     assert result.code == 0, result.err
-    assert written(result.out) == at(stage)
+    quiet = ["tom-brandt"] if stage == "approached" else []  # two follow-ups: gone quiet
+    assert written(result.out) == [cid for cid in at(stage) if cid not in quiet]
     last = result.out.strip().splitlines()[-1]
-    skipped = len(EXPECTED) - len(at(stage))
+    skipped = len(EXPECTED) - len(at(stage)) + len(quiet)
     assert last.startswith(f"skipped {skipped}: ") and "1 incomplete (jonas-weber)" in last
     assert "Error" not in result.err
 
@@ -185,7 +186,8 @@ def test_a_declined_contact_without_how_we_met_does_not_stop_the_letters(cw: Pat
 
 def test_stage_chooses_another_stage_on_purpose(cw: Path) -> None:
     result = run(cw, "letter", "--stage", "approached", "--format", "docx")
-    assert result.code == 0 and written(result.out) == at("approached")
+    assert result.code == 0  # tom-brandt has gone quiet: left out of any batch
+    assert written(result.out) == [c for c in at("approached") if c != "tom-brandt"]
     both = run(cw, "letter", "--stage", "met", "--stage", "thanked", "--format", "docx",
                "--force")
     assert written(both.out) == sorted(at("met") + at("thanked"))
@@ -336,7 +338,7 @@ def test_the_calendar_holds_the_meeting_at_its_time(cw: Path) -> None:
     alarm = meeting.walk("VALARM")[0]
     rings = start + alarm.decoded("TRIGGER")
     assert rings == dt.datetime.combine(dt.date.fromisoformat(day(1)), dt.time(19, 0))
-    assert "output/li-na/question-sheet.pdf" in str(meeting["DESCRIPTION"])
+    assert "Question sheet: not written yet" in str(meeting["DESCRIPTION"])
     # moved: the same event, at its new time
     run(cw, "log", "li-na", "--event", "meeting", "--date", day(5), "--at", "08:00")
     assert run(cw, "due", "--ics", str(ics)).code in (0, 3)  # its own file: no --force

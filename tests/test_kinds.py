@@ -96,7 +96,9 @@ def test_the_approach_letter_refuses_each_contact_lacking_how_we_met_at_once(
         ws: Path) -> None:
     _strip_how_we_met(ws, *NO_HOW)
     before = snapshot(ws / "profiles")
-    result = run(ws, "letter", *EVERYONE)
+    # named, each is written to on purpose (in a batch by --stage, a contact at another
+    # stage than new that lacks it is left out instead: tests/test_campaign_leftovers.py)
+    result = run(ws, "letter", *NO_HOW)
     assert result.code == 1
     errors = [ln for ln in result.err.splitlines() if ln.startswith("Error: ")]
     assert len(errors) == 3, result.err

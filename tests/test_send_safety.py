@@ -712,3 +712,66 @@ def test_a_campaign_at_every_stage_sends_only_what_fits_and_nothing_twice(
                        "thanked/approach-letter.eml", "thanked/thank-you.eml"]
     second = _send(ws, "--all", "--send")
     assert len(mail.messages) == 3 and second.out.count("already sent") >= 3
+
+
+# -- 8. the re-check reads each contact file once a batch, and again only when it changed --
+
+
+def test_a_file_changed_during_the_batch_is_judged_as_it_is_now(ws: Path, mail: Server
+                                                                 ) -> None:
+    """Between two messages (the pause of ``per_minute``), one contact declines and
+    another's address changes in place to one of the same length, in the same instant:
+    each is judged on what its file says then."""
+    from outreach.channels.send import send
+    from outreach.workspace.folder import Workspace
+
+    _config(ws, mail.port, per_minute=120)
+    ids = _six(ws)
+    pauses: list[float] = []
+
+    def meanwhile(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            declined = ws / CONTACTS / "person-3.yaml"
+            declined.write_text(declined.read_text(encoding="utf-8") + "history:\n  - {date: "
+                                f"{time.strftime('%Y-%m-%d')}, event: declined}}\n",
+                                encoding="utf-8")
+            moved = ws / CONTACTS / "person-5.yaml"
+            stat = moved.stat()
+            moved.write_text(moved.read_text(encoding="utf-8").replace("p5@", "q5@"),
+                             encoding="utf-8")
+            os.utime(moved, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+
+    done = send(Workspace(ws), ids, really=True, sleep=meanwhile)
+    delivered = sorted(rcpt[0] for _, rcpt, _ in mail.messages)
+    assert delivered == ["p0@example.net", "p1@example.net", "p2@example.net",
+                         "p4@example.net"]
+    why = {o.contact.id: v for o, v in done.judged}
+    assert why["person-3"].status == "refused" and "declined" in why["person-3"].why
+    assert why["person-5"].status == "refused" and "q5@example.net" in why["person-5"].why
+
+
+def test_each_contact_file_is_parsed_once_a_batch_and_again_only_when_changed(
+        ws: Path, mail: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    from outreach.channels.send import send
+    from outreach.workspace import folder
+    from outreach.workspace.folder import Workspace
+
+    _config(ws, mail.port, per_minute=120)
+    ids = _six(ws)
+    everyone = len(list((ws / CONTACTS).glob("*.yaml")))
+    parsed: list[str] = []
+    real = folder.read_unfilled
+
+    def counted(model: Any, path: Path) -> Any:
+        parsed.append(path.stem)
+        return real(model, path)
+
+    monkeypatch.setattr(folder, "read_unfilled", counted)
+    send(Workspace(ws), ids, really=True, sleep=lambda _s: None)
+    assert len(mail.messages) == 6
+    # find_drafts reads the six; the first book every file; each later book only the
+    # contact whose history the message before it was written into
+    assert sorted(parsed[6:6 + everyone]) == sorted(p.stem for p in (ws / CONTACTS).glob(
+        "*.yaml"))
+    assert parsed[6 + everyone:] == ids[:-1]

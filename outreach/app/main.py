@@ -467,9 +467,13 @@ def what_is_due(workspace: Workspace, today: dt.date, ics: Path | None = None,
     if ics is not None:
         ahead = [i for c in contacts for i in bookings(c, today)
                  if i.action in BOOKABLE and i not in items]
-        sheets = workspace.output_dir / "{}" / f"{kinds.QUESTION_SHEET.name}.pdf"
-        data = to_ics(items + ahead, today,
-                      lambda cid: display_path(Path(str(sheets).format(cid))))
+
+        def sheets(cid: str) -> list[str]:  # the question sheets written, by format
+            found = (workspace.output_dir / cid / f"{kinds.QUESTION_SHEET.name}.{fmt}"
+                     for fmt in kinds.QUESTION_SHEET.formats)
+            return [display_path(path) for path in found if path.is_file()]
+
+        data = to_ics(items + ahead, today, sheets)
         write_all([Planned(ics, data)], force=force, dry_run=False, within=within)
     return items
 

@@ -208,6 +208,8 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     today = options.today or dt.date.today()
     contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today,
                                dated=options.today is not None)
+    contacts, skipped = leave_out_misfits(workspace, kind, contacts, skipped, today,
+                                          options.formats)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     workspace.check_referral_chains(contacts)  # a circle: a warning elsewhere, here an error
@@ -247,6 +249,38 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     if "incomplete" in wanted:  # chosen on purpose: say what to fill in, file by file
         workspace.contacts([c.id for c in selection.chosen if c.unfilled])
     return list(selection.chosen), selection
+
+
+def leave_out_misfits(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
+                      selection: stages.Selection | None, today: dt.date,
+                      formats: tuple[str, ...] = FORMATS
+                      ) -> tuple[list[ContactFile], stages.Selection | None]:
+    """In a batch, a contact taken at a stage the document does not belong to (``--stage``
+    on purpose) that lacks what the document needs is left out, each problem said as a
+    warning with its file and line, and named in the skipped line: it does not stop the
+    others. A contact at the document's own stage still stops the batch (every problem
+    at once): it is the one the document is for."""
+    if selection is None or not kind.stages:
+        return contacts, selection
+    lacking: list[ContactFile] = []
+    for contact in contacts:
+        found = stages.of(contact, today)
+        if found.stage in kind.stages:
+            continue
+        try:
+            workspace.referrer_name(contact)
+            workspace.check_referral_chains([contact])
+            check_needs(workspace, kind, [contact], today, formats)
+        except InputError as error:
+            lacking.append(contact)
+            for line in error.lines():
+                log.warning(f"{contact.id} ({found.stage}) is left out of the batch: {line}")
+    selection = selection.leave_out(lacking, f"lacking what {_a(kind.words)} needs")
+    return list(selection.chosen), selection
+
+
+def _a(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _target(contact: ContactFile, out_root: Path, kind: Kind, options: Options,

@@ -51,10 +51,9 @@ FOLLOW_UP_DUE = dt.timedelta(days=2)
 FOLLOW_UP_GRACE = dt.timedelta(days=3)
 #: After a follow-up that reached nobody (a voicemail, a reminder), the next one.
 FOLLOW_UP_AGAIN = dt.timedelta(days=7)
-#: After this many follow-ups with no answer the contact has gone quiet: ``due`` stops
-#: asking (as career-ops closes a lead after two follow-ups) ...
-FOLLOW_UPS = 2
-#: ... and says so for this long.
+#: After ``rules.FOLLOW_UPS`` follow-ups with no answer the contact has gone quiet
+#: (``rules.gone_quiet``): ``due`` stops asking, and says so for this long.
+FOLLOW_UPS = rules.FOLLOW_UPS
 QUIET_SHOWN = dt.timedelta(days=14)
 #: A thank-you is listed from the day after the conversation, and is due as
 #: ``rules.thank_you_due`` says (two days after it).
@@ -119,19 +118,6 @@ def arrives(letter: HistoryEntry) -> dt.date:
     return letter.date + (dt.timedelta(0) if letter.mode == "e-mail" else POST_DAYS)
 
 
-def _last_letter(contact: ContactFile, today: dt.date) -> tuple[HistoryEntry, int] | None:
-    """The last letter sent with no conversation after it, and the follow-ups since."""
-    follow_ups = 0
-    for entry in reversed(past_history(contact, today)):
-        if entry.event == "follow-up":
-            follow_ups += 1
-        elif entry.event == "letter-sent":
-            return entry, follow_ups
-        elif entry.event in CONVERSATIONS:
-            return None
-    return None
-
-
 def _follow_up_due(letter: HistoryEntry, follow_ups: list[HistoryEntry]) -> dt.date:
     if follow_ups:
         return follow_ups[-1].date + FOLLOW_UP_AGAIN
@@ -145,7 +131,7 @@ def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
     after that, overdue more than three days past due. A ``follow-up`` logged (a call
     that reached nobody, a reminder) asks for the next one a week later; after two,
     the contact has gone quiet (``gone_quiet``) and no call is asked for."""
-    found = _last_letter(contact, today)
+    found = rules.unanswered(contact.data, today)
     if found is None or rules.booked(contact.data, today):
         return None
     letter, count = found
@@ -166,8 +152,8 @@ def follow_up_call(contact: ContactFile, today: dt.date) -> Item | None:
 def gone_quiet(contact: ContactFile, today: dt.date) -> Item | None:
     """Gone quiet: ``FOLLOW_UPS`` follow-ups after the last letter, no answer. Said (not
     asked) for two weeks after the last follow-up; never overdue."""
-    found = _last_letter(contact, today)
-    if found is None or found[1] < FOLLOW_UPS or rules.booked(contact.data, today):
+    found = rules.gone_quiet(contact.data, today)
+    if found is None:
         return None
     letter, count = found
     last = max(e.date for e in past_history(contact, today) if e.event == "follow-up")
@@ -317,6 +303,9 @@ def due_items(contacts: list[ContactFile], today: dt.date) -> list[Item]:
 PRODID = "-//outreach//due//EN"
 #: The evening before a meeting, when its alarm rings: time to print and read the sheet.
 EVENING = dt.time(19, 0)
+#: When the evening before is already past, the alarm rings this long before the start
+#: (said "In an hour").
+LAST_CALL = dt.timedelta(hours=1)
 #: The length given a booked meeting or call in the calendar when none was agreed.
 DEFAULT_MINUTES = 30
 
@@ -353,9 +342,10 @@ def uid(item: Item) -> str:
     return f"{item.contact_id}-{_SLUGS[item.action]}-{item.due.isoformat()}@outreach"
 
 
-def _timed(event: Event, item: Item, sheet: str | None) -> None:
+def _timed(event: Event, item: Item, sheets: list[str], now: dt.datetime) -> None:
     """A booked meeting or call: at its time (all day when none was given), as long as
-    agreed, with an alarm the evening before that names the question sheet."""
+    agreed, with an alarm still ahead of ``now`` (``alarm``); its description names the
+    question sheets written, or the command that writes them."""
     entry = item.booking
     assert entry is not None
     day, at = entry.moment
@@ -367,28 +357,52 @@ def _timed(event: Event, item: Item, sheet: str | None) -> None:
         start = dt.datetime.combine(day, at)  # floating: the seeker's own local time
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=entry.minutes or DEFAULT_MINUTES))
-    from icalendar import Alarm  # only when a calendar is written: 35 ms to import
+    ring = alarm(start, at is not None, now)
+    if ring is not None:
+        from icalendar import Alarm  # only when a calendar is written: 35 ms to import
 
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Tomorrow: {summary(item)}. Print and read the question sheet")
-    alarm.add("trigger", dt.datetime.combine(day - dt.timedelta(days=1), EVENING) - start)
-    event.add_component(alarm)
-    where = f"\nQuestion sheet: {sheet}" if sheet else ""
-    event.add("description", f"{item.reason}{where}\n{item.command}")
+        when, said = ring
+        found = Alarm()
+        found.add("action", "DISPLAY")
+        found.add("description", f"{said}: {summary(item)}. Print and read the question "
+                                 "sheet")
+        found.add("trigger", when - start)
+        event.add_component(found)
+    where = (f"Question sheet: {', '.join(sheets)}" if sheets else
+             "Question sheet: not written yet (the command below writes it)")
+    event.add("description", f"{item.reason}\n{where}\n{item.command}")
+
+
+def alarm(start: dt.datetime, timed: bool, now: dt.datetime
+          ) -> tuple[dt.datetime, str] | None:
+    """When a booking's alarm rings, and what it says: at ``EVENING`` the evening
+    before; when that is already past at ``now`` (a booking made for later today, or
+    for tomorrow after 19:00), ``LAST_CALL`` before a booking with a time; none when
+    that is past too (an alarm that rings in the past would ring at once, or never)."""
+    evening = dt.datetime.combine(start.date() - dt.timedelta(days=1), EVENING)
+    if evening > now:
+        return evening, "Tomorrow"
+    soon = start - LAST_CALL
+    if timed and soon > now:
+        return soon, "In an hour"
+    return None
 
 
 def to_ics(items: list[Item], today: dt.date,
-           sheet: Callable[[str], str | None] = lambda _id: None) -> bytes:
+           sheet: Callable[[str], list[str]] = lambda _id: [],
+           now: dt.datetime | None = None) -> bytes:
     """The items as an iCalendar file: a booked meeting or call as a timed event (with
-    an alarm the evening before; ``sheet`` gives the path of a contact's question
-    sheet), every other item as an all-day VEVENT on its due date. A contact gone quiet
-    is no event.
+    an alarm still ahead of ``now``, by default the clock on the real today and the
+    start of any other; ``sheet`` gives the paths of a contact's question sheets
+    written), every other item as an all-day VEVENT on its due date. A contact gone
+    quiet is no event.
 
     DTSTAMP is ``today`` at midnight UTC rather than the clock, so the same items and
-    the same ``today`` always give the same bytes."""
+    the same ``today`` always give the same bytes (but for an alarm the clock passed)."""
     from icalendar import Calendar, Event
 
+    if now is None:
+        now = dt.datetime.combine(today, rules.clock(today) or dt.time(0))
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -401,7 +415,7 @@ def to_ics(items: list[Item], today: dt.date,
         event.add("dtstamp", stamp)
         event.add("summary", summary(item))
         if item.booking is not None and item.action in BOOKABLE:
-            _timed(event, item, sheet(item.contact_id))
+            _timed(event, item, sheet(item.contact_id), now)
         else:
             event.add("dtstart", item.due)
             event.add("dtend", item.due + dt.timedelta(days=1))

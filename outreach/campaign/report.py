@@ -19,9 +19,11 @@ from pathlib import Path
 from outreach.errors import OutreachError
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.models import BOOKABLE, HistoryEntry
+from outreach.workspace.people import name_key
 from outreach.workspace.placeholders import placeholders_allowed
 
 from . import rules, stages
+from .names import latin_form
 
 #: The weeks the report's table and chart show, this one last.
 WEEKS = 8
@@ -159,8 +161,15 @@ def _kind(entry: HistoryEntry) -> str:
 
 
 def referred(contact: ContactFile) -> bool:
-    """Met through someone else: the file names a referrer, or says ``referral``."""
+    """Led to by someone else: the file names a referrer, or says ``referral``."""
     return contact.data.referred_by is not None or contact.data.relationship == "referral"
+
+
+def met_through_others(contact: ContactFile, history: list[HistoryEntry]) -> bool:
+    """Met through someone else (the ``referrals`` figure): referred, and a meeting or
+    call held with them in ``history`` (a referral only written to, or booked, or who
+    declined, is not met yet)."""
+    return referred(contact) and any(e.event in BOOKABLE for e in history)
 
 
 #: Where a referral whose file names nobody hangs in the tree.
@@ -173,24 +182,53 @@ def referral_tree(contacts: list[ContactFile]) -> tuple[Branch, ...]:
     by_id = {c.id: c for c in contacts}
     children: dict[str, list[str]] = {}
     names = {c.id: c.data.name for c in contacts}
+    keys = _name_keys(contacts)
     for contact in contacts:
         if not referred(contact):
             continue
-        ref = contact.data.referred_by
+        ref = _as_contact(contact.data.referred_by, by_id, keys)
         parent = ref if ref in by_id and ref != contact.id else f"name:{ref or UNNAMED}"
         names.setdefault(parent, parent.removeprefix("name:"))
         children.setdefault(parent, []).append(contact.id)
     led = {child for kids in children.values() for child in kids}
     roots = [key for key in children if key not in led]
     return tuple(_branch(key, children, names, set()) for key in sorted(
-        roots, key=lambda k: names[k].casefold()))
+        roots, key=lambda k: _order(names[k])))
+
+
+def _name_keys(contacts: list[ContactFile]) -> dict[str, set[str]]:
+    """Each name key (``people.name_key``, as written and of the Latin form in brackets
+    of a name in another script) and the ids of the contacts who go by it."""
+    keys: dict[str, set[str]] = {}
+    for contact in contacts:
+        name = contact.data.name
+        latin = latin_form(name)
+        for key in {name_key(name), *([name_key(latin)] if latin else [])}:
+            keys.setdefault(key, set()).add(contact.id)
+    return keys
+
+
+def _as_contact(ref: str | None, by_id: dict[str, ContactFile],
+                keys: dict[str, set[str]]) -> str | None:
+    """A referrer written as free text that is the name of exactly one contact (the same
+    person by ``people.name_key``, ``Minjun Kim`` for ``김민준 (Minjun Kim)``) is that
+    contact's id; anything else as written."""
+    if ref is None or ref in by_id:
+        return ref
+    found = keys.get(name_key(ref), set())
+    return next(iter(found)) if len(found) == 1 else ref
+
+
+def _order(name: str) -> tuple[str, str]:
+    """Names in the order a reader looks for them: ``Đặng`` among the D's."""
+    return name_key(name), name
 
 
 def _branch(key: str, children: dict[str, list[str]], names: dict[str, str],
             seen: set[str]) -> Branch:
     seen.add(key)
     kids = sorted((k for k in children.get(key, []) if k not in seen),
-                  key=lambda k: names[k].casefold())
+                  key=lambda k: _order(names[k]))
     return Branch(names[key], tuple(_branch(k, children, names, seen) for k in kids))
 
 
@@ -224,6 +262,7 @@ class _Tally:
     written_to: int = 0
     answered: int = 0
     days: list[int] = field(default_factory=list)
+    referrals: int = 0
 
     def add(self, contact: ContactFile) -> None:
         history = rules.history_as_of(contact.data, self.today)
@@ -237,6 +276,7 @@ class _Tally:
         days = days_to_reply(history)
         if days is not None:
             self.days.append(days)
+        self.referrals += met_through_others(contact, history)
 
     def counted(self, kind: str) -> int:
         return sum(1 for e in self.entries if _kind(e) == kind)
@@ -263,7 +303,7 @@ def figures(contacts: list[ContactFile], today: dt.date,
         declines=tally.counted("declines"), scheduled=tally.scheduled,
         thank_yous=tally.counted("thank_yous"), written_to=tally.written_to,
         answered=tally.answered, median_days_to_reply=_median(tally.days),
-        replies=len(tally.days), referrals=sum(1 for c in contacts if referred(c)),
+        replies=len(tally.days), referrals=tally.referrals,
         tree=referral_tree(contacts), weeks=_weeks(tally.entries, today),
         recent=sum(1 for e in tally.entries
                    if _kind(e) == "conversations" and e.date >= since),

@@ -66,12 +66,18 @@ table.clients th, table.clients td {{ padding-right: 0.35em; }}
 table.clients th {{ vertical-align: bottom; font-weight: bold; }}
 table.clients td.n {{ text-align: right; }}
 table.clients th + th {{ text-align: right; }}
+table.clients th + th, table.clients td.n {{ padding-left: 0.9em; }}
 .mark {{ color: #a50f15; }}
 img {{ width: 100%; }}
 ul.tree {{ list-style: none; margin: 0; padding: 0; }}
 p.advice {{ border-left: 3pt solid {CONVERSATIONS}; padding: 0.3em 0.6em;
   background: #fff4ec; }}
 p.broken {{ color: #a50f15; margin: 0.2em 0; }}
+table.charts {{ break-inside: avoid; margin-bottom: 0.4em; }}
+table.charts td {{ padding-right: 0.3em; }}
+h3 {{ font-size: 9pt; margin: 0.4em 0 0.2em 0; color: #444; font-weight: normal; }}
+table.clients tr {{ break-inside: avoid; }}
+h2 {{ break-after: avoid; }}
 """
 
 
@@ -259,60 +265,86 @@ def _client_rows(found: Caseload) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def recent_chart(found: Caseload) -> str:
-    """Conversations in the last 14 days, one bar per client, as SVG."""
-    height = 60 + 22 * max(1, len(found.clients))
-    chart = _chart("HorizontalBar", 700, min(height, 420), show_legend=False,
+#: The clients one chart of the caseload holds: a longer caseload has one chart for each
+#: so many, on one scale, so every bar keeps the same thickness and every name its size.
+CHART_CLIENTS = 25
+
+
+def recent_chart(clients: list[Client], top: int) -> str:
+    """Conversations in the last 14 days, one bar per client in the order given, on a
+    scale from 0 to at least ``top`` (the same for every chart of a caseload), as SVG."""
+    chart = _chart("HorizontalBar", 480, 60 + 18 * max(1, len(clients)), show_legend=False,
                    print_zeroes=True, print_values_position="top", margin_right=20)
-    clients = list(reversed(found.clients))
-    chart.x_labels = [c.name for c in clients]
-    chart.y_labels = _whole_steps(max((c.figures.recent for c in clients), default=0))
+    steps = _whole_steps(top)
+    chart.range = (0, steps[-1])
+    order = list(reversed(clients))  # pygal draws the first label at the bottom
+    chart.x_labels = [c.name for c in order]
+    chart.y_labels = steps
     chart.add("Conversations, 14 days", [
         {"value": c.figures.recent, "color": "#d6604d" if c.bogging_down else CONVERSATIONS}
-        for c in clients])
+        for c in order])
     return _svg(chart)
 
 
-def caseload_html(found: Caseload, chart: bool = True) -> str:
-    """The caseload's page (``chart``: with the bar chart of recent conversations)."""
+def _charts(found: Caseload) -> str:
+    """The caseload's charts of recent conversations, ``CHART_CLIENTS`` clients each,
+    in the order of the table, two side by side, each pair kept whole on a page."""
+    clients = list(found.clients)
+    top = max((c.figures.recent for c in clients), default=0)
+    cells = []
+    for start in range(0, len(clients), CHART_CLIENTS):
+        part = clients[start:start + CHART_CLIENTS]
+        alt = "Bar chart of conversations in the last 14 days per client: " + "; ".join(
+            f"{c.name}: {c.figures.recent}" for c in part) + "."
+        which = (f"clients {start + 1} to {start + len(part)} of {len(clients)}"
+                 if len(clients) > CHART_CLIENTS else "each client")
+        cells.append(f'<td style="width: 50%"><h3>{which}</h3>'
+                     f"{_image(recent_chart(part, top), alt)}</td>")
+    rows = "".join(f'<table class="layout charts"><tbody><tr>{"".join(cells[n:n + 2])}'
+                   "</tr></tbody></table>" for n in range(0, len(cells), 2))
+    return f"<h2>Conversations in the last 14 days</h2>{rows}" if rows else ""
+
+
+def caseload_html(found: Caseload) -> str:
+    """The caseload's pages: the table (its header on every page), the clients whose
+    files cannot be read, and the charts of recent conversations."""
     day = letter_date(found.today, found.paper)  # type: ignore[arg-type]
-    alt = "Bar chart of conversations in the last 14 days per client: " + "; ".join(
-        f"{c.name}: {c.figures.recent}" for c in found.clients) + "."
     broken = "".join(f'<p class="broken">{escape(b.folder)}: {escape(line)}</p>'
                      for b in found.broken for line in b.problems)
     parts = [f"<h1>Caseload report</h1><p class=\"date\">{escape(day)}</p>",
              "<h2>Clients, who needs you first</h2>", _client_rows(found),
              f"<h2>Clients whose files cannot be read</h2>{broken}" if broken else "",
-             "<h2>Conversations in the last 14 days</h2>" if chart else "",
-             _image(recent_chart(found), alt) if chart else ""]
+             _charts(found)]
     return _page("".join(parts), "Caseload report", "en")
 
 
 def caseload_pdf(found: Caseload) -> bytes:
-    """A caseload's report, one page: without the chart when the rows need the room."""
+    """A caseload's report, on as many pages as its clients need, turned landscape: a
+    row holds eleven figures beside the client's name."""
     cover = Document(kind="report", title="Caseload report",
                      paper=found.paper,  # type: ignore[arg-type]
                      blocks=(), subject=f"The caseload on {found.today.isoformat()}")
-    pages = [caseload_html(found, chart=True)] if found.clients else []
-    return _render([*pages, caseload_html(found, chart=False)], cover,
-                   f"{len(found.clients)} clients do")
+    return _render([caseload_html(found)], cover, "", pages=None, landscape=True)
 
 
 # -- the PDF ---------------------------------------------------------------------------
 
 
-def _render(versions: list[str], cover: Document, what: str) -> bytes:
-    """The first of ``versions`` (HTML) that fits one page, laid out by WeasyPrint and
-    tagged, with ``cover``'s title, author, subject and language; nothing is fetched
-    but the charts' ``data:`` URLs. ``what`` is named when none fits."""
+def _render(versions: list[str], cover: Document, what: str, pages: int | None = 1,
+            landscape: bool = False) -> bytes:
+    """The first of ``versions`` (HTML) that fits ``pages`` pages (``None``: any number),
+    laid out by WeasyPrint and tagged, with ``cover``'s title, author, subject and
+    language; nothing is fetched but the charts' ``data:`` URLs. ``what`` is named when
+    none fits."""
     from outreach.render.writers.engine import weasyprint
-    from outreach.render.writers.pdf import _fetcher, page_css, pdf_options
+    from outreach.render.writers.pdf import PAGE_SIZE, _fetcher, page_css, pdf_options
 
-    css = weasyprint.CSS(string=page_css(cover.paper) + CSS)
+    size = f"{PAGE_SIZE[cover.paper]} landscape" if landscape else None
+    css = weasyprint.CSS(string=page_css(cover.paper, size) + CSS)
     for html in versions:
         laid_out = weasyprint.HTML(string=html, url_fetcher=_fetcher([])).render(
             stylesheets=[css])
-        if len(laid_out.pages) == 1:
+        if pages is None or len(laid_out.pages) <= pages:
             data: bytes = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
             return data
     raise LayoutError(f"{what} not fit on one page: --json gives every figure")

@@ -293,6 +293,37 @@ def booked(contact: Contact, today: dt.date, now: dt.time | None = None
                   key=lambda e: (e.date, e.time or ""))
 
 
+#: After this many follow-ups with no answer the contact has gone quiet: ``due`` stops
+#: asking for calls (as career-ops closes a lead after two follow-ups) and a batch at
+#: ``approached`` leaves the contact out (``gone_quiet``).
+FOLLOW_UPS = 2
+
+
+def unanswered(contact: Contact, today: dt.date) -> tuple[HistoryEntry, int] | None:
+    """The last letter sent with no conversation after it (up to ``today``), and how many
+    ``follow-up`` entries came after it; ``None`` when a conversation followed or no
+    letter was sent."""
+    follow_ups = 0
+    for entry in reversed(history_as_of(contact, today)):
+        if entry.event == "follow-up":
+            follow_ups += 1
+        elif entry.event == "letter-sent":
+            return entry, follow_ups
+        elif entry.event in CONVERSATIONS:
+            return None
+    return None
+
+
+def gone_quiet(contact: Contact, today: dt.date) -> tuple[HistoryEntry, int] | None:
+    """Has the contact gone quiet: ``FOLLOW_UPS`` follow-ups or more after the last letter,
+    no answer, nothing booked? The letter and the count when so. The one rule of it:
+    ``due`` says it, batches leave the contact out, a script named for them warns."""
+    found = unanswered(contact, today)
+    if found is None or found[1] < FOLLOW_UPS or booked(contact, today):
+        return None
+    return found
+
+
 def last_conversation(contact: Contact, today: dt.date | None = None) -> HistoryEntry | None:
     """The most recent meeting, call or decline in the contact's history."""
     found = None

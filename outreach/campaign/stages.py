@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from outreach.workspace.folder import ContactFile
 from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry
@@ -121,6 +121,19 @@ class Selection:
     #: What a batch that chooses by its own rule took, said after the count
     #: (``skipped 9, with nothing to thank since 2026-11-30: ...``).
     why: str = ""
+    #: The contacts at a stage the batch takes, left out all the same, each with why
+    #: (``gone quiet``, ``declined, no how_we_met``): named in the summary.
+    left_out: tuple[tuple[ContactFile, str], ...] = ()
+
+    def leave_out(self, contacts: Iterable[ContactFile], why: str) -> Selection:
+        """The same selection with ``contacts`` taken out of the chosen, left out for
+        ``why``."""
+        gone = {c.id for c in contacts}
+        if not gone:
+            return self
+        return replace(self, chosen=tuple(c for c in self.chosen if c.id not in gone),
+                       left_out=self.left_out + tuple(
+                           (c, why) for c in self.chosen if c.id in gone))
 
     @property
     def incomplete(self) -> list[str]:
@@ -128,9 +141,10 @@ class Selection:
         return [c.id for c, stage in self.skipped if stage == "incomplete"]
 
     def summary(self) -> str | None:
-        """``skipped 11: 2 approached, 3 met, 1 incomplete (jonas-weber)``; None when
-        nothing was skipped."""
-        if not self.skipped:
+        """``skipped 11: 2 approached, 3 met, 1 incomplete (jonas-weber), 1 gone quiet
+        (tom-brandt)``; None when nothing was skipped. The contacts left out for a reason
+        of their own are named after the stages."""
+        if not self.skipped and not self.left_out:
             return None
         counts = Counter(stage for _, stage in self.skipped)
         parts = []
@@ -140,14 +154,25 @@ class Selection:
                 if stage == "incomplete":
                     part += f" ({', '.join(self.incomplete)})"
                 parts.append(part)
-        return f"skipped {len(self.skipped)}{self.why}: {', '.join(parts)}"
+        reasons: dict[str, list[str]] = {}
+        for contact, why in self.left_out:
+            reasons.setdefault(why, []).append(contact.id)
+        parts += [f"{len(ids)} {why} ({', '.join(ids)})" for why, ids in reasons.items()]
+        total = len(self.skipped) + len(self.left_out)
+        return f"skipped {total}{self.why}: {', '.join(parts)}"
 
 
 def select(contacts: Iterable[ContactFile], stages: Iterable[str], today: dt.date,
            now: dt.time | None = None) -> Selection:
-    """The contacts whose stage is one of ``stages``; the others, with their stage."""
+    """The contacts whose stage is one of ``stages``; the others, with their stage. A
+    contact ``approached`` who has gone quiet (``rules.gone_quiet``: two follow-ups with
+    no answer) is left out and named: nothing more is asked of them until they answer."""
     wanted = set(stages)
-    return select_where(contacts, lambda _c, found: found.stage in wanted, today, now)
+    selection = select_where(contacts, lambda _c, found: found.stage in wanted, today, now)
+    quiet = [c for c in selection.chosen
+             if "approached" in wanted and of(c, today, now).stage == "approached"
+             and rules.gone_quiet(c.data, today)]
+    return selection.leave_out(quiet, "gone quiet")
 
 
 def select_where(contacts: Iterable[ContactFile],
@@ -174,8 +199,20 @@ def misfit(contact: ContactFile, stages: tuple[str, ...], words: str, for_whom: 
         return None
     found = of(contact, today, now)
     if found.stage in stages:
-        return None
+        return _quiet(contact, found, words, today)
     return f"{found.said(contact.id)}: {_article(words)} {words} is written for {for_whom}"
+
+
+def _quiet(contact: ContactFile, found: Standing, words: str, today: dt.date) -> str | None:
+    """The warning for a document named for an approached contact who has gone quiet
+    (a batch leaves them out): written all the same, as asked."""
+    quiet = rules.gone_quiet(contact.data, today) if found.stage == "approached" else None
+    if quiet is None:
+        return None
+    letter, count = quiet
+    return (f"{contact.id} has gone quiet: {count} follow-ups with no answer since the "
+            f"letter of {letter.date.isoformat()} (a batch leaves them out); "
+            f"{_article(words)} {words} is written all the same, as you named them")
 
 
 def _article(words: str) -> str:

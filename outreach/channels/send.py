@@ -51,7 +51,7 @@ from . import drafts, sendlog, smtp
 from .smtp import SmtpConfig as SmtpConfig
 from .smtp import load_config as load_config
 from .smtp import password_from as password_from
-from .verdicts import Book, Outgoing, Verdict, book_of, judge
+from .verdicts import Book, Books, Outgoing, Verdict, judge
 
 #: Headers of a draft that stay on this machine.
 PRIVATE_HEADERS = ("X-Unsent", eml.KIND_HEADER, eml.SUBJECT_HEADER, "Bcc")
@@ -123,9 +123,9 @@ def find_drafts(workspace: Workspace, contact_ids: list[str] | None,
     return found
 
 
-def _judge_all(workspace: Workspace, found: list[Outgoing], report: Sent, today: dt.date,
+def _judge_all(books: Books, found: list[Outgoing], report: Sent, today: dt.date,
                force: bool, limit: int | None) -> None:
-    book = book_of(workspace, today)
+    book = books.book(today)
     going = 0
     for outgoing in found:
         verdict = judge(outgoing, book, today, force)
@@ -148,10 +148,11 @@ def send(workspace: Workspace, contact_ids: list[str] | None, *, really: bool = 
         config = _config(workspace, really, report)
     found = find_drafts(workspace, contact_ids, kind_names)
     day = today or dt.date.today()
-    _judge_all(workspace, found, report, day, force, limit)
+    books = Books(workspace)  # each file parsed once, and again only when it changes
+    _judge_all(books, found, report, day, force, limit)
     if really and report.to_send:
         assert config is not None
-        _deliver(workspace, config, password, report, (day, force), sleep)
+        _deliver(books, config, password, report, (day, force), sleep)
     return report
 
 
@@ -237,7 +238,7 @@ def unrecorded(outgoing: Outgoing, exc: OutreachError, *, in_log: bool,
             "--record")
 
 
-def _deliver(workspace: Workspace, config: SmtpConfig, password: str | None, report: Sent,
+def _deliver(books: Books, config: SmtpConfig, password: str | None, report: Sent,
              judging: tuple[dt.date, bool], sleep: Callable[[float], None]) -> None:
     """Send ``report.to_send`` in order, each judged again under the lock just before it
     goes and recorded as it goes; stop at a failure. Interrupted (Ctrl-C, SIGTERM), the
@@ -251,7 +252,7 @@ def _deliver(workspace: Workspace, config: SmtpConfig, password: str | None, rep
             if n:
                 sleep(60 / config.per_minute)
             current = outgoing
-            _one(workspace, server, outgoing, report, judging)
+            _one(books, server, outgoing, report, judging)
         interrupted = False
     except (OSError, smtplib.SMTPException, OutreachError) as exc:
         interrupted = False
@@ -264,12 +265,14 @@ def _deliver(workspace: Workspace, config: SmtpConfig, password: str | None, rep
             smtp.goodbye(server, interrupted)
 
 
-def _one(workspace: Workspace, server: smtplib.SMTP, outgoing: Outgoing, report: Sent,
+def _one(books: Books, server: smtplib.SMTP, outgoing: Outgoing, report: Sent,
          judging: tuple[dt.date, bool]) -> None:
-    """Judge ``outgoing`` again under the workspace's lock, send it if it still goes,
-    and record it before the lock is let go."""
+    """Judge ``outgoing`` again under the workspace's lock, against the send log and
+    every contact file as they are now (``Books``), send it if it still goes, and
+    record it before the lock is let go."""
+    workspace = books.workspace
     with sendlog.workspace_lock(workspace.root):
-        book = book_of(workspace, judging[0])
+        book = books.book(judging[0])
         verdict = judge(outgoing, book, *judging)
         if not verdict.sends:
             _rejudged(report, outgoing, verdict)
@@ -299,9 +302,10 @@ def record(workspace: Workspace, contact_ids: list[str] | None, *,
     history), nothing being sent."""
     report = Sent(dry_run=False, recording=True)
     day = today or dt.date.today()
+    books = Books(workspace)
     for outgoing in find_drafts(workspace, contact_ids, kind_names):
         with sendlog.workspace_lock(workspace.root):
-            book = book_of(workspace, day)
+            book = books.book(day)
             verdict = judge(outgoing, book, day, force)
             report.judged.append((outgoing, verdict))
             done = _record_one(workspace, outgoing, book, verdict)
