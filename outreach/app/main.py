@@ -22,15 +22,18 @@ from outreach.compose import kinds
 from outreach.errors import OutputError, OutreachError, UsageError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry, Referral
-from outreach.workspace.output import Planned, quiet_pdf_reading, why_kept, write_all
+from outreach.workspace.output import Planned, why_kept, write_all
 from outreach.workspace.paths import writable
 from outreach.workspace.placeholders import placeholders_allowed
 
 from .pipeline import (
     Options,
-    Plan,
     Progress,
     Report,
+    _check_batch,
+    _mark_sent,
+    _print_file,
+    _summary,
     collect_warnings,
     generate,
     plan,
@@ -117,42 +120,6 @@ def parse_since(value: str, today: dt.date) -> dt.date:
                          f"not {value!r}") from None
 
 
-def written_subject(path: Path) -> str:
-    """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
-    try:
-        if path.suffix == ".eml":
-            from outreach.channels.drafts import answers_of
-
-            return answers_of(path)
-        if path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            with quiet_pdf_reading():
-                meta = PdfReader(str(path)).metadata
-            return str(meta.subject or "") if meta else ""
-        import docx
-
-        return str(docx.Document(str(path)).core_properties.subject or "")
-    except Exception:  # unreadable: treated as written for no known conversation
-        return ""
-
-
-def _check_kept_thank_yous(plan: Plan) -> bool:
-    """Refuse to keep a thank-you letter written for an older conversation (it would be
-    printed and marked sent as if it were this one's); True when any will be written."""
-    fresh = False
-    for target in plan.targets:
-        wanted = kinds.THANK_YOU.subject(plan.request(target.contact))  # type: ignore[misc]
-        fresh = fresh or bool(target.write)
-        for fmt, path in target.paths.items():
-            if fmt not in target.write and written_subject(path) != wanted:
-                raise OutputError(
-                    f"{display_path(path)} was written for another conversation than the "
-                    f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
-                    "away to keep it, or --force to write the new letter over it")
-    return fresh
-
-
 def _batch(workspace: Workspace, keep: Callable[[ContactFile], bool],
            today: dt.date) -> Selection:
     """The contacts a batch of its own choosing takes (``keep``; never one still holding
@@ -167,44 +134,6 @@ def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> Sel
     """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
     return _batch(workspace, lambda c: rules.thank_you_owed(c.data, since, today) is not None,
                   today)
-
-
-def _summary(plan: Plan, report: Report) -> None:
-    """The batch's table (one row per letter), and a warning for a letter that names
-    nothing specific from the conversation."""
-    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
-    for target in plan.targets:
-        contact = target.contact
-        entry = rules.last_conversation(contact.data, plan.today)
-        assert entry is not None  # the plan refused contacts without one
-        if not entry.points and entry.event != "declined":  # a decline has no advice
-            report.warnings.append(
-                f"the thank-you letter to {contact.data.name} names nothing specific from the "
-                f"conversation: add points with outreach log {contact.id} --event "
-                f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
-        decision = rules.thank_you_resume(contact.data, entry)
-        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
-        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
-        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
-                             "Résumé" if decision.enclose else "-", display_path(shown)))
-
-
-def _print_file(plan: Plan, report: Report, path: Path) -> None:
-    """One PDF with every letter of the batch, each from memory when written now."""
-    from outreach.render.writers.pdf import concatenate
-
-    parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
-    options = plan.options
-    report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
-                                 dry_run=options.dry_run, within=plan.within)
-
-
-def _mark_sent(plan: Plan, report: Report) -> None:
-    from outreach.workspace.history import append_entries
-
-    for target in plan.targets:
-        append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
-        report.marked.append(target.contact.id)
 
 
 def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
@@ -244,19 +173,6 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     if mark_sent and not options.dry_run:
         _mark_sent(the_plan, report)
     return report
-
-
-def _check_batch(plan: Plan, batch: Path | None) -> None:
-    """Refuse kept letters for an older conversation, and a print file that would no
-    longer hold every letter."""
-    fresh = _check_kept_thank_yous(plan)
-    options = plan.options
-    if batch is not None and "pdf" in options.formats:
-        writable([batch], plan.within)
-    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
-            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
-        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
-                          "letter: --force rebuilds it")
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from outreach.campaign import stages
-from outreach.compose import enclosures
+from outreach.campaign import rules, stages
+from outreach.compose import enclosures, kinds
 from outreach.compose.documents import Enclosure, Rendered, Request, build, enclosure_title
 from outreach.compose.enclosures import as_pdf, beside, check_requested
 from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
 from outreach.compose.templating import Templates
-from outreach.errors import InputError, LayoutError, Problem, UsageError, display_path
+from outreach.errors import (
+    InputError,
+    LayoutError,
+    OutputError,
+    Problem,
+    UsageError,
+    display_path,
+)
 from outreach.logs import capture
 from outreach.render.layout import Filling, Laid, Lookups, Setting, lay_out
 from outreach.workspace.folder import ContactFile, Workspace
-from outreach.workspace.models import GOALS, Mode
-from outreach.workspace.output import Outcome, Planned, why_kept, write_all
+from outreach.workspace.models import GOALS, HistoryEntry, Mode
+from outreach.workspace.output import Outcome, Planned, quiet_pdf_reading, why_kept, write_all
 from outreach.workspace.paths import writable
 from outreach.workspace.placeholders import placeholders_allowed
 
@@ -422,6 +429,95 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
                                                if not PRINTED & set(t.write)]
     if texts:  # e-mail drafts and notes need no pages
         _write_pass(workspace, plan, rendered, texts, reference, report, progress)
+
+
+# -- a batch's own features: kept letters, its print file, mark-sent --------------------
+
+def written_subject(path: Path) -> str:
+    """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
+    try:
+        if path.suffix == ".eml":
+            from outreach.channels.drafts import answers_of
+
+            return answers_of(path)
+        if path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            with quiet_pdf_reading():
+                meta = PdfReader(str(path)).metadata
+            return str(meta.subject or "") if meta else ""
+        import docx
+
+        return str(docx.Document(str(path)).core_properties.subject or "")
+    except Exception:  # unreadable: treated as written for no known conversation
+        return ""
+
+
+def _check_kept_thank_yous(plan: Plan) -> bool:
+    """Refuse to keep a thank-you letter written for an older conversation (it would be
+    printed and marked sent as if it were this one's); True when any will be written."""
+    fresh = False
+    for target in plan.targets:
+        wanted = kinds.THANK_YOU.subject(plan.request(target.contact))  # type: ignore[misc]
+        fresh = fresh or bool(target.write)
+        for fmt, path in target.paths.items():
+            if fmt not in target.write and written_subject(path) != wanted:
+                raise OutputError(
+                    f"{display_path(path)} was written for another conversation than the "
+                    f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
+                    "away to keep it, or --force to write the new letter over it")
+    return fresh
+
+
+def _summary(plan: Plan, report: Report) -> None:
+    """The batch's table (one row per letter), and a warning for a letter that names
+    nothing specific from the conversation."""
+    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
+    for target in plan.targets:
+        contact = target.contact
+        entry = rules.last_conversation(contact.data, plan.today)
+        assert entry is not None  # the plan refused contacts without one
+        if not entry.points and entry.event != "declined":  # a decline has no advice
+            report.warnings.append(
+                f"the thank-you letter to {contact.data.name} names nothing specific from the "
+                f"conversation: add points with outreach log {contact.id} --event "
+                f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
+        decision = rules.thank_you_resume(contact.data, entry)
+        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
+        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
+        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
+                             "Résumé" if decision.enclose else "-", display_path(shown)))
+
+
+def _print_file(plan: Plan, report: Report, path: Path) -> None:
+    """One PDF with every letter of the batch, each from memory when written now."""
+    from outreach.render.writers.pdf import concatenate
+
+    parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
+    options = plan.options
+    report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
+                                 dry_run=options.dry_run, within=plan.within)
+
+
+def _mark_sent(plan: Plan, report: Report) -> None:
+    from outreach.workspace.history import append_entries
+
+    for target in plan.targets:
+        append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
+        report.marked.append(target.contact.id)
+
+
+def _check_batch(plan: Plan, batch: Path | None) -> None:
+    """Refuse kept letters for an older conversation, and a print file that would no
+    longer hold every letter."""
+    fresh = _check_kept_thank_yous(plan)
+    options = plan.options
+    if batch is not None and "pdf" in options.formats:
+        writable([batch], plan.within)
+    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
+            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
+        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
+                          "letter: --force rebuilds it")
 
 
 # -- the whole batch --------------------------------------------------------------------
