@@ -1,9 +1,9 @@
 """The library's entry points, one per command; usable without Click.
 
-The document commands are ``pipeline.generate`` (plan -> render -> layout -> write);
-this module adds what the other commands do: the thank-you batch (a plan, its run, the
-print file from the PDFs in memory, the history marked), the contact list, ``log`` and
-``due``.
+The document commands are ``pipeline.generate`` (plan -> render -> layout -> write),
+the thank-you and keep-in-touch batches included (their choice of contacts, print file
+and mark-sent are the pipeline's, from their ``Kind``); this module adds what the other
+commands do: the contact list, ``log`` and ``due``.
 """
 
 from __future__ import annotations
@@ -11,33 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outreach.campaign import rules
-from outreach.campaign.stages import Selection, select_where
 from outreach.compose import kinds
 from outreach.errors import OutputError, OutreachError, UsageError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry, Referral
 from outreach.workspace.output import Planned, why_kept, write_all
 from outreach.workspace.paths import writable
-from outreach.workspace.placeholders import placeholders_allowed
 
 from .pipeline import (
     Options,
     Progress,
     Report,
-    _check_batch,
-    _mark_sent,
-    _print_file,
-    _summary,
     collect_warnings,
     generate,
-    plan,
-    run,
     templates_for,
 )
 
@@ -120,22 +111,6 @@ def parse_since(value: str, today: dt.date) -> dt.date:
                          f"not {value!r}") from None
 
 
-def _batch(workspace: Workspace, keep: Callable[[ContactFile], bool],
-           today: dt.date) -> Selection:
-    """The contacts a batch of its own choosing takes (``keep``; never one still holding
-    placeholders), and the others by stage."""
-    with placeholders_allowed():
-        everyone = workspace.contacts()
-    return select_where(everyone, lambda c, found: found.stage != "incomplete" and keep(c),
-                        today)
-
-
-def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> Selection:
-    """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
-    return _batch(workspace, lambda c: rules.thank_you_owed(c.data, since, today) is not None,
-                  today)
-
-
 def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
               since: dt.date | None = None, mark_sent: bool = False,
               progress: Progress | None = None) -> Report:
@@ -145,34 +120,10 @@ def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Opti
     file ``output/batches/<date>-thank-you.pdf`` with every letter and its enclosures.
     With ``mark_sent``: ``thank-you-sent`` is appended to each contact's history.
     """
-    today = options.today or dt.date.today()
-    options = replace(options, today=today)
-    if mark_sent and today > dt.date.today():
-        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
-                         "marked sent on a day still to come")
-    report = Report()
-    ids = contact_ids
-    if since is not None:
-        owing = owing_thank_you(workspace, since, today)
-        ids = [c.id for c in owing.chosen]
-        report.skipped = replace(owing, why=f", with no conversation or decline since "
-                                            f"{since} left to thank")
-    if ids is not None and not ids:
-        report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
-                               "thank-you letter")
-        return report
-    batch = (options.output_dir or workspace.output_dir) / "batches" / \
-        f"{today.isoformat()}-thank-you.pdf"
-    with collect_warnings(report.warnings):
-        the_plan = plan(workspace, kinds.THANK_YOU, ids, options)
-        _check_batch(the_plan, batch if since is not None else None)
-        run(workspace, the_plan, report, progress)
-    _summary(the_plan, report)
-    if since is not None and "pdf" in options.formats:
-        _print_file(the_plan, report, batch)
-    if mark_sent and not options.dry_run:
-        _mark_sent(the_plan, report)
-    return report
+    options = replace(options, today=options.today or dt.date.today(), since=since,
+                      mark_sent=mark_sent)
+    return generate(workspace, kinds.THANK_YOU, None if since else contact_ids, options,
+                    progress)
 
 
 @dataclass(frozen=True)
@@ -425,47 +376,10 @@ def parse_landed(text: str | None, role: str | None = None,
     return found
 
 
-def _kept_in_touch(contact: ContactFile) -> dt.date | None:
-    sent = [e.date for e in contact.data.history if e.event == "keep-in-touch-sent"]
-    return max(sent) if sent else None
-
-
-def keep_in_touch_ids(workspace: Workspace, contact_ids: list[str] | None,
-                      today: dt.date) -> list[str]:
-    """The contacts to tell: those named (refused when already told), else everyone the
-    seeker had a conversation with and has not told yet."""
-    if contact_ids is None:
-        told = _batch(workspace, lambda c: rules.last_conversation(c.data, today) is not None
-                      and _kept_in_touch(c) is None, today)
-        return [c.id for c in told.chosen]
-    for contact in workspace.contacts(contact_ids):
-        day = _kept_in_touch(contact)
-        if day is not None:
-            raise UsageError(f"{contact.data.name} was told where you landed on "
-                             f"{day.isoformat()} (keep-in-touch-sent in "
-                             f"{display_path(contact.path)}): nobody gets it twice")
-    return contact_ids
-
-
 def keep_in_touch(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
                   mark_sent: bool = False, progress: Progress | None = None) -> Report:
-    """The keep-in-touch letter to each contact; with ``mark_sent``, recorded as sent."""
-    from outreach.workspace.history import append_entries
-
-    today = options.today or dt.date.today()
-    if mark_sent and today > dt.date.today():
-        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
-                         "marked sent on a day still to come")
-    ids = keep_in_touch_ids(workspace, contact_ids, today)
-    report = Report()
-    if not ids:
-        report.warnings.append("everyone you had a conversation with has been told "
-                               "where you landed")
-        return report
-    report = generate(workspace, kinds.KEEP_IN_TOUCH, ids, replace(options, today=today),
-                      progress)
-    if mark_sent and not options.dry_run:
-        for contact in workspace.contacts(ids):
-            append_entries(contact, [HistoryEntry(date=today, event="keep-in-touch-sent")])
-            report.marked.append(contact.id)
-    return report
+    """The keep-in-touch letter to each contact named (none told already), else to
+    everyone the seeker had a conversation with and has not told yet; with
+    ``mark_sent``, recorded as sent."""
+    options = replace(options, today=options.today or dt.date.today(), mark_sent=mark_sent)
+    return generate(workspace, kinds.KEEP_IN_TOUCH, contact_ids, options, progress)

@@ -22,12 +22,12 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from outreach.campaign import rules, stages
-from outreach.compose import enclosures, kinds
+from outreach.campaign import stages
+from outreach.compose import enclosures
 from outreach.compose.documents import Enclosure, Rendered, Request, build, enclosure_title
 from outreach.compose.enclosures import as_pdf, beside, check_requested
 from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
@@ -81,6 +81,11 @@ class Options:
     #: For a batch: the campaign stages whose contacts it takes (``--stage``; default
     #: the stages the kind belongs to).
     stages: tuple[str, ...] = ()
+    #: For a batch of a kind that chooses by its own rule (``Kind.choice``), the day it
+    #: looks back to (``--since``); with it, the kind's print file is written too.
+    since: dt.date | None = None
+    #: Record each document sent in its contact's history (``Kind.sent``), once written.
+    mark_sent: bool = False
 
 
 class Progress(Protocol):
@@ -105,7 +110,7 @@ class Report:
     pdf: dict[str, bytes] = field(default_factory=dict)
     #: A summary table (header first) for batch commands.
     table: list[tuple[str, ...]] = field(default_factory=list)
-    #: Contacts whose history got a ``thank-you-sent`` entry.
+    #: Contacts whose history got the kind's ``sent`` entry (``--mark-sent``).
     marked: list[str] = field(default_factory=list)
     #: What a batch took and left out by stage (``Selection.summary`` says it).
     skipped: stages.Selection | None = None
@@ -143,6 +148,10 @@ class Plan:
     within: tuple[Path, ...] = ()
     #: What a batch took and left out by stage (``stages.Selection``), if a batch.
     skipped: stages.Selection | None = None
+    #: The batch's print file, ``output/batches/<date>-<name>.pdf``, if it has one.
+    print_file: Path | None = None
+    #: Why a batch of the kind's own choosing has nothing to write (said as a warning).
+    nothing: str = ""
 
     @property
     def to_write(self) -> list[Target]:
@@ -205,16 +214,17 @@ def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
          options: Options) -> Plan:
     """The plan for one kind of document for the contacts named (all when ``None``)."""
-    unknown = [g for g in options.goals if g not in GOALS]
-    if unknown:
-        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
-                         f"{', '.join(GOALS)}")
-    _check_formats(kind, options.formats)
+    today = options.today or dt.date.today()
+    _check_marking(kind, options, today)
+    by_rule = chosen_by_rule(workspace, kind, contact_ids, options, today)
+    if by_rule is not None and not by_rule[0] and kind.choice is not None:
+        return Plan(kind, today, options, (), skipped=by_rule[1],
+                    nothing=kind.choice.nobody.format(since=options.since))
+    _check_options(kind, options)
     workspace.profile()
     enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
-    today = options.today or dt.date.today()
-    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today,
-                               dated=options.today is not None)
+    contacts, skipped = by_rule or choose(workspace, kind, contact_ids, options.stages,
+                                          today, dated=options.today is not None)
     for contact in contacts:  # a referrer's file must be valid too
         workspace.referrer_name(contact)
     workspace.check_referral_chains(contacts)  # a circle: a warning elsewhere, here an error
@@ -223,7 +233,38 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     within = (workspace.root, out_root)
     targets = [_target(contact, out_root, kind, options, within) for contact in contacts]
     writable([p for t in targets for p in t.paths.values()], within)
-    return Plan(kind, today, options, tuple(targets), enclosures, within, skipped)
+    the_plan = Plan(kind, today, options, tuple(targets), enclosures, within, skipped,
+                    _print_path(kind, options, out_root, today))
+    _check_kept_subjects(the_plan)
+    _check_print_file(the_plan)
+    return the_plan
+
+
+def _check_options(kind: Kind, options: Options) -> None:
+    unknown = [g for g in options.goals if g not in GOALS]
+    if unknown:
+        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                         f"{', '.join(GOALS)}")
+    _check_formats(kind, options.formats)
+
+
+def _check_marking(kind: Kind, options: Options, today: dt.date) -> None:
+    """``--mark-sent`` records a document sent: of a kind that is, on a day gone by."""
+    if not options.mark_sent:
+        return
+    if kind.sent is None:
+        raise UsageError(f"a {kind.words} is never marked sent")
+    if today > dt.date.today():
+        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
+                         "marked sent on a day still to come")
+
+
+def _print_path(kind: Kind, options: Options, out_root: Path, today: dt.date) -> Path | None:
+    """The batch's print file (``Kind.print_file``, for a batch with ``--since``), when
+    the documents are written as PDF."""
+    if kind.print_file is None or options.since is None or "pdf" not in options.formats:
+        return None
+    return out_root / "batches" / f"{today.isoformat()}-{kind.print_file}.pdf"
 
 
 def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
@@ -239,11 +280,7 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     for this document, never an error."""
     if contact_ids is not None:
         contacts = workspace.contacts(contact_ids)
-        arranged = dated and "scheduled" in kind.stages
-        for contact in [] if arranged else contacts:
-            warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
-            if warning:
-                log.warning(warning)
+        _warn_misfits(kind, contacts, today, dated)
         return contacts, None
     wanted = chosen or kind.stages
     if not wanted:
@@ -254,6 +291,44 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     if "incomplete" in wanted:  # chosen on purpose: say what to fill in, file by file
         workspace.contacts([c.id for c in selection.chosen if c.unfilled])
     return list(selection.chosen), selection
+
+
+def _warn_misfits(kind: Kind, contacts: list[ContactFile], today: dt.date,
+                  dated: bool) -> None:
+    """A warning for each contact whose stage the document no longer fits; for a
+    document of a meeting still to come, a day given says the meeting is arranged."""
+    arranged = dated and "scheduled" in kind.stages
+    for contact in [] if arranged else contacts:
+        warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
+        if warning:
+            log.warning(warning)
+
+
+def chosen_by_rule(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+                   options: Options, today: dt.date
+                   ) -> tuple[list[ContactFile], stages.Selection | None] | None:
+    """For a kind that chooses by a rule of its own (``Kind.choice``): the contacts named,
+    none it refuses, or those a batch takes and what it left out (said only when the
+    rule says why); None when the stages choose (``choose``)."""
+    choice = kind.choice
+    if choice is None or (contact_ids is not None and choice.refuse is None) or (
+            contact_ids is None and choice.with_since and options.since is None):
+        return None
+    if contact_ids is not None:
+        contacts = workspace.contacts(contact_ids)
+        for contact in contacts:
+            if refused := choice.refuse(contact):  # type: ignore[misc]
+                raise UsageError(refused)
+    else:
+        with placeholders_allowed():
+            everyone = workspace.contacts()
+        selection = stages.select_where(everyone, lambda c, found: found.stage != "incomplete"
+                                        and choice.takes(c, options.since, today), today)
+        contacts = list(selection.chosen)
+    _warn_misfits(kind, contacts, today, options.today is not None)
+    if contact_ids is not None or choice.why is None:
+        return contacts, None
+    return contacts, replace(selection, why=choice.why.format(since=options.since))
 
 
 def _target(contact: ContactFile, out_root: Path, kind: Kind, options: Options,
@@ -431,7 +506,7 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
         _write_pass(workspace, plan, rendered, texts, reference, report, progress)
 
 
-# -- a batch's own features: kept letters, its print file, mark-sent --------------------
+# -- a batch's own steps: kept letters, the table, the print file, mark-sent ------------
 
 def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
@@ -453,71 +528,83 @@ def written_subject(path: Path) -> str:
         return ""
 
 
-def _check_kept_thank_yous(plan: Plan) -> bool:
-    """Refuse to keep a thank-you letter written for an older conversation (it would be
-    printed and marked sent as if it were this one's); True when any will be written."""
-    fresh = False
+def _check_kept_subjects(plan: Plan) -> None:
+    """Refuse to keep a document written for another subject than this one's (a
+    thank-you for an older conversation: it would be printed and marked sent as if it
+    were this one's). Only a file kept by hand is read: the plan knows the others."""
+    subject = plan.kind.subject
+    if subject is None:
+        return
     for target in plan.targets:
-        wanted = kinds.THANK_YOU.subject(plan.request(target.contact))  # type: ignore[misc]
-        fresh = fresh or bool(target.write)
+        wanted = subject(plan.request(target.contact))
         for fmt, path in target.paths.items():
             if fmt not in target.write and written_subject(path) != wanted:
                 raise OutputError(
                     f"{display_path(path)} was written for another conversation than the "
                     f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
                     "away to keep it, or --force to write the new letter over it")
-    return fresh
+
+
+def _check_print_file(plan: Plan) -> None:
+    """The print file may be written, and is not kept when it would no longer hold every
+    document (one is written anew)."""
+    batch, options = plan.print_file, plan.options
+    if batch is None:
+        return
+    writable([batch], plan.within)
+    if plan.to_write and (why := why_kept(batch, force=options.force, within=plan.within,
+                                          dry_run=options.dry_run)):
+        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
+                          "letter: --force rebuilds it")
 
 
 def _summary(plan: Plan, report: Report) -> None:
-    """The batch's table (one row per letter), and a warning for a letter that names
-    nothing specific from the conversation."""
-    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
+    """The batch's table (``Kind.table``: one row per document, and its file), and the
+    warnings it gives for a document."""
+    table = plan.kind.table
+    if table is None:
+        return
+    report.table.append((*table.header, "FILE"))
+    warn = table.warning
     for target in plan.targets:
-        contact = target.contact
-        entry = rules.last_conversation(contact.data, plan.today)
-        assert entry is not None  # the plan refused contacts without one
-        if not entry.points and entry.event != "declined":  # a decline has no advice
-            report.warnings.append(
-                f"the thank-you letter to {contact.data.name} names nothing specific from the "
-                f"conversation: add points with outreach log {contact.id} --event "
-                f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
-        decision = rules.thank_you_resume(contact.data, entry)
-        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
+        said = warn(target.contact, plan.today) if warn is not None else None
+        if said:
+            report.warnings.append(said)
         shown = target.paths.get("pdf") or next(iter(target.paths.values()))
-        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
-                             "Résumé" if decision.enclose else "-", display_path(shown)))
+        report.table.append((*table.row(target.contact, plan.today), display_path(shown)))
 
 
-def _print_file(plan: Plan, report: Report, path: Path) -> None:
-    """One PDF with every letter of the batch, each from memory when written now."""
+def _write_print_file(plan: Plan, report: Report) -> None:
+    """One PDF with every document of the batch, each from memory when written now."""
     from outreach.render.writers.pdf import concatenate
 
+    if plan.print_file is None:
+        return
     parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
     options = plan.options
-    report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
-                                 dry_run=options.dry_run, within=plan.within)
+    report.outcomes += write_all([Planned(plan.print_file, concatenate(parts))],
+                                 force=options.force, dry_run=options.dry_run,
+                                 within=plan.within)
 
 
 def _mark_sent(plan: Plan, report: Report) -> None:
+    """``Kind.sent`` appended to each contact's history (``--mark-sent``)."""
     from outreach.workspace.history import append_entries
 
+    event = plan.kind.sent
+    if not plan.options.mark_sent or plan.options.dry_run or event is None:
+        return
     for target in plan.targets:
-        append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
+        append_entries(target.contact, [HistoryEntry(date=plan.today, event=event)])
         report.marked.append(target.contact.id)
 
 
-def _check_batch(plan: Plan, batch: Path | None) -> None:
-    """Refuse kept letters for an older conversation, and a print file that would no
-    longer hold every letter."""
-    fresh = _check_kept_thank_yous(plan)
-    options = plan.options
-    if batch is not None and "pdf" in options.formats:
-        writable([batch], plan.within)
-    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
-            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
-        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
-                          "letter: --force rebuilds it")
+def finish(plan: Plan, report: Report) -> None:
+    """After the documents are written: the batch's table, its print file, and with
+    ``--mark-sent`` each contact's history marked."""
+    _summary(plan, report)
+    _write_print_file(plan, report)
+    _mark_sent(plan, report)
 
 
 # -- the whole batch --------------------------------------------------------------------
@@ -549,6 +636,7 @@ def run(workspace: Workspace, plan: Plan, report: Report,
             report.outcomes += target.kept()
         write(workspace, templates, plan, rendered, report, progress, lookups)
     report.outcomes.sort(key=lambda o: str(o.path))
+    finish(plan, report)
     return report
 
 
@@ -559,5 +647,8 @@ def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     with collect_warnings(report.warnings):
         the_plan = plan(workspace, kind, contact_ids, options)
         report.skipped = the_plan.skipped
-        run(workspace, the_plan, report, progress)
+        if the_plan.nothing:
+            report.warnings.append(the_plan.nothing)
+        else:
+            run(workspace, the_plan, report, progress)
     return report
