@@ -38,6 +38,7 @@ from outreach.errors import (
     OutputError,
     Problem,
     UsageError,
+    WorkspaceError,
     display_path,
 )
 from outreach.logs import capture
@@ -86,6 +87,8 @@ class Options:
     since: dt.date | None = None
     #: Record each document sent in its contact's history (``Kind.sent``), once written.
     mark_sent: bool = False
+    #: A kind written as one print file (envelopes): address labels instead.
+    labels: bool = False
 
 
 class Progress(Protocol):
@@ -152,6 +155,9 @@ class Plan:
     print_file: Path | None = None
     #: Why a batch of the kind's own choosing has nothing to write (said as a warning).
     nothing: str = ""
+    #: Every contact the batch chose, in order, those it left out too (``Kind.left_out``);
+    #: empty: the targets' contacts.
+    chosen: tuple[ContactFile, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -216,6 +222,8 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     """The plan for one kind of document for the contacts named (all when ``None``)."""
     today = options.today or dt.date.today()
     _check_marking(kind, options, today)
+    if kind.batch is not None:
+        return _print_plan(workspace, kind, contact_ids, options, today)
     by_rule = chosen_by_rule(workspace, kind, contact_ids, options, today)
     if by_rule is not None and not by_rule[0] and kind.choice is not None:
         return Plan(kind, today, options, (), skipped=by_rule[1],
@@ -238,6 +246,43 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     _check_kept_subjects(the_plan)
     _check_print_file(the_plan)
     return the_plan
+
+
+def _print_plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+                options: Options, today: dt.date) -> Plan:
+    """The plan of a kind written as one print file for its batch (``Kind.batch``: the
+    envelopes), ``output/batches/<date>-<batch>.pdf`` (``labels`` with ``--labels``)."""
+    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today)
+    out_root = options.output_dir or workspace.output_dir
+    within = (workspace.root, out_root)
+    name = "labels" if options.labels else kind.batch
+    path = out_root / "batches" / f"{today.isoformat()}-{name}.pdf"
+    if not contacts and contact_ids is None:
+        return Plan(kind, today, options, (), within=within, skipped=skipped)
+    taken = _leave_out(workspace, kind, contacts, today)
+    check_needs(workspace, kind, taken, today, ("pdf",))
+    writable([path], within)
+    targets = tuple(Target(contact, {}, ()) for contact in taken)
+    return Plan(kind, today, options, targets, (), within, skipped, path,
+                chosen=tuple(contacts))
+
+
+def _leave_out(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
+               today: dt.date) -> list[ContactFile]:
+    """The contacts a batch takes: those ``Kind.left_out`` finds wanting left out, each
+    with a warning; an error when that leaves nobody."""
+    left = kind.left_out
+    if left is None:
+        return contacts
+    out = [c for c in contacts if left.need.check(workspace, c, today) is not None]
+    for contact in out:
+        log.warning(left.warning.format(name=contact.data.name,
+                                        path=display_path(contact.path)))
+    if len(out) == len(contacts):
+        raise WorkspaceError(left.nobody + ", ".join(
+            f"{c.data.name} ({display_path(c.path)})" for c in contacts))
+    wanting = {c.id for c in out}
+    return [c for c in contacts if c.id not in wanting]
 
 
 def _check_options(kind: Kind, options: Options) -> None:
@@ -561,17 +606,23 @@ def _check_print_file(plan: Plan) -> None:
 def _summary(plan: Plan, report: Report) -> None:
     """The batch's table (``Kind.table``: one row per document, and its file), and the
     warnings it gives for a document."""
-    table = plan.kind.table
+    table, left = plan.kind.table, plan.kind.left_out
     if table is None:
         return
-    report.table.append((*table.header, "FILE"))
-    warn = table.warning
-    for target in plan.targets:
-        said = warn(target.contact, plan.today) if warn is not None else None
+    per_contact = plan.kind.batch is None  # a file each: the table names it
+    report.table.append((*table.header, *(("FILE",) if per_contact else ())))
+    targets = {t.contact.id: t for t in plan.targets}
+    for contact in plan.chosen or [t.contact for t in plan.targets]:
+        target = targets.get(contact.id)
+        if target is None:
+            report.table.append((contact.data.name, left.shown if left else "-"))
+            continue
+        said = table.warning(contact, plan.today) if table.warning is not None else None
         if said:
             report.warnings.append(said)
-        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
-        report.table.append((*table.row(target.contact, plan.today), display_path(shown)))
+        shown = target.paths.get("pdf") or next(iter(target.paths.values()), None)
+        report.table.append((*table.row(contact, plan.today),
+                             *((display_path(shown),) if per_contact and shown else ())))
 
 
 def _write_print_file(plan: Plan, report: Report) -> None:
@@ -599,6 +650,24 @@ def _mark_sent(plan: Plan, report: Report) -> None:
         report.marked.append(target.contact.id)
 
 
+def _run_print_file(workspace: Workspace, templates: Templates, plan: Plan,
+                    report: Report) -> None:
+    """A kind written as one print file (``Kind.batch``): each contact's document
+    rendered, all laid out together (``app/envelopes.py``), the file written."""
+    from . import envelopes
+
+    if plan.print_file is None or not plan.targets:
+        return
+    envelopes.warn_return_address(workspace, plan.options.labels)
+    rendered = [build(workspace, templates, plan.request(t.contact)) for t in plan.targets]
+    data = envelopes.print_file(workspace, templates, rendered, plan.today,
+                                plan.options.labels, stylesheet(templates))
+    options = plan.options
+    report.outcomes += write_all([Planned(plan.print_file, data)], force=options.force,
+                                 dry_run=options.dry_run, within=plan.within)
+    _summary(plan, report)
+
+
 def finish(plan: Plan, report: Report) -> None:
     """After the documents are written: the batch's table, its print file, and with
     ``--mark-sent`` each contact's history marked."""
@@ -619,8 +688,12 @@ def collect_warnings(sink: list[str]) -> Iterator[None]:
 
 def run(workspace: Workspace, plan: Plan, report: Report,
         progress: Progress | None = None) -> Report:
-    """Render, lay out and write what ``plan`` says, into ``report``."""
+    """Render, lay out and write what ``plan`` says, into ``report``; then the batch's
+    own steps (``finish``). A kind written as one print file is laid out as one."""
     templates = templates_for(workspace)
+    if plan.kind.batch is not None:
+        _run_print_file(workspace, templates, plan, report)
+        return report
     printed = [t for t in plan.to_write if PRINTED & set(t.write)]
     lookups = Lookups(layout_setting(workspace, templates, plan.kind), batch=len(printed),
                       pdf=any("pdf" in t.write for t in printed))

@@ -239,13 +239,12 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     --labels writes output/batches/<date>-labels.pdf instead. Contacts without a postal
     address are named and left out.
     """
-    from outreach.app.envelopes import envelopes as print_envelopes
-    from outreach.app.pipeline import Options
+    from outreach.app.pipeline import Options, generate
+    from outreach.compose.kinds import ENVELOPE
 
     options = Options(stages=stages, formats=("pdf",), output_dir=output_dir, force=force,
-                      dry_run=dry_run, today=today)
-    report = print_envelopes(_workspace(ctx), _ids(contact_ids, all_, stages), options,
-                             labels=labels)
+                      dry_run=dry_run, today=today, labels=labels)
+    report = generate(_workspace(ctx), ENVELOPE, _ids(contact_ids, all_, stages), options)
     _report(report)
     click.echo()
     _table(report.table)

@@ -119,6 +119,20 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Contacts a batch leaves out, each with a warning, rather than refuse them all: those
+    ``need`` finds wanting (an envelope without a postal address)."""
+
+    need: Need
+    #: The warning for one (``{name}``, ``{path}``).
+    warning: str
+    #: The error when it leaves out every contact, followed by their names and files.
+    nobody: str
+    #: What the batch's table says of one.
+    shown: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind. ``name`` is also the output file's stem
     (``output/<id>/<name>.pdf``) and the template's (``<name>.md.j2``)."""
@@ -177,6 +191,8 @@ class Kind:
     print_file: str | None = None
     #: The table a batch ends with (``None``: none).
     table: Summary | None = None
+    #: The contacts a batch leaves out with a warning (``None``: a missing need refuses).
+    left_out: LeftOut | None = None
 
     @property
     def sent(self) -> Event | None:
@@ -706,6 +722,12 @@ KEEP_IN_TOUCH = register(Kind(
                   "where you landed", refuse=_told_already)))
 
 
+def _envelope_row(contact: ContactFile, _today: dt.date) -> tuple[str, ...]:
+    """The address printed, on one line."""
+    lines = [ln.strip() for ln in (contact.data.address or "").splitlines() if ln.strip()]
+    return (contact.data.name, ", ".join(lines))
+
+
 ENVELOPE = register(Kind(
     name="envelope", command="envelopes",
     summary="the contact's postal address where the postal services read it and the "
@@ -721,4 +743,9 @@ ENVELOPE = register(Kind(
     },
     may_enclose_resume=False, needs=(POSTAL_ADDRESS,), formats=("pdf",),
     page=postal.envelope_css, batch="envelopes",
-    stages=("new",), for_whom="an approach letter going by post"))
+    stages=("new",), for_whom="an approach letter going by post",
+    table=Summary(("CONTACT", "ADDRESS"), _envelope_row),
+    left_out=LeftOut(POSTAL_ADDRESS, "no postal address for {name} ({path}), so nothing is "
+                     "printed for them: add address: to print one",
+                     "nothing to print: no contact named has a postal address; add address: "
+                     "to the contact files of ", "- (no postal address: not printed)")))
