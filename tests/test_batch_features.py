@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import REPO, pdf_pages, pdf_text, words
-from outreach.app import main, pipeline
+from outreach.app import pipeline
 from outreach.app.pipeline import Options, generate
 from outreach.compose import contexts, kinds
 from outreach.compose.documents import Request
@@ -155,8 +155,8 @@ def subjects_read(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_the_busy_week_loads_the_contacts_once_and_reads_back_only_a_letter_kept(
         ws: Path, loads: list[list[str] | None], subjects_read: list[Path]) -> None:
     day, since = dt.date(2026, 11, 21), dt.date(2026, 11, 14)
-    options = Options(today=day)
-    first = main.thank_you(Workspace(ws), None, options, since=since)
+    options = Options(today=day, since=since)
+    first = generate(Workspace(ws), kinds.THANK_YOU, None, options)
     assert loads == [None]  # the batch chooses from one load: no second pass over its ids
     assert subjects_read == []  # what it wrote, it knows
     written = sorted({o.path.parent.name for o in first.outcomes if o.path.parent.name
@@ -168,7 +168,7 @@ def test_the_busy_week_loads_the_contacts_once_and_reads_back_only_a_letter_kept
     document.add_paragraph("P.S. Added by hand.")
     document.save(str(kept))
     loads.clear()
-    again = main.thank_you(Workspace(ws), None, options, since=since)
+    again = generate(Workspace(ws), kinds.THANK_YOU, None, options)
     assert loads == [None]
     assert subjects_read == [kept]
     assert any(o.path == kept and o.action == "kept" for o in again.outcomes)
@@ -176,8 +176,8 @@ def test_the_busy_week_loads_the_contacts_once_and_reads_back_only_a_letter_kept
 
 def test_keep_in_touch_loads_the_contacts_once(ws: Path,
                                                loads: list[list[str] | None]) -> None:
-    report = main.keep_in_touch(Workspace(ws), None,
-                                Options(formats=("docx",), today=dt.date(2026, 11, 21),
-                                        landed=("Policy Analyst", "County GIS")))
+    report = generate(Workspace(ws), kinds.KEEP_IN_TOUCH, None,
+                      Options(formats=("docx",), today=dt.date(2026, 11, 21),
+                              landed=("Policy Analyst", "County GIS")))
     assert loads == [None]
     assert len(report.outcomes) == 3

@@ -1,9 +1,11 @@
 """The library's entry points, one per command; usable without Click.
 
-The document commands are ``pipeline.generate`` (plan -> render -> layout -> write),
-the thank-you and keep-in-touch batches included (their choice of contacts, print file
-and mark-sent are the pipeline's, from their ``Kind``); this module adds what the other
-commands do: the contact list, ``log`` and ``due``.
+The document commands are ``pipeline.generate`` (plan -> render -> layout -> write), the
+thank-you and keep-in-touch batches and the envelopes included: what a batch does beyond
+one file per contact (its own choice of contacts, its print file, its table, mark-sent)
+is the pipeline's, from the kind's entry (``Kind.choice``, ``print_file``, ``batch``,
+``table``, ``left_out``, ``sent``). This module adds what the other commands do: the
+contact list, ``log`` and ``due``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,6 @@ from outreach.workspace.paths import writable
 
 from .pipeline import (
     Options,
-    Progress,
     Report,
     collect_warnings,
     generate,
@@ -109,21 +110,6 @@ def parse_since(value: str, today: dt.date) -> dt.date:
     except ValueError:
         raise UsageError(f"--since takes a number of days (7d) or a date (YYYY-MM-DD), "
                          f"not {value!r}") from None
-
-
-def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
-              since: dt.date | None = None, mark_sent: bool = False,
-              progress: Progress | None = None) -> Report:
-    """Thank-you letters for the last conversation with each contact.
-
-    With ``since`` (the busy week): every contact owing one since that day, and one print
-    file ``output/batches/<date>-thank-you.pdf`` with every letter and its enclosures.
-    With ``mark_sent``: ``thank-you-sent`` is appended to each contact's history.
-    """
-    options = replace(options, today=options.today or dt.date.today(), since=since,
-                      mark_sent=mark_sent)
-    return generate(workspace, kinds.THANK_YOU, None if since else contact_ids, options,
-                    progress)
 
 
 @dataclass(frozen=True)
@@ -374,12 +360,3 @@ def parse_landed(text: str | None, role: str | None = None,
         raise UsageError(f"--landed {text!r} can be read more than one way (or names no "
                          f"organization): {_LANDED_HOW}")
     return found
-
-
-def keep_in_touch(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
-                  mark_sent: bool = False, progress: Progress | None = None) -> Report:
-    """The keep-in-touch letter to each contact named (none told already), else to
-    everyone the seeker had a conversation with and has not told yet; with
-    ``mark_sent``, recorded as sent."""
-    options = replace(options, today=options.today or dt.date.today(), mark_sent=mark_sent)
-    return generate(workspace, kinds.KEEP_IN_TOUCH, contact_ids, options, progress)

@@ -1,16 +1,22 @@
 """A batch of documents in four stages: plan -> render -> layout -> write.
 
-- **plan** (``plan``): load and validate what the batch needs, every problem at once
+- **plan** (``plan``): choose the contacts (named, by stage, or by the kind's own rule:
+  ``Kind.choice``), load and validate what the batch needs, every problem at once
   (the contacts' files, what each document needs from them, the enclosures and the
-  no-résumé rule), and decide which files are written and which are kept. Nothing is
-  rendered yet; the progress bar, ``--dry-run``, ``--explain`` and the thank-you batch
-  read the plan instead of working it out again.
+  no-résumé rule), and decide which files are written and which are kept, the batch's
+  print file too. Nothing is rendered yet; the progress bar, ``--dry-run``,
+  ``--explain`` and the batch's own steps read the plan instead of working it out again.
 - **render** (``render``): each document once, into the neutral document model.
 - **layout** (``layout``): every document laid out as PDF in passes of several, checked
   against its page limit; one that runs long is set once more, tighter. Laid-out pages
   come from a cache when nothing that decides them changed, and a large batch is laid
   out by worker processes on every core (``outreach/render/layout.py``).
 - **write** (``write``): each pass's files written atomically, all of a pass or none.
+- then the batch's own steps, as its kind says (``finish``): its table (``Kind.table``),
+  its print file made from the PDFs in memory (``Kind.print_file``, with ``--since``),
+  and with ``--mark-sent`` each contact's history marked (``Kind.sent``). A kind written
+  as one print file and no file per contact (``Kind.batch``: the envelopes) is rendered
+  the same way and laid out by ``app/envelopes.py``.
 
 Nothing is written until every document has rendered, so an error in the data or a
 template leaves no files behind; a killed batch keeps the passes already written.
