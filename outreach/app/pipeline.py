@@ -362,13 +362,14 @@ def chosen_by_rule(workspace: Workspace, kind: Kind, contact_ids: list[str] | No
     none it refuses, or those a batch takes and what it left out (said only when the
     rule says why); None when the stages choose (``choose``)."""
     choice = kind.choice
-    if choice is None or (contact_ids is not None and choice.refuse is None) or (
+    refuse = choice.refuse if choice else None
+    if choice is None or (contact_ids is not None and refuse is None) or (
             contact_ids is None and choice.with_since and options.since is None):
         return None
-    if contact_ids is not None:
+    if contact_ids is not None and refuse is not None:
         contacts = workspace.contacts(contact_ids)
         for contact in contacts:
-            if refused := choice.refuse(contact):  # type: ignore[misc]
+            if refused := refuse(contact):
                 raise UsageError(refused)
     else:
         with placeholders_allowed():
