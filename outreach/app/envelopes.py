@@ -1,63 +1,43 @@
-"""outreach envelopes: one print file of envelopes, or of address labels, for a batch.
+"""The print file of ``outreach envelopes``: envelopes, or address labels, for a batch.
 
-The envelope is a document kind (``kinds.ENVELOPE``, template ``envelope.md.j2``): each
-contact's is rendered like any other document, then all are laid out in one pass into
-one tagged PDF, ``output/batches/<date>-envelopes.pdf``, one envelope a page. No file is
-written per contact: an envelope is printed with its batch, and one kept from an older
-run could carry an address since changed. With ``--labels`` the same delivery addresses
-go on a sheet of labels instead (``<date>-labels.pdf``, see ``outreach/compose/postal.py``).
+The envelope is a document kind (``kinds.ENVELOPE``, template ``envelope.md.j2``) written
+as one print file for its batch (``Kind.batch``): the pipeline plans the batch and
+renders each contact's envelope like any other document (``pipeline.plan``, ``run``);
+this module lays them all out in one pass into one tagged PDF,
+``output/batches/<date>-envelopes.pdf``, one envelope a page. No file is written per
+contact: an envelope is printed with its batch, and one kept from an older run could
+carry an address since changed. With ``--labels`` the same delivery addresses go on a
+sheet of labels instead (``<date>-labels.pdf``, see ``outreach/compose/postal.py``).
 
-A contact without a postal address is left out with a warning naming them; only when no
-contact has one is it an error. A profile without an address gives envelopes without a
-return address, with a warning: the post carries them, but cannot return one it cannot
-deliver.
+A contact without a postal address is left out with a warning naming them
+(``Kind.left_out``); only when no contact has one is it an error. A profile without an
+address gives envelopes without a return address, with a warning: the post carries
+them, but cannot return one it cannot deliver.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 from outreach.compose import kinds, postal
-from outreach.compose.documents import Rendered, Request, build
+from outreach.compose.documents import Rendered
+from outreach.compose.templating import Templates
 from outreach.document.model import Block, Document, Part
-from outreach.errors import LayoutError, TemplateError, WorkspaceError, display_path
+from outreach.errors import LayoutError, TemplateError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
-from outreach.workspace.output import Planned, write_all
-from outreach.workspace.paths import writable
 
-from .pipeline import (
-    Options,
-    Report,
-    check_needs,
-    choose,
-    collect_warnings,
-    stylesheet,
-    templates_for,
-)
+log = logging.getLogger(__name__)
 
 
-def _posted(workspace: Workspace, contact_ids: list[str] | None, options: Options,
-            report: Report) -> tuple[list[ContactFile], list[ContactFile]]:
-    """The contacts (for a batch, those at its stages: ``pipeline.choose``), and those with
-    a postal address; a warning for each of the others."""
-    today = options.today or dt.date.today()
-    contacts, report.skipped = choose(workspace, kinds.ENVELOPE, contact_ids,
-                                      options.stages, today)
-    if not contacts and contact_ids is None:
-        return [], []
-    posted = [c for c in contacts if c.data.address and c.data.address.strip()]
-    for contact in contacts:
-        if contact not in posted:
-            report.warnings.append(f"no postal address for {contact.data.name} "
-                                   f"({display_path(contact.path)}), so nothing is printed "
-                                   "for them: add address: to print one")
-    if not posted:
-        raise WorkspaceError("nothing to print: no contact named has a postal address; add "
-                             "address: to the contact files of " + ", ".join(
-                                 f"{c.data.name} ({display_path(c.path)})" for c in contacts))
-    return contacts, posted
+def warn_return_address(workspace: Workspace, labels: bool) -> None:
+    """Envelopes from a profile without an address carry no return address: a warning."""
+    if not labels and not workspace.profile().data.address:
+        log.warning("the envelopes carry no return address, so the post cannot send back "
+                    "one it cannot deliver: add address: to "
+                    f"{display_path(workspace.profile().path)}")
 
 
 def _cover(workspace: Workspace, title: str, posted: list[ContactFile]) -> Document:
@@ -132,56 +112,18 @@ def _allowed(workspace: Workspace) -> list[Path]:
     return [workspace.templates_dir, workspace.root]
 
 
-def _table(contacts: list[ContactFile], posted: list[ContactFile]) -> list[tuple[str, ...]]:
-    """One row per contact: the address printed, or why nothing was."""
-    rows: list[tuple[str, ...]] = [("CONTACT", "ADDRESS")]
-    for contact in contacts:
-        lines = [ln.strip() for ln in (contact.data.address or "").splitlines() if ln.strip()]
-        rows.append((contact.data.name, ", ".join(lines) if contact in posted
-                     else "- (no postal address: not printed)"))
-    return rows
-
-
-def _print(workspace: Workspace, posted: list[ContactFile], today: dt.date,
-           labels: bool) -> bytes:
-    """Each contact's envelope rendered, then all laid out as envelopes or labels."""
-    templates = templates_for(workspace)
-    rendered = [build(workspace, templates, Request(kinds.ENVELOPE, c, today))
-                for c in posted]
+def print_file(workspace: Workspace, templates: Templates, rendered: list[Rendered],
+               today: dt.date, labels: bool, document_css: str) -> bytes:
+    """The batch's envelopes (rendered each like any document) laid out as one print
+    file of envelopes, or of labels; ``document_css`` is the templates' document.css."""
+    posted = [r.request.contact for r in rendered]
     template = templates.origin(kinds.ENVELOPE.template)
     paper = workspace.profile().data.paper
     if labels:
         cover = _cover(workspace, f"Address labels ({postal.SHEETS[paper].name}), "
                        f"{today.isoformat()}", posted)
-        return _labels(workspace, rendered, cover, template, stylesheet(templates))
+        return _labels(workspace, rendered, cover, template, document_css)
     cover = _cover(workspace, f"Envelopes ({postal.ENVELOPES[paper].name}), "
                    f"{today.isoformat()}", posted)
-    css = stylesheet(templates, postal.envelope_css(paper))
+    css = postal.envelope_css(paper) + document_css
     return _envelopes(workspace, rendered, css, cover, template)
-
-
-def envelopes(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
-              labels: bool = False) -> Report:
-    """One print file of envelopes (or, with ``labels``, label sheets) for the contacts
-    named (all when ``None``) who have a postal address."""
-    today = options.today or dt.date.today()
-    report = Report()
-    out_root = options.output_dir or workspace.output_dir
-    name = "labels" if labels else kinds.ENVELOPE.batch
-    path = out_root / "batches" / f"{today.isoformat()}-{name}.pdf"
-    within = (workspace.root, out_root)
-    with collect_warnings(report.warnings):
-        contacts, posted = _posted(workspace, contact_ids, options, report)
-        if not contacts:
-            return report
-        check_needs(workspace, kinds.ENVELOPE, posted, today, ("pdf",))
-        writable([path], within)
-        if not labels and not workspace.profile().data.address:
-            report.warnings.append(
-                "the envelopes carry no return address, so the post cannot send back one it "
-                f"cannot deliver: add address: to {display_path(workspace.profile().path)}")
-        data = _print(workspace, posted, today, labels)
-        report.outcomes += write_all([Planned(path, data)], force=options.force,
-                                     dry_run=options.dry_run, within=within)
-    report.table = _table(contacts, posted)
-    return report

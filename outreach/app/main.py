@@ -1,9 +1,11 @@
 """The library's entry points, one per command; usable without Click.
 
-The document commands are ``pipeline.generate`` (plan -> render -> layout -> write);
-this module adds what the other commands do: the thank-you batch (a plan, its run, the
-print file from the PDFs in memory, the history marked), the contact list, ``log`` and
-``due``.
+The document commands are ``pipeline.generate`` (plan -> render -> layout -> write), the
+thank-you and keep-in-touch batches and the envelopes included: what a batch does beyond
+one file per contact (its own choice of contacts, its print file, its table, mark-sent)
+is the pipeline's, from the kind's entry (``Kind.choice``, ``print_file``, ``batch``,
+``table``, ``left_out``, ``sent``). This module adds what the other commands do: the
+contact list, ``log`` and ``due``.
 """
 
 from __future__ import annotations
@@ -11,30 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outreach.campaign import rules
-from outreach.campaign.stages import Selection, select_where
 from outreach.compose import kinds
 from outreach.errors import OutputError, OutreachError, UsageError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry, Referral
-from outreach.workspace.output import Planned, quiet_pdf_reading, why_kept, write_all
+from outreach.workspace.output import Planned, why_kept, write_all
 from outreach.workspace.paths import writable
-from outreach.workspace.placeholders import placeholders_allowed
 
 from .pipeline import (
     Options,
-    Plan,
-    Progress,
     Report,
     collect_warnings,
     generate,
-    plan,
-    run,
     templates_for,
 )
 
@@ -115,148 +110,6 @@ def parse_since(value: str, today: dt.date) -> dt.date:
     except ValueError:
         raise UsageError(f"--since takes a number of days (7d) or a date (YYYY-MM-DD), "
                          f"not {value!r}") from None
-
-
-def written_subject(path: Path) -> str:
-    """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
-    try:
-        if path.suffix == ".eml":
-            from outreach.channels.drafts import answers_of
-
-            return answers_of(path)
-        if path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            with quiet_pdf_reading():
-                meta = PdfReader(str(path)).metadata
-            return str(meta.subject or "") if meta else ""
-        import docx
-
-        return str(docx.Document(str(path)).core_properties.subject or "")
-    except Exception:  # unreadable: treated as written for no known conversation
-        return ""
-
-
-def _check_kept_thank_yous(plan: Plan) -> bool:
-    """Refuse to keep a thank-you letter written for an older conversation (it would be
-    printed and marked sent as if it were this one's); True when any will be written."""
-    fresh = False
-    for target in plan.targets:
-        wanted = kinds.THANK_YOU.subject(plan.request(target.contact))  # type: ignore[misc]
-        fresh = fresh or bool(target.write)
-        for fmt, path in target.paths.items():
-            if fmt not in target.write and written_subject(path) != wanted:
-                raise OutputError(
-                    f"{display_path(path)} was written for another conversation than the "
-                    f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
-                    "away to keep it, or --force to write the new letter over it")
-    return fresh
-
-
-def _batch(workspace: Workspace, keep: Callable[[ContactFile], bool],
-           today: dt.date) -> Selection:
-    """The contacts a batch of its own choosing takes (``keep``; never one still holding
-    placeholders), and the others by stage."""
-    with placeholders_allowed():
-        everyone = workspace.contacts()
-    return select_where(everyone, lambda c, found: found.stage != "incomplete" and keep(c),
-                        today)
-
-
-def owing_thank_you(workspace: Workspace, since: dt.date, today: dt.date) -> Selection:
-    """Contacts with a meeting, call or decline since ``since`` and no thank-you after it."""
-    return _batch(workspace, lambda c: rules.thank_you_owed(c.data, since, today) is not None,
-                  today)
-
-
-def _summary(plan: Plan, report: Report) -> None:
-    """The batch's table (one row per letter), and a warning for a letter that names
-    nothing specific from the conversation."""
-    report.table.append(("CONTACT", "CONVERSATION", "ENCLOSURE", "FILE"))
-    for target in plan.targets:
-        contact = target.contact
-        entry = rules.last_conversation(contact.data, plan.today)
-        assert entry is not None  # the plan refused contacts without one
-        if not entry.points and entry.event != "declined":  # a decline has no advice
-            report.warnings.append(
-                f"the thank-you letter to {contact.data.name} names nothing specific from the "
-                f"conversation: add points with outreach log {contact.id} --event "
-                f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
-        decision = rules.thank_you_resume(contact.data, entry)
-        how = entry.event + (f" ({entry.mode})" if entry.mode else "")
-        shown = target.paths.get("pdf") or next(iter(target.paths.values()))
-        report.table.append((contact.data.name, f"{how} {entry.date.isoformat()}",
-                             "Résumé" if decision.enclose else "-", display_path(shown)))
-
-
-def _print_file(plan: Plan, report: Report, path: Path) -> None:
-    """One PDF with every letter of the batch, each from memory when written now."""
-    from outreach.render.writers.pdf import concatenate
-
-    parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
-    options = plan.options
-    report.outcomes += write_all([Planned(path, concatenate(parts))], force=options.force,
-                                 dry_run=options.dry_run, within=plan.within)
-
-
-def _mark_sent(plan: Plan, report: Report) -> None:
-    from outreach.workspace.history import append_entries
-
-    for target in plan.targets:
-        append_entries(target.contact, [HistoryEntry(date=plan.today, event="thank-you-sent")])
-        report.marked.append(target.contact.id)
-
-
-def thank_you(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
-              since: dt.date | None = None, mark_sent: bool = False,
-              progress: Progress | None = None) -> Report:
-    """Thank-you letters for the last conversation with each contact.
-
-    With ``since`` (the busy week): every contact owing one since that day, and one print
-    file ``output/batches/<date>-thank-you.pdf`` with every letter and its enclosures.
-    With ``mark_sent``: ``thank-you-sent`` is appended to each contact's history.
-    """
-    today = options.today or dt.date.today()
-    options = replace(options, today=today)
-    if mark_sent and today > dt.date.today():
-        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
-                         "marked sent on a day still to come")
-    report = Report()
-    ids = contact_ids
-    if since is not None:
-        owing = owing_thank_you(workspace, since, today)
-        ids = [c.id for c in owing.chosen]
-        report.skipped = replace(owing, why=f", with no conversation or decline since "
-                                            f"{since} left to thank")
-    if ids is not None and not ids:
-        report.warnings.append(f"no meeting, call or decline since {since} is waiting for a "
-                               "thank-you letter")
-        return report
-    batch = (options.output_dir or workspace.output_dir) / "batches" / \
-        f"{today.isoformat()}-thank-you.pdf"
-    with collect_warnings(report.warnings):
-        the_plan = plan(workspace, kinds.THANK_YOU, ids, options)
-        _check_batch(the_plan, batch if since is not None else None)
-        run(workspace, the_plan, report, progress)
-    _summary(the_plan, report)
-    if since is not None and "pdf" in options.formats:
-        _print_file(the_plan, report, batch)
-    if mark_sent and not options.dry_run:
-        _mark_sent(the_plan, report)
-    return report
-
-
-def _check_batch(plan: Plan, batch: Path | None) -> None:
-    """Refuse kept letters for an older conversation, and a print file that would no
-    longer hold every letter."""
-    fresh = _check_kept_thank_yous(plan)
-    options = plan.options
-    if batch is not None and "pdf" in options.formats:
-        writable([batch], plan.within)
-    if batch is not None and "pdf" in options.formats and fresh and (why := why_kept(
-            batch, force=options.force, within=plan.within, dry_run=options.dry_run)):
-        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
-                          "letter: --force rebuilds it")
 
 
 @dataclass(frozen=True)
@@ -511,49 +364,3 @@ def parse_landed(text: str | None, role: str | None = None,
         raise UsageError(f"--landed {text!r} can be read more than one way (or names no "
                          f"organization): {_LANDED_HOW}")
     return found
-
-
-def _kept_in_touch(contact: ContactFile) -> dt.date | None:
-    sent = [e.date for e in contact.data.history if e.event == "keep-in-touch-sent"]
-    return max(sent) if sent else None
-
-
-def keep_in_touch_ids(workspace: Workspace, contact_ids: list[str] | None,
-                      today: dt.date) -> list[str]:
-    """The contacts to tell: those named (refused when already told), else everyone the
-    seeker had a conversation with and has not told yet."""
-    if contact_ids is None:
-        told = _batch(workspace, lambda c: rules.last_conversation(c.data, today) is not None
-                      and _kept_in_touch(c) is None, today)
-        return [c.id for c in told.chosen]
-    for contact in workspace.contacts(contact_ids):
-        day = _kept_in_touch(contact)
-        if day is not None:
-            raise UsageError(f"{contact.data.name} was told where you landed on "
-                             f"{day.isoformat()} (keep-in-touch-sent in "
-                             f"{display_path(contact.path)}): nobody gets it twice")
-    return contact_ids
-
-
-def keep_in_touch(workspace: Workspace, contact_ids: list[str] | None, options: Options, *,
-                  mark_sent: bool = False, progress: Progress | None = None) -> Report:
-    """The keep-in-touch letter to each contact; with ``mark_sent``, recorded as sent."""
-    from outreach.workspace.history import append_entries
-
-    today = options.today or dt.date.today()
-    if mark_sent and today > dt.date.today():
-        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
-                         "marked sent on a day still to come")
-    ids = keep_in_touch_ids(workspace, contact_ids, today)
-    report = Report()
-    if not ids:
-        report.warnings.append("everyone you had a conversation with has been told "
-                               "where you landed")
-        return report
-    report = generate(workspace, kinds.KEEP_IN_TOUCH, ids, replace(options, today=today),
-                      progress)
-    if mark_sent and not options.dry_run:
-        for contact in workspace.contacts(ids):
-            append_entries(contact, [HistoryEntry(date=today, event="keep-in-touch-sent")])
-            report.marked.append(contact.id)
-    return report

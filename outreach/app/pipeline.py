@@ -1,16 +1,22 @@
 """A batch of documents in four stages: plan -> render -> layout -> write.
 
-- **plan** (``plan``): load and validate what the batch needs, every problem at once
+- **plan** (``plan``): choose the contacts (named, by stage, or by the kind's own rule:
+  ``Kind.choice``), load and validate what the batch needs, every problem at once
   (the contacts' files, what each document needs from them, the enclosures and the
-  no-résumé rule), and decide which files are written and which are kept. Nothing is
-  rendered yet; the progress bar, ``--dry-run``, ``--explain`` and the thank-you batch
-  read the plan instead of working it out again.
+  no-résumé rule), and decide which files are written and which are kept, the batch's
+  print file too. Nothing is rendered yet; the progress bar, ``--dry-run``,
+  ``--explain`` and the batch's own steps read the plan instead of working it out again.
 - **render** (``render``): each document once, into the neutral document model.
 - **layout** (``layout``): every document laid out as PDF in passes of several, checked
   against its page limit; one that runs long is set once more, tighter. Laid-out pages
   come from a cache when nothing that decides them changed, and a large batch is laid
   out by worker processes on every core (``outreach/render/layout.py``).
 - **write** (``write``): each pass's files written atomically, all of a pass or none.
+- then the batch's own steps, as its kind says (``finish``): its table (``Kind.table``),
+  its print file made from the PDFs in memory (``Kind.print_file``, with ``--since``),
+  and with ``--mark-sent`` each contact's history marked (``Kind.sent``). A kind written
+  as one print file and no file per contact (``Kind.batch``: the envelopes) is rendered
+  the same way and laid out by ``app/envelopes.py``.
 
 Nothing is written until every document has rendered, so an error in the data or a
 template leaves no files behind; a killed batch keeps the passes already written.
@@ -22,7 +28,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -32,12 +38,20 @@ from outreach.compose.documents import Enclosure, Rendered, Request, build, encl
 from outreach.compose.enclosures import as_pdf, beside, check_requested
 from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
 from outreach.compose.templating import Templates
-from outreach.errors import InputError, LayoutError, Problem, UsageError, display_path
+from outreach.errors import (
+    InputError,
+    LayoutError,
+    OutputError,
+    Problem,
+    UsageError,
+    WorkspaceError,
+    display_path,
+)
 from outreach.logs import capture
 from outreach.render.layout import Filling, Laid, Lookups, Setting, lay_out
 from outreach.workspace.folder import ContactFile, Workspace
-from outreach.workspace.models import GOALS, Mode
-from outreach.workspace.output import Outcome, Planned, why_kept, write_all
+from outreach.workspace.models import GOALS, HistoryEntry, Mode
+from outreach.workspace.output import Outcome, Planned, quiet_pdf_reading, why_kept, write_all
 from outreach.workspace.paths import writable
 from outreach.workspace.placeholders import placeholders_allowed
 
@@ -74,6 +88,13 @@ class Options:
     #: For a batch: the campaign stages whose contacts it takes (``--stage``; default
     #: the stages the kind belongs to).
     stages: tuple[str, ...] = ()
+    #: For a batch of a kind that chooses by its own rule (``Kind.choice``), the day it
+    #: looks back to (``--since``); with it, the kind's print file is written too.
+    since: dt.date | None = None
+    #: Record each document sent in its contact's history (``Kind.sent``), once written.
+    mark_sent: bool = False
+    #: A kind written as one print file (envelopes): address labels instead.
+    labels: bool = False
 
 
 class Progress(Protocol):
@@ -98,7 +119,7 @@ class Report:
     pdf: dict[str, bytes] = field(default_factory=dict)
     #: A summary table (header first) for batch commands.
     table: list[tuple[str, ...]] = field(default_factory=list)
-    #: Contacts whose history got a ``thank-you-sent`` entry.
+    #: Contacts whose history got the kind's ``sent`` entry (``--mark-sent``).
     marked: list[str] = field(default_factory=list)
     #: What a batch took and left out by stage (``Selection.summary`` says it).
     skipped: stages.Selection | None = None
@@ -136,6 +157,13 @@ class Plan:
     within: tuple[Path, ...] = ()
     #: What a batch took and left out by stage (``stages.Selection``), if a batch.
     skipped: stages.Selection | None = None
+    #: The batch's print file, ``output/batches/<date>-<name>.pdf``, if it has one.
+    print_file: Path | None = None
+    #: Why a batch of the kind's own choosing has nothing to write (said as a warning).
+    nothing: str = ""
+    #: Every contact the batch chose, in order, those it left out too (``Kind.left_out``);
+    #: empty: the targets' contacts.
+    chosen: tuple[ContactFile, ...] = ()
 
     @property
     def to_write(self) -> list[Target]:
@@ -198,16 +226,19 @@ def _check_formats(kind: Kind, formats: tuple[str, ...]) -> None:
 def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
          options: Options) -> Plan:
     """The plan for one kind of document for the contacts named (all when ``None``)."""
-    unknown = [g for g in options.goals if g not in GOALS]
-    if unknown:
-        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
-                         f"{', '.join(GOALS)}")
-    _check_formats(kind, options.formats)
+    today = options.today or dt.date.today()
+    _check_marking(kind, options, today)
+    if kind.batch is not None:
+        return _print_plan(workspace, kind, contact_ids, options, today)
+    by_rule = chosen_by_rule(workspace, kind, contact_ids, options, today)
+    if by_rule is not None and not by_rule[0] and kind.choice is not None:
+        return Plan(kind, today, options, (), skipped=by_rule[1],
+                    nothing=kind.choice.nobody.format(since=options.since))
+    _check_options(kind, options)
     workspace.profile()
     enclosures = _enclosures(options, kind, workspace)  # the résumé rule comes first
-    today = options.today or dt.date.today()
-    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today,
-                               dated=options.today is not None)
+    contacts, skipped = by_rule or choose(workspace, kind, contact_ids, options.stages,
+                                          today, dated=options.today is not None)
     contacts, skipped = leave_out_misfits(workspace, kind, contacts, skipped, today,
                                           options.formats)
     for contact in contacts:  # a referrer's file must be valid too
@@ -218,7 +249,75 @@ def plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     within = (workspace.root, out_root)
     targets = [_target(contact, out_root, kind, options, within) for contact in contacts]
     writable([p for t in targets for p in t.paths.values()], within)
-    return Plan(kind, today, options, tuple(targets), enclosures, within, skipped)
+    the_plan = Plan(kind, today, options, tuple(targets), enclosures, within, skipped,
+                    _print_path(kind, options, out_root, today))
+    _check_kept_subjects(the_plan)
+    _check_print_file(the_plan)
+    return the_plan
+
+
+def _print_plan(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+                options: Options, today: dt.date) -> Plan:
+    """The plan of a kind written as one print file for its batch (``Kind.batch``: the
+    envelopes), ``output/batches/<date>-<batch>.pdf`` (``labels`` with ``--labels``)."""
+    contacts, skipped = choose(workspace, kind, contact_ids, options.stages, today)
+    out_root = options.output_dir or workspace.output_dir
+    within = (workspace.root, out_root)
+    name = "labels" if options.labels else kind.batch
+    path = out_root / "batches" / f"{today.isoformat()}-{name}.pdf"
+    if not contacts and contact_ids is None:
+        return Plan(kind, today, options, (), within=within, skipped=skipped)
+    taken = _leave_out(workspace, kind, contacts, today)
+    check_needs(workspace, kind, taken, today, ("pdf",))
+    writable([path], within)
+    targets = tuple(Target(contact, {}, ()) for contact in taken)
+    return Plan(kind, today, options, targets, (), within, skipped, path,
+                chosen=tuple(contacts))
+
+
+def _leave_out(workspace: Workspace, kind: Kind, contacts: list[ContactFile],
+               today: dt.date) -> list[ContactFile]:
+    """The contacts a batch takes: those ``Kind.left_out`` finds wanting left out, each
+    with a warning; an error when that leaves nobody."""
+    left = kind.left_out
+    if left is None:
+        return contacts
+    out = [c for c in contacts if left.need.check(workspace, c, today) is not None]
+    for contact in out:
+        log.warning(left.warning.format(name=contact.data.name,
+                                        path=display_path(contact.path)))
+    if len(out) == len(contacts):
+        raise WorkspaceError(left.nobody + ", ".join(
+            f"{c.data.name} ({display_path(c.path)})" for c in contacts))
+    wanting = {c.id for c in out}
+    return [c for c in contacts if c.id not in wanting]
+
+
+def _check_options(kind: Kind, options: Options) -> None:
+    unknown = [g for g in options.goals if g not in GOALS]
+    if unknown:
+        raise UsageError(f"unknown goal {', '.join(unknown)}; valid goals are: "
+                         f"{', '.join(GOALS)}")
+    _check_formats(kind, options.formats)
+
+
+def _check_marking(kind: Kind, options: Options, today: dt.date) -> None:
+    """``--mark-sent`` records a document sent: of a kind that is, on a day gone by."""
+    if not options.mark_sent:
+        return
+    if kind.sent is None:
+        raise UsageError(f"a {kind.words} is never marked sent")
+    if today > dt.date.today():
+        raise UsageError(f"--mark-sent with --date {today.isoformat()}: a letter cannot be "
+                         "marked sent on a day still to come")
+
+
+def _print_path(kind: Kind, options: Options, out_root: Path, today: dt.date) -> Path | None:
+    """The batch's print file (``Kind.print_file``, for a batch with ``--since``), when
+    the documents are written as PDF."""
+    if kind.print_file is None or options.since is None or "pdf" not in options.formats:
+        return None
+    return out_root / "batches" / f"{today.isoformat()}-{kind.print_file}.pdf"
 
 
 def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
@@ -234,11 +333,7 @@ def choose(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     for this document, never an error."""
     if contact_ids is not None:
         contacts = workspace.contacts(contact_ids)
-        arranged = dated and "scheduled" in kind.stages
-        for contact in [] if arranged else contacts:
-            warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
-            if warning:
-                log.warning(warning)
+        _warn_misfits(kind, contacts, today, dated)
         return contacts, None
     wanted = chosen or kind.stages
     if not wanted:
@@ -281,6 +376,45 @@ def leave_out_misfits(workspace: Workspace, kind: Kind, contacts: list[ContactFi
 
 def _a(words: str) -> str:
     return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
+def _warn_misfits(kind: Kind, contacts: list[ContactFile], today: dt.date,
+                  dated: bool) -> None:
+    """A warning for each contact whose stage the document no longer fits; for a
+    document of a meeting still to come, a day given says the meeting is arranged."""
+    arranged = dated and "scheduled" in kind.stages
+    for contact in [] if arranged else contacts:
+        warning = stages.misfit(contact, kind.stages, kind.words, kind.for_whom, today)
+        if warning:
+            log.warning(warning)
+
+
+def chosen_by_rule(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
+                   options: Options, today: dt.date
+                   ) -> tuple[list[ContactFile], stages.Selection | None] | None:
+    """For a kind that chooses by a rule of its own (``Kind.choice``): the contacts named,
+    none it refuses, or those a batch takes and what it left out (said only when the
+    rule says why); None when the stages choose (``choose``)."""
+    choice = kind.choice
+    refuse = choice.refuse if choice else None
+    if choice is None or (contact_ids is not None and refuse is None) or (
+            contact_ids is None and choice.with_since and options.since is None):
+        return None
+    if contact_ids is not None and refuse is not None:
+        contacts = workspace.contacts(contact_ids)
+        for contact in contacts:
+            if refused := refuse(contact):
+                raise UsageError(refused)
+    else:
+        with placeholders_allowed():
+            everyone = workspace.contacts()
+        selection = stages.select_where(everyone, lambda c, found: found.stage != "incomplete"
+                                        and choice.takes(c, options.since, today), today)
+        contacts = list(selection.chosen)
+    _warn_misfits(kind, contacts, today, options.today is not None)
+    if contact_ids is not None or choice.why is None:
+        return contacts, None
+    return contacts, replace(selection, why=choice.why.format(since=options.since))
 
 
 def _target(contact: ContactFile, out_root: Path, kind: Kind, options: Options,
@@ -458,6 +592,131 @@ def write(workspace: Workspace, templates: Templates, plan: Plan,
         _write_pass(workspace, plan, rendered, texts, reference, report, progress)
 
 
+# -- a batch's own steps: kept letters, the table, the print file, mark-sent ------------
+
+def written_subject(path: Path) -> str:
+    """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
+    try:
+        if path.suffix == ".eml":
+            from outreach.channels.drafts import answers_of
+
+            return answers_of(path)
+        if path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            with quiet_pdf_reading():
+                meta = PdfReader(str(path)).metadata
+            return str(meta.subject or "") if meta else ""
+        import docx
+
+        return str(docx.Document(str(path)).core_properties.subject or "")
+    except Exception:  # unreadable: treated as written for no known conversation
+        return ""
+
+
+def _check_kept_subjects(plan: Plan) -> None:
+    """Refuse to keep a document written for another subject than this one's (a
+    thank-you for an older conversation: it would be printed and marked sent as if it
+    were this one's). Only a file kept by hand is read: the plan knows the others."""
+    subject = plan.kind.subject
+    if subject is None:
+        return
+    for target in plan.targets:
+        wanted = subject(plan.request(target.contact))
+        for fmt, path in target.paths.items():
+            if fmt not in target.write and written_subject(path) != wanted:
+                raise OutputError(
+                    f"{display_path(path)} was written for another conversation than the "
+                    f"last one logged ({wanted.removeprefix('thank-you for the ')}): move it "
+                    "away to keep it, or --force to write the new letter over it")
+
+
+def _check_print_file(plan: Plan) -> None:
+    """The print file may be written, and is not kept when it would no longer hold every
+    document (one is written anew)."""
+    batch, options = plan.print_file, plan.options
+    if batch is None:
+        return
+    writable([batch], plan.within)
+    if plan.to_write and (why := why_kept(batch, force=options.force, within=plan.within,
+                                          dry_run=options.dry_run)):
+        raise OutputError(f"{display_path(batch)} ({why}) would no longer hold every "
+                          "letter: --force rebuilds it")
+
+
+def _summary(plan: Plan, report: Report) -> None:
+    """The batch's table (``Kind.table``: one row per document, and its file), and the
+    warnings it gives for a document."""
+    table, left = plan.kind.table, plan.kind.left_out
+    if table is None:
+        return
+    per_contact = plan.kind.batch is None  # a file each: the table names it
+    report.table.append((*table.header, *(("FILE",) if per_contact else ())))
+    targets = {t.contact.id: t for t in plan.targets}
+    for contact in plan.chosen or [t.contact for t in plan.targets]:
+        target = targets.get(contact.id)
+        if target is None:
+            report.table.append((contact.data.name, left.shown if left else "-"))
+            continue
+        said = table.warning(contact, plan.today) if table.warning is not None else None
+        if said:
+            report.warnings.append(said)
+        shown = target.paths.get("pdf") or next(iter(target.paths.values()), None)
+        report.table.append((*table.row(contact, plan.today),
+                             *((display_path(shown),) if per_contact and shown else ())))
+
+
+def _write_print_file(plan: Plan, report: Report) -> None:
+    """One PDF with every document of the batch, each from memory when written now."""
+    from outreach.render.writers.pdf import concatenate
+
+    if plan.print_file is None:
+        return
+    parts = [(t.paths["pdf"], report.pdf.get(t.contact.id)) for t in plan.targets]
+    options = plan.options
+    report.outcomes += write_all([Planned(plan.print_file, concatenate(parts))],
+                                 force=options.force, dry_run=options.dry_run,
+                                 within=plan.within)
+
+
+def _mark_sent(plan: Plan, report: Report) -> None:
+    """``Kind.sent`` appended to each contact's history (``--mark-sent``)."""
+    from outreach.workspace.history import append_entries
+
+    event = plan.kind.sent
+    if not plan.options.mark_sent or plan.options.dry_run or event is None:
+        return
+    for target in plan.targets:
+        append_entries(target.contact, [HistoryEntry(date=plan.today, event=event)])
+        report.marked.append(target.contact.id)
+
+
+def _run_print_file(workspace: Workspace, templates: Templates, plan: Plan,
+                    report: Report) -> None:
+    """A kind written as one print file (``Kind.batch``): each contact's document
+    rendered, all laid out together (``app/envelopes.py``), the file written."""
+    from . import envelopes
+
+    if plan.print_file is None or not plan.targets:
+        return
+    envelopes.warn_return_address(workspace, plan.options.labels)
+    rendered = [build(workspace, templates, plan.request(t.contact)) for t in plan.targets]
+    data = envelopes.print_file(workspace, templates, rendered, plan.today,
+                                plan.options.labels, stylesheet(templates))
+    options = plan.options
+    report.outcomes += write_all([Planned(plan.print_file, data)], force=options.force,
+                                 dry_run=options.dry_run, within=plan.within)
+    _summary(plan, report)
+
+
+def finish(plan: Plan, report: Report) -> None:
+    """After the documents are written: the batch's table, its print file, and with
+    ``--mark-sent`` each contact's history marked."""
+    _summary(plan, report)
+    _write_print_file(plan, report)
+    _mark_sent(plan, report)
+
+
 # -- the whole batch --------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -470,8 +729,12 @@ def collect_warnings(sink: list[str]) -> Iterator[None]:
 
 def run(workspace: Workspace, plan: Plan, report: Report,
         progress: Progress | None = None) -> Report:
-    """Render, lay out and write what ``plan`` says, into ``report``."""
+    """Render, lay out and write what ``plan`` says, into ``report``; then the batch's
+    own steps (``finish``). A kind written as one print file is laid out as one."""
     templates = templates_for(workspace)
+    if plan.kind.batch is not None:
+        _run_print_file(workspace, templates, plan, report)
+        return report
     printed = [t for t in plan.to_write if PRINTED & set(t.write)]
     lookups = Lookups(layout_setting(workspace, templates, plan.kind), batch=len(printed),
                       pdf=any("pdf" in t.write for t in printed))
@@ -487,6 +750,7 @@ def run(workspace: Workspace, plan: Plan, report: Report,
             report.outcomes += target.kept()
         write(workspace, templates, plan, rendered, report, progress, lookups)
     report.outcomes.sort(key=lambda o: str(o.path))
+    finish(plan, report)
     return report
 
 
@@ -497,5 +761,8 @@ def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
     with collect_warnings(report.warnings):
         the_plan = plan(workspace, kind, contact_ids, options)
         report.skipped = the_plan.skipped
-        run(workspace, the_plan, report, progress)
+        if the_plan.nothing:
+            report.warnings.append(the_plan.nothing)
+        else:
+            run(workspace, the_plan, report, progress)
     return report

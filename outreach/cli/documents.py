@@ -167,16 +167,17 @@ def keep_in_touch(ctx: click.Context, contact_ids: tuple[str, ...], landed: str 
     the contacts named, or for everyone you had a conversation with who has not been
     told yet. Each letter names the advice and introductions logged in their history.
     """
-    from outreach.app.main import keep_in_touch as write_letters
     from outreach.app.main import parse_landed
-    from outreach.app.pipeline import Options
+    from outreach.app.pipeline import Options, generate
+    from outreach.compose.kinds import KEEP_IN_TOUCH
 
     landed_at = parse_landed(landed, role, organization)
     options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
-                      dry_run=dry_run, today=today, landed=landed_at)
+                      dry_run=dry_run, today=today or dt.date.today(), landed=landed_at,
+                      mark_sent=mark_sent)
     with _progress("Writing keep-in-touch letters") as bar:
-        report = write_letters(_workspace(ctx), list(contact_ids) or None, options,
-                               mark_sent=mark_sent, progress=bar)
+        report = generate(_workspace(ctx), KEEP_IN_TOUCH, list(contact_ids) or None,
+                          options, bar)
     _report(report)
     for cid in report.marked:
         click.echo(f"marked keep-in-touch-sent in the history of {cid}")
@@ -239,13 +240,12 @@ def envelopes(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool,
     --labels writes output/batches/<date>-labels.pdf instead. Contacts without a postal
     address are named and left out.
     """
-    from outreach.app.envelopes import envelopes as print_envelopes
-    from outreach.app.pipeline import Options
+    from outreach.app.pipeline import Options, generate
+    from outreach.compose.kinds import ENVELOPE
 
     options = Options(stages=stages, formats=("pdf",), output_dir=output_dir, force=force,
-                      dry_run=dry_run, today=today)
-    report = print_envelopes(_workspace(ctx), _ids(contact_ids, all_, stages), options,
-                             labels=labels)
+                      dry_run=dry_run, today=today, labels=labels)
+    report = generate(_workspace(ctx), ENVELOPE, _ids(contact_ids, all_, stages), options)
     _report(report)
     click.echo()
     _table(report.table)
@@ -277,21 +277,21 @@ def thank_you(ctx: click.Context, contact_ids: tuple[str, ...], since: str | Non
     résumé file is placed beside the DOCX.
     """
     from outreach.app.main import parse_since
-    from outreach.app.main import thank_you as write_thank_you
-    from outreach.app.pipeline import Options
+    from outreach.app.pipeline import Options, generate
+    from outreach.compose.kinds import THANK_YOU
 
     if since and contact_ids:
         raise click.UsageError("give contact ids or --since, not both")
     if not since and not contact_ids:
         raise click.UsageError("name at least one contact id, or --since 7d for the busy week")
     day = today or dt.date.today()
+    start = parse_since(since, day) if since else None
     options = Options(formats=_formats(fmt), output_dir=output_dir, force=force,
                       dry_run=dry_run, today=day, explain=explain, enclose=enclose,
-                      enclose_titles=enclose_titles)
-    start = parse_since(since, day) if since else None
+                      enclose_titles=enclose_titles, since=start, mark_sent=mark_sent)
     with _progress("Writing thank-you letters") as bar:
-        report = write_thank_you(_workspace(ctx), None if start else list(contact_ids),
-                                 options, since=start, mark_sent=mark_sent, progress=bar)
+        report = generate(_workspace(ctx), THANK_YOU, None if start else list(contact_ids),
+                          options, bar)
     if explain:
         _explain(report)
     _report(report)

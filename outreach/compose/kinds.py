@@ -91,6 +91,48 @@ class Fill:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """How a batch of a kind that chooses its contacts by a rule of its own, not by
+    stage, takes them (the thank-you owed since a day, the keep-in-touch letter)."""
+
+    #: Whether the batch takes the contact: from its file, the day the batch looks back
+    #: to (``--since``) and today. A contact still holding placeholders is never taken.
+    takes: Callable[[ContactFile, dt.date | None, dt.date], bool]
+    #: The warning when the batch takes nobody (``{since}``: the day it looks back to).
+    nobody: str
+    #: Said after the count of the contacts left out (``{since}``); None: not said.
+    why: str | None = None
+    #: The rule chooses only a batch with ``--since`` (without it: the kind's stages).
+    with_since: bool = False
+    #: Why a contact named may not get the document (told already), or None.
+    refuse: Callable[[ContactFile], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The table a batch ends with, one row per document (the pipeline adds the file)."""
+
+    header: tuple[str, ...]
+    row: Callable[[ContactFile, dt.date], tuple[str, ...]]
+    #: A warning for one document, said once the batch is written, or None.
+    warning: Callable[[ContactFile, dt.date], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Contacts a batch leaves out, each with a warning, rather than refuse them all: those
+    ``need`` finds wanting (an envelope without a postal address)."""
+
+    need: Need
+    #: The warning for one (``{name}``, ``{path}``).
+    warning: str
+    #: The error when it leaves out every contact, followed by their names and files.
+    nobody: str
+    #: What the batch's table says of one.
+    shown: str
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind. ``name`` is also the output file's stem
     (``output/<id>/<name>.pdf``) and the template's (``<name>.md.j2``)."""
@@ -142,6 +184,20 @@ class Kind:
     #: Whom it is written for, ending the warning: "an approach letter is written for
     #: someone you have not yet written to or spoken with".
     for_whom: str = ""
+    #: A batch that chooses its contacts by a rule of its own (``None``: by ``stages``).
+    choice: Choice | None = None
+    #: A batch chosen by ``--since`` also writes one print file of every document,
+    #: ``output/batches/<date>-<print_file>.pdf`` (``None``: none).
+    print_file: str | None = None
+    #: The table a batch ends with (``None``: none).
+    table: Summary | None = None
+    #: The contacts a batch leaves out with a warning (``None``: a missing need refuses).
+    left_out: LeftOut | None = None
+
+    @property
+    def sent(self) -> Event | None:
+        """The event that records it sent, by ``outreach send`` or ``--mark-sent``."""
+        return self.email.event if self.email else None
 
     @property
     def template(self) -> str:
@@ -524,6 +580,31 @@ QUESTION_SHEET = register(Kind(
     fill=Fill(frozenset({"answer", "short-answer"}), _sheet_pages),
     stages=("scheduled",), for_whom="a meeting or call booked and still to come"))
 
+def _owes_thanks(contact: ContactFile, since: dt.date | None, today: dt.date) -> bool:
+    return since is not None and rules.thank_you_owed(contact.data, since, today) is not None
+
+
+def _thank_you_row(contact: ContactFile, today: dt.date) -> tuple[str, ...]:
+    """The conversation thanked for, and whether the résumé goes with the letter."""
+    entry = rules.last_conversation(contact.data, today)
+    assert entry is not None  # the plan refused contacts without one
+    decision = rules.thank_you_resume(contact.data, entry)
+    how = entry.event + (f" ({entry.mode})" if entry.mode else "")
+    return (contact.data.name, f"{how} {entry.date.isoformat()}",
+            "Résumé" if decision.enclose else "-")
+
+
+def _names_nothing(contact: ContactFile, today: dt.date) -> str | None:
+    """A letter that names nothing specific from the conversation (a decline has no
+    advice to name)."""
+    entry = rules.last_conversation(contact.data, today)
+    if entry is None or entry.points or entry.event == "declined":
+        return None
+    return (f"the thank-you letter to {contact.data.name} names nothing specific from the "
+            f"conversation: add points with outreach log {contact.id} --event "
+            f"{entry.event} --date {entry.date.isoformat()} --point \"...\"")
+
+
 THANK_YOU = register(Kind(
     name="thank-you", command="thank-you",
     summary="thanks for the last conversation logged, names what helped, encloses the "
@@ -557,7 +638,13 @@ THANK_YOU = register(Kind(
     },
     enclosures=_thank_you_enclosures, needs=(CONVERSATION, RESUME_FILE),
     subject=_thank_you_subject, email=Email(_thank_you_email_subject, "thank-you-sent"),
-    stages=("met", "declined"), for_whom="a conversation or decline not yet thanked"))
+    stages=("met", "declined"), for_whom="a conversation or decline not yet thanked",
+    choice=Choice(_owes_thanks, "no meeting, call or decline since {since} is waiting for "
+                  "a thank-you letter",
+                  why=", with no conversation or decline since {since} left to thank",
+                  with_since=True),
+    print_file="thank-you",
+    table=Summary(("CONTACT", "CONVERSATION", "ENCLOSURE"), _thank_you_row, _names_nothing)))
 
 LINKEDIN_NOTE = register(Kind(
     name="linkedin-note", command="linkedin",
@@ -590,6 +677,25 @@ def _keep_in_touch_email_subject(_workspace: Workspace, request: Request) -> str
     return f"News: I have joined {organization}" if organization else "News from my search"
 
 
+def _told(contact: ContactFile) -> dt.date | None:
+    """The day the contact was told where the seeker landed, if they were."""
+    sent = [e.date for e in contact.data.history if e.event == "keep-in-touch-sent"]
+    return max(sent) if sent else None
+
+
+def _not_yet_told(contact: ContactFile, _since: dt.date | None, today: dt.date) -> bool:
+    """Everyone the seeker had a conversation with and has not told yet."""
+    return rules.last_conversation(contact.data, today) is not None and _told(contact) is None
+
+
+def _told_already(contact: ContactFile) -> str | None:
+    day = _told(contact)
+    if day is None:
+        return None
+    return (f"{contact.data.name} was told where you landed on {day.isoformat()} "
+            f"(keep-in-touch-sent in {display_path(contact.path)}): nobody gets it twice")
+
+
 KEEP_IN_TOUCH = register(Kind(
     name="keep-in-touch", command="keep-in-touch",
     summary="tells a contact who helped where the seeker landed, and thanks them again "
@@ -620,7 +726,15 @@ KEEP_IN_TOUCH = register(Kind(
         "spoke_on": "the day of the last conversation, as said aloud (November 18)",
     },
     may_enclose_resume=False, needs=(CONVERSATION,),
-    email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent")))
+    email=Email(_keep_in_touch_email_subject, "keep-in-touch-sent"),
+    choice=Choice(_not_yet_told, "everyone you had a conversation with has been told "
+                  "where you landed", refuse=_told_already)))
+
+
+def _envelope_row(contact: ContactFile, _today: dt.date) -> tuple[str, ...]:
+    """The address printed, on one line."""
+    lines = [ln.strip() for ln in (contact.data.address or "").splitlines() if ln.strip()]
+    return (contact.data.name, ", ".join(lines))
 
 
 ENVELOPE = register(Kind(
@@ -638,4 +752,9 @@ ENVELOPE = register(Kind(
     },
     may_enclose_resume=False, needs=(POSTAL_ADDRESS,), formats=("pdf",),
     page=postal.envelope_css, batch="envelopes",
-    stages=("new",), for_whom="an approach letter going by post"))
+    stages=("new",), for_whom="an approach letter going by post",
+    table=Summary(("CONTACT", "ADDRESS"), _envelope_row),
+    left_out=LeftOut(POSTAL_ADDRESS, "no postal address for {name} ({path}), so nothing is "
+                     "printed for them: add address: to print one",
+                     "nothing to print: no contact named has a postal address; add address: "
+                     "to the contact files of ", "- (no postal address: not printed)")))
