@@ -170,11 +170,19 @@ def test_no_contact_with_an_address_is_an_error_and_writes_nothing(ws: Path) -> 
     _contact(ws, "also-none", "Omar Ode", None)
     result = run(ws, "envelopes", "no-address", "also-none", *DAY)
     assert result.code == 1
-    assert result.err.startswith("Error: nothing to print: no contact named has a postal "
-                                 "address")
+    assert result.err.startswith("Error: nothing to print: none of these contacts has a "
+                                 "postal address")
     assert "Nadia Noor (" in result.err and "Omar Ode (" in result.err
     assert "Traceback" not in result.err
     assert not (ws / "output").exists()
+    # a batch says the same of the contacts it took (none of them was named)
+    for cid in ("no-address", "also-none"):
+        with (ws / "profiles" / "contacts" / f"{cid}.yaml").open("a") as handle:
+            handle.write("history: [{date: 2026-11-02, event: meeting}, "
+                         "{date: 2026-11-03, event: thank-you-sent}]\n")
+    batch_run = run(ws, "envelopes", "--stage", "thanked", *DAY)
+    assert batch_run.code == 1 and "none of these contacts has a postal" in batch_run.err
+    assert "Nadia Noor (" in batch_run.err and "named" not in batch_run.err
 
 
 def test_a_profile_without_an_address_gives_envelopes_without_a_return_address(

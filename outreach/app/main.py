@@ -93,7 +93,7 @@ def contact_rows(workspace: Workspace, today: dt.date,
         if referrer:
             relationship += f" (from {referrer})"
         rows.append(Row(contact.id, contact.data.name, relationship, found.stage, step,
-                        ahead.due if ahead else None, last))
+                        ahead.due if ahead and not ahead.said_only else None, last))
     return rows
 
 

@@ -94,6 +94,8 @@ class Item:
     #: A meeting or call booked: the history entry, and its place in the history.
     booking: HistoryEntry | None = None
     index: int | None = None
+    #: Said, not asked (gone quiet): nothing falls due, so ``contacts`` shows no date.
+    said_only: bool = False
 
     def as_json(self) -> dict[str, object]:
         """The item for ``--json``: plain values only."""
@@ -162,7 +164,8 @@ def gone_quiet(contact: ContactFile, today: dt.date) -> Item | None:
         overdue=False,
         reason=f"letter sent {letter.date.isoformat()}, {count} follow-ups with no answer: "
                "no more calls are asked for (log a call or meeting if they answer)",
-        command="", listed=last if today <= last + QUIET_SHOWN else dt.date.max)
+        command="", listed=last if today <= last + QUIET_SHOWN else dt.date.max,
+        said_only=True)
 
 
 def thank_you(contact: ContactFile, today: dt.date) -> Item | None:

@@ -756,5 +756,5 @@ ENVELOPE = register(Kind(
     table=Summary(("CONTACT", "ADDRESS"), _envelope_row),
     left_out=LeftOut(POSTAL_ADDRESS, "no postal address for {name} ({path}), so nothing is "
                      "printed for them: add address: to print one",
-                     "nothing to print: no contact named has a postal address; add address: "
-                     "to the contact files of ", "- (no postal address: not printed)")))
+                     "nothing to print: none of these contacts has a postal address; add "
+                     "address: to the contact files of ", "- (no postal address: not printed)")))
