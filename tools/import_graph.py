@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,45 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAYER_MAP: dict[str, str] = {
     "outreach.__main__": "cli",
 }
+
+
+#: Why an import is deferred into a function: the only reasons there are. An import
+#: inside a function is marked ``# deferred: NAME`` with NAME one of these (on one of the
+#: import's lines); an import of a library must name that library (or a package it is
+#: in), an import of a module of outreach names the library it keeps away. Costs are the
+#: median time to import the library after what every command imports (python -X
+#: importtime, this project's machine); "optional": may be missing where outreach runs.
+#: tests/test_architecture.py refuses any other deferred import.
+DEFERRED: dict[str, str] = {
+}
+
+#: Packages whose deferred imports the rule does not read yet (being rewritten).
+UNRULED: tuple[str, ...] = ("app",)
+
+MARK = re.compile(r"#\s*deferred:\s*([\w.]+)")
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """One import inside a function (of any module), with the reason it is marked with."""
+
+    source: str
+    line: int
+    modules: tuple[str, ...]  # absolute names; those of outreach begin with "outreach"
+    reason: str | None  # the NAME of its ``# deferred: NAME``, None when unmarked
+
+    def fault(self) -> str | None:
+        """What the rule finds wrong with it, or None."""
+        where = f"{self.source}, line {self.line}"
+        if self.reason is None:
+            return f"{where}: deferred with no '# deferred: NAME' (NAME of DEFERRED)"
+        if self.reason not in DEFERRED:
+            return f"{where}: '# deferred: {self.reason}' is no reason DEFERRED gives"
+        for module in self.modules:
+            if module.split(".")[0] != "outreach" and not (
+                    module == self.reason or module.startswith(self.reason + ".")):
+                return f"{where}: {module} is deferred as if it were {self.reason}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -142,6 +182,31 @@ def imports(root: Path = PACKAGE) -> list[Import]:
             found += [Import(name, target, node.lineno, how)
                       for target in _targets(name, node, known) if target != name]
     return sorted(set(found), key=lambda i: (i.source, i.line, i.target))
+
+
+def _imported(name: str, node: ast.Import | ast.ImportFrom, is_package: bool
+              ) -> tuple[str, ...]:
+    if isinstance(node, ast.Import):
+        return tuple(alias.name for alias in node.names)
+    return (_base(name, node, is_package),)
+
+
+def deferred(root: Path = PACKAGE) -> list[Deferred]:
+    """Every import inside a function in the package at ``root``, of any module."""
+    found = []
+    for name, path in modules(root).items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node, how in _statements(ast.parse(text, str(path))):
+            if how != "deferred":
+                continue
+            assert isinstance(node, ast.Import | ast.ImportFrom)
+            marks = [m.group(1) for line in lines[node.lineno - 1:node.end_lineno]
+                     if (m := MARK.search(line))]
+            found.append(Deferred(name, node.lineno,
+                                  _imported(name, node, path.name == "__init__.py"),
+                                  marks[0] if marks else None))
+    return found
 
 
 def package_of(module: str) -> str:
