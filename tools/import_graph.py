@@ -261,10 +261,14 @@ def components(nodes: Iterable[str], edges: dict[str, set[str]]) -> list[list[st
                     break
             out.append(sorted(group))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for node in sorted(nodes):
-        if node not in index:
-            visit(node)
+    limit = sys.getrecursionlimit()  # put back after: a test run in the same process
+    sys.setrecursionlimit(max(limit, 10_000))  # relies on the usual limit (deep YAML)
+    try:
+        for node in sorted(nodes):
+            if node not in index:
+                visit(node)
+    finally:
+        sys.setrecursionlimit(limit)
     return out
 
 
