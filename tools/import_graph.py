@@ -69,6 +69,11 @@ LAYER_MAP: dict[str, str] = {
 #: importtime, this project's machine); "optional": may be missing where outreach runs.
 #: tests/test_architecture.py refuses any other deferred import.
 DEFERRED: dict[str, str] = {
+    "concurrent.futures": "5 ms; the threads that sync files written (send, and commands "
+                          "that only read, start none)",
+    "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
+    "fcntl": "optional: POSIX only (locking a folder)",
+    "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
 }
 
 #: Packages whose deferred imports the rule does not read yet (being rewritten).
