@@ -73,6 +73,8 @@ DEFERRED: dict[str, str] = {
                           "that only read, start none)",
     "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
     "fcntl": "optional: POSIX only (locking a folder)",
+    "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
+    "mdit_py_plugins": "with markdown_it (its container plugin)",
     "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
 }
 
