@@ -75,6 +75,12 @@ DEFERRED: dict[str, str] = {
     "fcntl": "optional: POSIX only (locking a folder)",
     "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
     "mdit_py_plugins": "with markdown_it (its container plugin)",
+    "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
+                                  "and due load render/workers.py and start none)",
+    "pikepdf": "65 ms; only when PDFs are joined (enclosures, print files)",
+    "tinycss2": "7 ms; only when WeasyPrint's stylesheet is trimmed (not in the cache)",
+    "weasyprint": "0.5-0.85 s; only when a PDF is laid out; render/writers/engine.py is the "
+                  "one module that imports it (importing engine imports WeasyPrint)",
     "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
 }
 
