@@ -73,10 +73,18 @@ DEFERRED: dict[str, str] = {
                           "that only read, start none)",
     "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
     "fcntl": "optional: POSIX only (locking a folder)",
+    "icalendar": "45 ms; only when `due --ics` writes a calendar",
     "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
     "mdit_py_plugins": "with markdown_it (its container plugin)",
+    "nameparser": "70 ms (it loads its word lists); only when a name is parsed that the "
+                  "cache does not hold",
+    "outreach.campaign.caseload": "6 ms with campaign.due; only `report --caseload` reads "
+                                  "a caseload",
+    "outreach.workspace.output": "2 ms; only when a file is written (plain `report` "
+                                 "writes none)",
     "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
                                   "and due load render/workers.py and start none)",
+    "pygal": "70 ms; only when `report --pdf` draws its charts",
     "pikepdf": "65 ms; only when PDFs are joined (enclosures, print files)",
     "tinycss2": "7 ms; only when WeasyPrint's stylesheet is trimmed (not in the cache)",
     "weasyprint": "0.5-0.85 s; only when a PDF is laid out; render/writers/engine.py is the "
