@@ -73,17 +73,24 @@ DEFERRED: dict[str, str] = {
                           "that only read, start none)",
     "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
     "fcntl": "optional: POSIX only (locking a folder)",
+    "docx": "0.11 s (python-docx); only when a DOCX enclosure's title is read",
     "icalendar": "45 ms; only when `due --ics` writes a calendar",
+    "lxml": "17 ms (lxml.etree); only when a DOCX is written or an enclosure cleaned",
     "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
     "mdit_py_plugins": "with markdown_it (its container plugin)",
     "nameparser": "70 ms (it loads its word lists); only when a name is parsed that the "
                   "cache does not hold",
+    "outreach.campaign.referrals": "7 ms (with workspace.history and people); only the "
+                                   "contexts that name a referral",
+    "outreach.compose.questions": "10-15 ms (its models); only the documents that choose "
+                                  "questions (sheets, scripts)",
     "outreach.campaign.caseload": "6 ms with campaign.due; only `report --caseload` reads "
                                   "a caseload",
     "outreach.workspace.output": "2 ms; only when a file is written (plain `report` "
                                  "writes none)",
     "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
                                   "and due load render/workers.py and start none)",
+    "pypdf": "0.18 s; only when an enclosed PDF is read or cleaned",
     "pygal": "70 ms; only when `report --pdf` draws its charts",
     "pikepdf": "65 ms; only when PDFs are joined (enclosures, print files)",
     "tinycss2": "7 ms; only when WeasyPrint's stylesheet is trimmed (not in the cache)",
