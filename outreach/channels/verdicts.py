@@ -19,11 +19,13 @@ from typing import Literal
 
 from outreach.campaign import rules, stages
 from outreach.compose import kinds
+from outreach.compose.documents import Request
 from outreach.errors import display_path
 from outreach.workspace import addresses
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.loading import line_of
 from outreach.workspace.models import HistoryEntry
+from outreach.workspace.placeholders import placeholders_allowed
 
 from . import sendlog
 from .drafts import Facts
@@ -101,7 +103,6 @@ def occasion_now(kind: kinds.Kind, contact: ContactFile, today: dt.date) -> str:
     """What a document of ``kind`` written today would answer ("" for most kinds)."""
     if kind.subject is None:
         return ""
-    from outreach.compose.documents import Request
 
     return kind.subject(Request(kind, contact, today))
 
@@ -123,8 +124,6 @@ class Book:
 
 def book_of(workspace: Workspace, today: dt.date | None = None) -> Book:
     """The send log and every contact file, read afresh from disk."""
-    from outreach.workspace.placeholders import placeholders_allowed
-
     fresh = Workspace(workspace.root, workspace.profile_name)
     with placeholders_allowed():
         contacts = {c.id: c for c in fresh.contacts()} if fresh.contact_ids() else {}
