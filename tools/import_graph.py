@@ -61,39 +61,52 @@ LAYER_MAP: dict[str, str] = {
 }
 
 
+#: The reason of cli/'s own pattern, unmarked there: a command imports its library code
+#: (``outreach.*``) inside the command, so ``outreach --help`` imports cli/ alone.
+COMMAND = "command"
+
 #: Why an import is deferred into a function: the only reasons there are. An import
 #: inside a function is marked ``# deferred: NAME`` with NAME one of these (on one of the
 #: import's lines); an import of a library must name that library (or a package it is
-#: in), an import of a module of outreach names the library it keeps away. Costs are the
-#: median time to import the library after what every command imports (python -X
-#: importtime, this project's machine); "optional": may be missing where outreach runs.
-#: tests/test_architecture.py refuses any other deferred import.
+#: in); an import of a module of outreach names the library it keeps away, or the module
+#: itself when its own cost is the reason. Costs: the time to import it after what the
+#: commands that do without it have imported (python -X importtime, medians, this
+#: project's machine); "optional": may be missing where outreach runs. In cli/, an
+#: import of outreach's own code is unmarked (``COMMAND``). tests/test_architecture.py
+#: refuses any other deferred import; docs/architecture.md counts them by reason.
 DEFERRED: dict[str, str] = {
-    "concurrent.futures": "5 ms; the threads that sync files written (send, and commands "
-                          "that only read, start none)",
+    "click.shell_completion": "1 ms; cli/ only, when the shell completes a word "
+                              "(`outreach --help` loads it otherwise not)",
+    COMMAND: "0.1-0.45 s (pydantic, PyYAML, jinja2, the workspace's models); cli/ only, "
+             "unmarked there: every command module is imported for `outreach --help`, so "
+             "each command imports its library code (outreach.*) when it runs",
+    "concurrent.futures": "5 ms; the threads that sync the files written (send, and the "
+                          "commands that only read, start none)",
+    "docx": "0.11 s (python-docx); only when a DOCX enclosure's title is read",
     "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
     "fcntl": "optional: POSIX only (locking a folder)",
-    "docx": "0.11 s (python-docx); only when a DOCX enclosure's title is read",
     "icalendar": "45 ms; only when `due --ics` writes a calendar",
-    "lxml": "17 ms (lxml.etree); only when a DOCX is written or an enclosure cleaned",
+    "json": "2 ms; cli/ only, for `--json` (`outreach --help` loads no json otherwise)",
+    "lxml": "17 ms (lxml.etree); only when an enclosed DOCX is cleaned",
     "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
     "mdit_py_plugins": "with markdown_it (its container plugin)",
+    "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
+                                  "and due load render/workers.py and start none)",
     "nameparser": "70 ms (it loads its word lists); only when a name is parsed that the "
                   "cache does not hold",
+    "outreach.campaign.caseload": "6 ms with campaign.due; only `report --caseload` reads "
+                                  "a caseload",
     "outreach.campaign.referrals": "7 ms (with workspace.history and people); only the "
                                    "contexts that name a referral",
     "outreach.compose.questions": "10-15 ms (its models); only the documents that choose "
                                   "questions (sheets, scripts)",
-    "outreach.campaign.caseload": "6 ms with campaign.due; only `report --caseload` reads "
-                                  "a caseload",
     "outreach.workspace.output": "2 ms; only when a file is written (plain `report` "
                                  "writes none)",
-    "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
-                                  "and due load render/workers.py and start none)",
-    "pypdf": "0.18 s; only when an enclosed PDF is read or cleaned",
-    "pygal": "70 ms; only when `report --pdf` draws its charts",
     "pikepdf": "65 ms; only when PDFs are joined (enclosures, print files)",
+    "pygal": "70 ms; only when `report --pdf` draws its charts",
+    "pypdf": "0.18 s; only when an enclosed PDF is read or cleaned",
     "tinycss2": "7 ms; only when WeasyPrint's stylesheet is trimmed (not in the cache)",
+    "wcwidth": "40 ms; only when a table is printed (`outreach --help` prints none)",
     "weasyprint": "0.5-0.85 s; only when a PDF is laid out; render/writers/engine.py is the "
                   "one module that imports it (importing engine imports WeasyPrint)",
     "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
@@ -216,7 +229,8 @@ def _imported(name: str, node: ast.Import | ast.ImportFrom, is_package: bool
               ) -> tuple[str, ...]:
     if isinstance(node, ast.Import):
         return tuple(alias.name for alias in node.names)
-    return (_base(name, node, is_package),)
+    base = _base(name, node, is_package)
+    return tuple(f"{base}.{alias.name}" for alias in node.names)
 
 
 def deferred(root: Path = PACKAGE) -> list[Deferred]:
@@ -231,9 +245,11 @@ def deferred(root: Path = PACKAGE) -> list[Deferred]:
             assert isinstance(node, ast.Import | ast.ImportFrom)
             marks = [m.group(1) for line in lines[node.lineno - 1:node.end_lineno]
                      if (m := MARK.search(line))]
-            found.append(Deferred(name, node.lineno,
-                                  _imported(name, node, path.name == "__init__.py"),
-                                  marks[0] if marks else None))
+            imported = _imported(name, node, path.name == "__init__.py")
+            if not marks and name.startswith("outreach.cli.") and all(
+                    m.split(".")[0] == "outreach" for m in imported):
+                marks = [COMMAND]  # the pattern of cli/: unmarked, it is said once
+            found.append(Deferred(name, node.lineno, imported, marks[0] if marks else None))
     return found
 
 

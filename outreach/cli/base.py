@@ -153,7 +153,7 @@ class _ContactId(click.types.StringParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # deferred: click.shell_completion
 
         from outreach.workspace.paths import CONTACTS
 
@@ -169,7 +169,7 @@ class _TemplateName(click.types.StringParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # deferred: click.shell_completion
 
         from outreach.compose.overrides import builtin_names
 
@@ -344,7 +344,7 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 def _width(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a CJK character or an emoji,
     none for a combining accent (its length, for text holding a control character)."""
-    from wcwidth import wcswidth
+    from wcwidth import wcswidth  # deferred: wcwidth
 
     width = wcswidth(text)
     return width if width >= 0 else len(text)
