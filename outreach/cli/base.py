@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -367,9 +369,6 @@ def _stop(signum: int, _frame: object) -> None:
 
 
 def main() -> None:
-    import os
-    import signal
-
     signal.signal(signal.SIGTERM, _stop)
     try:
         cli(prog_name="outreach")
