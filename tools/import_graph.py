@@ -80,9 +80,9 @@ DEFERRED: dict[str, str] = {
     COMMAND: "0.1-0.45 s (pydantic, PyYAML, jinja2, the workspace's models); cli/ only, "
              "unmarked there: every command module is imported for `outreach --help`, so "
              "each command imports its library code (outreach.*) when it runs",
-    "concurrent.futures": "5 ms; the threads that sync the files written (send, and the "
-                          "commands that only read, start none)",
-    "docx": "0.11 s (python-docx); only when a DOCX enclosure's title is read",
+    "concurrent.futures": "5 ms; only when written files are synced (`send` and `report` "
+                          "load no thread pool otherwise)",
+    "docx": "0.11 s (python-docx); only when an enclosed DOCX's title or text is read",
     "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
     "fcntl": "optional: POSIX only (locking a folder)",
     "icalendar": "45 ms; only when `due --ics` writes a calendar",
@@ -369,6 +369,7 @@ class Graph:
     package_cycles: list[list[str]]
     refused: list[Import]
     unplaced: list[str]
+    deferred: list[Deferred]
 
 
 def graph(root: Path = PACKAGE) -> Graph:
@@ -385,7 +386,7 @@ def graph(root: Path = PACKAGE) -> Graph:
     return Graph(names, found, floor, arrows_up(names, found), cycles(names, found),
                  cycles({package_of(n) for n in names if n not in unplaced}, placed,
                         packages=True),
-                 upward(placed), unplaced)
+                 upward(placed), unplaced, deferred(root))
 
 
 def _short(module: str) -> str:
@@ -412,6 +413,7 @@ def table(g: Graph) -> str:
     for level in range(max(g.floor.values()) + 1):
         on = sorted(_short(m) for m, f in g.floor.items() if f == level)
         lines.append(f"| {level} | {', '.join(on)} |")
+    lines += ["", *_deferred_table(g)]
     lists = [("Arrows running back up", [f"`{_short(i.source)}` → `{_short(i.target)}` "
                                           f"(line {i.line}, {i.how})" for i in g.up]),
              ("Cycles between modules", [" ↔ ".join(map(_short, c)) for c in g.module_cycles]),
@@ -424,6 +426,21 @@ def table(g: Graph) -> str:
         if items:
             lines += ["", f"{title}:", "", *(f"- {item}" for item in items)]
     return "\n".join(lines) + "\n"
+
+
+def _deferred_table(g: Graph) -> list[str]:
+    """The imports inside a function (of any module), by the reason each is marked with."""
+    ruled = [d for d in g.deferred if d.source.split(".")[1:2] != ["app"]]
+    by = {reason: sum(1 for d in ruled if d.reason == reason) for reason in DEFERRED}
+    lines = [f"Imports deferred into a function, any module: {len(g.deferred)} "
+             f"({len(g.deferred) - len(ruled)} of them in app/, which the rule does not read "
+             "yet); by their `# deferred:` reason:", "",
+             "| reason | imports | why |", "| --- | --- | --- |"]
+    lines += [f"| `{reason}` | {n} | {DEFERRED[reason]} |"
+              for reason, n in sorted(by.items(), key=lambda r: (-r[1], r[0]))]
+    unmarked = sum(1 for d in ruled if d.reason not in DEFERRED)
+    return lines + ([f"| (none, or not a reason) | {unmarked} | refused by the test |"]
+                    if unmarked else [])
 
 
 def section(g: Graph | None = None) -> str:
