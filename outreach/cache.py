@@ -45,6 +45,8 @@ from glob import glob
 from pathlib import Path
 from typing import Any, TypeVar
 
+import platformdirs
+
 from .errors import SettingError
 
 #: Packages whose code lays out or writes the pages (stat of their files, not imported).
@@ -149,8 +151,6 @@ def folder() -> Path | None:
     explicit = os.environ.get("OUTREACH_CACHE_DIR")
     if explicit:
         return Path(explicit).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("outreach", appauthor=False)) / "layout"
 
 

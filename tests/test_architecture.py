@@ -1,12 +1,17 @@
-"""The layers hold: no import points up them, no import cycle, every module placed.
+"""The layers hold: no import points up them, no import cycle, every module placed;
+every import deferred into a function says why, and the commands that must start at
+once load none of what is deferred for them.
 
 The layer map (which package, so which layer, each module belongs to) is in one place,
 tools/import_graph.py (``LAYER_MAP``, ``LAYERS``); imports are read from the AST,
-deferred ones (inside a function) and ``TYPE_CHECKING`` ones included.
+deferred ones (inside a function) and ``TYPE_CHECKING`` ones included; so are the
+reasons an import may be deferred (``DEFERRED``).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -129,3 +134,98 @@ def test_cycles_floors_and_arrows_up_are_counted(tmp_path: Path) -> None:
 def test_a_module_no_one_placed_is_named(tmp_path: Path) -> None:
     root = _tree(tmp_path, {"errors.py": "", "brand_new.py": "from . import errors\n"})
     assert import_graph.graph(root).unplaced == ["outreach.brand_new"]
+
+
+def test_every_deferred_import_says_why(graph: import_graph.Graph) -> None:
+    """An import inside a function is of a library ``DEFERRED`` names, marked with its
+    name, or of outreach's own code, marked with the library it keeps away (cli/: its
+    one pattern); app/ waits (``UNRULED``)."""
+    found = [d for d in import_graph.deferred()
+             if import_graph.package_of(d.source) not in import_graph.UNRULED]
+    faults = [fault for d in found if (fault := d.fault())]
+    assert not faults, ("move it to the top of its module, or mark it '# deferred: NAME' "
+                        f"(tools/import_graph.py, DEFERRED): {faults}")
+    unused = set(import_graph.DEFERRED) - {d.reason for d in found}
+    assert not unused, f"reasons no import gives any more, take them off DEFERRED: {unused}"
+
+
+@pytest.mark.parametrize(("source", "fault"), [
+    ("def f() -> None:\n    import json\n", "no '# deferred: NAME'"),
+    ("def f() -> None:\n    import json  # deferred: speed\n", "no reason DEFERRED gives"),
+    ("def f() -> None:\n    import pypdf  # deferred: weasyprint\n",
+     "pypdf is deferred as if it were weasyprint"),
+    ("def f() -> None:\n    from . import cache\n", "no '# deferred: NAME'"),
+    ("class A:\n    def f(self) -> None:\n        from pikepdf import Pdf\n",
+     "no '# deferred: NAME'"),
+    ("def f() -> None:\n    from email import (  # deferred: pikepdf\n"
+     "        headerregistry)\n", "email.headerregistry is deferred as if it were pikepdf"),
+])
+def test_a_deferred_import_without_its_reason_is_refused(source: str, fault: str,
+                                                         tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"errors.py": source, "cache.py": ""})
+    [found] = import_graph.deferred(root)
+    said = found.fault()
+    assert said is not None and fault in said and "outreach.errors, line " in said
+
+
+@pytest.mark.parametrize("source", [
+    "def f() -> None:\n    import weasyprint  # deferred: weasyprint\n",
+    "def f() -> None:\n    from pypdf.generic import ArrayObject  # deferred: pypdf\n",
+    "def f() -> None:\n    from .render.writers.engine import (  # deferred: weasyprint\n"
+    "        weasyprint)\n",
+    "def f() -> None:\n    from . import cache  # deferred: outreach.compose.questions\n",
+])
+def test_a_deferred_import_with_its_reason_passes(source: str, tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"errors.py": source, "cache.py": "",
+                            "render/__init__.py": "", "render/writers/__init__.py": "",
+                            "render/writers/engine.py": ""})
+    [found] = import_graph.deferred(root)
+    assert found.fault() is None
+
+
+def test_in_cli_a_command_imports_its_library_code_unmarked(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"cli/__init__.py": "", "cache.py": "", "cli/x.py": (
+        "def f() -> None:\n    from outreach import cache\n    import json\n")})
+    library, json_ = import_graph.deferred(root)
+    assert library.reason == import_graph.COMMAND and library.fault() is None
+    assert json_.reason is None and json_.fault() is not None
+
+
+#: What each command that must start at once may not load (deferred for it: DEFERRED).
+#: ``outreach --help`` loads cli/ alone: nothing of the library below it.
+NOT_FOR_HELP = ("pydantic", "yaml", "jinja2", "json", "wcwidth", "click.shell_completion",
+                "platformdirs", "outreach.workspace.folder", "outreach.app")
+NOT_FOR_READING = ("weasyprint", "docx", "pikepdf", "pypdf", "icalendar", "pygal",
+                   "markdown_it", "nameparser", "lxml", "tinycss2", "smtplib",
+                   "multiprocessing.forkserver", "email.headerregistry",
+                   "outreach.compose.questions", "outreach.campaign.referrals")
+
+
+@pytest.mark.parametrize(("args", "refused"), [
+    (["--help"], NOT_FOR_HELP + NOT_FOR_READING),
+    # the group's callback runs first: it checks the cache's settings (outreach.cache)
+    (["letter", "--help"], ("pydantic", "yaml", "jinja2", "wcwidth",
+                            "outreach.workspace.folder", "outreach.app", *NOT_FOR_READING)),
+    (["contacts"], NOT_FOR_READING),
+    (["due"], NOT_FOR_READING),
+    (["report"], (*NOT_FOR_READING, "concurrent.futures", "outreach.campaign.caseload",
+                  "outreach.workspace.output", "outreach.render.writers.pdf")),
+])
+def test_the_commands_that_start_at_once_load_nothing_deferred_for_them(
+        args: list[str], refused: tuple[str, ...], tmp_path: Path) -> None:
+    from conftest import copy_workspace
+
+    root = copy_workspace(tmp_path / "ws")
+    code = ("import sys\nfrom outreach.cli import cli\n"
+            f"try:\n    cli({args!r}, prog_name='outreach')\n"
+            "except SystemExit as e:\n    assert e.code in (0, 3, None), e.code\n"
+            "print(' '.join(sorted(sys.modules)))\n")
+    env = {**os.environ, "OUTREACH_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.splitlines()[-1].split()
+    assert len(loaded) > 50 and "outreach.cli" in loaded
+    assert [m for m in loaded if m in refused or m.startswith(tuple(
+        f"{r}." for r in refused))] == []

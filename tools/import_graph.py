@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,86 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAYER_MAP: dict[str, str] = {
     "outreach.__main__": "cli",
 }
+
+
+#: The reason of cli/'s own pattern, unmarked there: a command imports its library code
+#: (``outreach.*``) inside the command, so ``outreach --help`` imports cli/ alone.
+COMMAND = "command"
+
+#: Why an import is deferred into a function: the only reasons there are. An import
+#: inside a function is marked ``# deferred: NAME`` with NAME one of these (on one of the
+#: import's lines); an import of a library must name that library (or a package it is
+#: in); an import of a module of outreach names the library it keeps away, or the module
+#: itself when its own cost is the reason. Costs: the time to import it after what the
+#: commands that do without it have imported (python -X importtime, medians, this
+#: project's machine); "optional": may be missing where outreach runs. In cli/, an
+#: import of outreach's own code is unmarked (``COMMAND``). tests/test_architecture.py
+#: refuses any other deferred import; docs/architecture.md counts them by reason.
+DEFERRED: dict[str, str] = {
+    "click.shell_completion": "1 ms; cli/ only, when the shell completes a word "
+                              "(`outreach --help` loads it otherwise not)",
+    COMMAND: "0.1-0.45 s (pydantic, PyYAML, jinja2, the workspace's models); cli/ only, "
+             "unmarked there: every command module is imported for `outreach --help`, so "
+             "each command imports its library code (outreach.*) when it runs",
+    "concurrent.futures": "5 ms; only when written files are synced (`send` and `report` "
+                          "load no thread pool otherwise)",
+    "docx": "0.11 s (python-docx); only when an enclosed DOCX's title or text is read",
+    "email.headerregistry": "7-12 ms; only when an e-mail address is checked",
+    "fcntl": "optional: POSIX only (locking a folder)",
+    "icalendar": "45 ms; only when `due --ics` writes a calendar",
+    "json": "2 ms; cli/ only, for `--json` (`outreach --help` loads no json otherwise)",
+    "lxml": "17 ms (lxml.etree); only when an enclosed DOCX is cleaned",
+    "markdown_it": "55 ms; only when a document is parsed that the cache does not hold",
+    "mdit_py_plugins": "with markdown_it (its container plugin)",
+    "multiprocessing.forkserver": "a few ms; only when a fork server is started (contacts "
+                                  "and due load render/workers.py and start none)",
+    "nameparser": "70 ms (it loads its word lists); only when a name is parsed that the "
+                  "cache does not hold",
+    "outreach.campaign.caseload": "6 ms with campaign.due; only `report --caseload` reads "
+                                  "a caseload",
+    "outreach.campaign.referrals": "7 ms (with workspace.history and people); only the "
+                                   "contexts that name a referral",
+    "outreach.compose.questions": "10-15 ms (its models); only the documents that choose "
+                                  "questions (sheets, scripts)",
+    "outreach.workspace.output": "2 ms; only when a file is written (plain `report` "
+                                 "writes none)",
+    "pikepdf": "65 ms; only when PDFs are joined (enclosures, print files)",
+    "pygal": "70 ms; only when `report --pdf` draws its charts",
+    "pypdf": "0.18 s; only when an enclosed PDF is read or cleaned",
+    "tinycss2": "7 ms; only when WeasyPrint's stylesheet is trimmed (not in the cache)",
+    "wcwidth": "40 ms; only when a table is printed (`outreach --help` prints none)",
+    "weasyprint": "0.5-0.85 s; only when a PDF is laid out; render/writers/engine.py is the "
+                  "one module that imports it (importing engine imports WeasyPrint)",
+    "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
+}
+
+#: Packages whose deferred imports the rule does not read yet (being rewritten).
+UNRULED: tuple[str, ...] = ("app",)
+
+MARK = re.compile(r"#\s*deferred:\s*([\w.]+)")
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """One import inside a function (of any module), with the reason it is marked with."""
+
+    source: str
+    line: int
+    modules: tuple[str, ...]  # absolute names; those of outreach begin with "outreach"
+    reason: str | None  # the NAME of its ``# deferred: NAME``, None when unmarked
+
+    def fault(self) -> str | None:
+        """What the rule finds wrong with it, or None."""
+        where = f"{self.source}, line {self.line}"
+        if self.reason is None:
+            return f"{where}: deferred with no '# deferred: NAME' (NAME of DEFERRED)"
+        if self.reason not in DEFERRED:
+            return f"{where}: '# deferred: {self.reason}' is no reason DEFERRED gives"
+        for module in self.modules:
+            if module.split(".")[0] != "outreach" and not (
+                    module == self.reason or module.startswith(self.reason + ".")):
+                return f"{where}: {module} is deferred as if it were {self.reason}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -144,6 +225,34 @@ def imports(root: Path = PACKAGE) -> list[Import]:
     return sorted(set(found), key=lambda i: (i.source, i.line, i.target))
 
 
+def _imported(name: str, node: ast.Import | ast.ImportFrom, is_package: bool
+              ) -> tuple[str, ...]:
+    if isinstance(node, ast.Import):
+        return tuple(alias.name for alias in node.names)
+    base = _base(name, node, is_package)
+    return tuple(f"{base}.{alias.name}" for alias in node.names)
+
+
+def deferred(root: Path = PACKAGE) -> list[Deferred]:
+    """Every import inside a function in the package at ``root``, of any module."""
+    found = []
+    for name, path in modules(root).items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node, how in _statements(ast.parse(text, str(path))):
+            if how != "deferred":
+                continue
+            assert isinstance(node, ast.Import | ast.ImportFrom)
+            marks = [m.group(1) for line in lines[node.lineno - 1:node.end_lineno]
+                     if (m := MARK.search(line))]
+            imported = _imported(name, node, path.name == "__init__.py")
+            if not marks and name.startswith("outreach.cli.") and all(
+                    m.split(".")[0] == "outreach" for m in imported):
+                marks = [COMMAND]  # the pattern of cli/: unmarked, it is said once
+            found.append(Deferred(name, node.lineno, imported, marks[0] if marks else None))
+    return found
+
+
 def package_of(module: str) -> str:
     """The package (of ``LAYERS``) a module belongs to: the one it is in, or is named
     as; else ``LAYER_MAP``'s word; KeyError for a module no one has placed."""
@@ -196,10 +305,14 @@ def components(nodes: Iterable[str], edges: dict[str, set[str]]) -> list[list[st
                     break
             out.append(sorted(group))
 
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for node in sorted(nodes):
-        if node not in index:
-            visit(node)
+    limit = sys.getrecursionlimit()  # put back after: a test run in the same process
+    sys.setrecursionlimit(max(limit, 10_000))  # relies on the usual limit (deep YAML)
+    try:
+        for node in sorted(nodes):
+            if node not in index:
+                visit(node)
+    finally:
+        sys.setrecursionlimit(limit)
     return out
 
 
@@ -256,6 +369,7 @@ class Graph:
     package_cycles: list[list[str]]
     refused: list[Import]
     unplaced: list[str]
+    deferred: list[Deferred]
 
 
 def graph(root: Path = PACKAGE) -> Graph:
@@ -272,7 +386,7 @@ def graph(root: Path = PACKAGE) -> Graph:
     return Graph(names, found, floor, arrows_up(names, found), cycles(names, found),
                  cycles({package_of(n) for n in names if n not in unplaced}, placed,
                         packages=True),
-                 upward(placed), unplaced)
+                 upward(placed), unplaced, deferred(root))
 
 
 def _short(module: str) -> str:
@@ -299,6 +413,7 @@ def table(g: Graph) -> str:
     for level in range(max(g.floor.values()) + 1):
         on = sorted(_short(m) for m, f in g.floor.items() if f == level)
         lines.append(f"| {level} | {', '.join(on)} |")
+    lines += ["", *_deferred_table(g)]
     lists = [("Arrows running back up", [f"`{_short(i.source)}` → `{_short(i.target)}` "
                                           f"(line {i.line}, {i.how})" for i in g.up]),
              ("Cycles between modules", [" ↔ ".join(map(_short, c)) for c in g.module_cycles]),
@@ -311,6 +426,21 @@ def table(g: Graph) -> str:
         if items:
             lines += ["", f"{title}:", "", *(f"- {item}" for item in items)]
     return "\n".join(lines) + "\n"
+
+
+def _deferred_table(g: Graph) -> list[str]:
+    """The imports inside a function (of any module), by the reason each is marked with."""
+    ruled = [d for d in g.deferred if d.source.split(".")[1:2] != ["app"]]
+    by = {reason: sum(1 for d in ruled if d.reason == reason) for reason in DEFERRED}
+    lines = [f"Imports deferred into a function, any module: {len(g.deferred)} "
+             f"({len(g.deferred) - len(ruled)} of them in app/, which the rule does not read "
+             "yet); by their `# deferred:` reason:", "",
+             "| reason | imports | why |", "| --- | --- | --- |"]
+    lines += [f"| `{reason}` | {n} | {DEFERRED[reason]} |"
+              for reason, n in sorted(by.items(), key=lambda r: (-r[1], r[0]))]
+    unmarked = sum(1 for d in ruled if d.reason not in DEFERRED)
+    return lines + ([f"| (none, or not a reason) | {unmarked} | refused by the test |"]
+                    if unmarked else [])
 
 
 def section(g: Graph | None = None) -> str:

@@ -25,6 +25,7 @@ from outreach.workspace.models import BOOKABLE, HistoryEntry
 
 from . import rules
 from .rules import CONVERSATIONS
+from .stages import is_booked, standing
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -197,8 +198,6 @@ def log_what_helped(contact: ContactFile, today: dt.date) -> Item | None:
     """A meeting or call written down ahead whose day has passed with nothing logged of
     it (no points, referrals or résumé), not yet thanked: log what helped, so the
     thank-you can name it. Listed from the day after; never overdue."""
-    from .stages import is_booked, standing
-
     found = standing(contact.data, today)
     entry = found.entry
     if found.stage != "met" or entry is None or not is_booked(entry):
@@ -362,7 +361,7 @@ def _timed(event: Event, item: Item, sheets: list[str], now: dt.datetime) -> Non
         event.add("dtend", start + dt.timedelta(minutes=entry.minutes or DEFAULT_MINUTES))
     ring = alarm(start, at is not None, now)
     if ring is not None:
-        from icalendar import Alarm  # only when a calendar is written: 35 ms to import
+        from icalendar import Alarm  # deferred: icalendar
 
         when, said = ring
         found = Alarm()
@@ -402,7 +401,7 @@ def to_ics(items: list[Item], today: dt.date,
 
     DTSTAMP is ``today`` at midnight UTC rather than the clock, so the same items and
     the same ``today`` always give the same bytes (but for an alarm the clock passed)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event  # deferred: icalendar
 
     if now is None:
         now = dt.datetime.combine(today, rules.clock(today) or dt.time(0))

@@ -130,7 +130,7 @@ def _is_honorific(title: str) -> bool:
 @cache
 def _constants_without(words: frozenset[str]) -> Constants:
     """nameparser's constants with some titles taken as names (``King Lee``)."""
-    from nameparser.config import Constants
+    from nameparser.config import Constants  # deferred: nameparser
 
     constants = Constants()
     constants.titles.remove(*words)
@@ -138,7 +138,7 @@ def _constants_without(words: frozenset[str]) -> Constants:
 
 
 def _parse(written: str) -> HumanName:
-    from nameparser import HumanName
+    from nameparser import HumanName  # deferred: nameparser
 
     parsed = HumanName(written)
     if parsed.title and not _is_honorific(parsed.title):

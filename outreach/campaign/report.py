@@ -485,7 +485,7 @@ class Caseload:
 
 
 def _client(folder: str, workspace: Workspace, today: dt.date) -> Client:
-    from .due import due_items  # with icalendar and the kinds: imported for a caseload
+    from .due import due_items  # deferred: outreach.campaign.caseload
 
     seeker = load(workspace)
     found = figures(seeker.contacts, today, seeker.target)
@@ -496,7 +496,7 @@ def _client(folder: str, workspace: Workspace, today: dt.date) -> Client:
 def caseload(folder: Path, today: dt.date) -> Caseload:
     """Every client workspace in ``folder`` (``caseload.clients``): a row each, or the
     problems of its files; one broken client never hides the others."""
-    from .caseload import clients
+    from .caseload import clients  # deferred: outreach.campaign.caseload
 
     rows: list[Client] = []
     broken: list[Broken] = []

@@ -92,7 +92,7 @@ def check_target(path: Path, root: Path, force: bool) -> None:
 
 def write(path: Path, data: bytes, root: Path) -> None:
     """The PDF written all at once (never half a file)."""
-    from outreach.workspace.output import atomic_write
+    from outreach.workspace.output import atomic_write  # deferred: outreach.workspace.output
 
     atomic_write(path, data, within=(root, path.absolute().parent))
 
@@ -101,7 +101,7 @@ def write(path: Path, data: bytes, root: Path) -> None:
 
 
 def _style() -> Any:
-    from pygal.style import Style
+    from pygal.style import Style  # deferred: pygal
 
     return Style(background="white", plot_background="white", foreground="#222",
                  foreground_strong="#111", foreground_subtle="#d9d9d9",
@@ -113,7 +113,7 @@ def _style() -> Any:
 
 
 def _chart(kind: str, width: int, height: int, **config: Any) -> Any:
-    import pygal
+    import pygal  # deferred: pygal
 
     chart = getattr(pygal, kind)(
         style=_style(), width=width, height=height, explicit_size=True, js=[],
@@ -336,8 +336,13 @@ def _render(versions: list[str], cover: Document, what: str, pages: int | None =
     laid out by WeasyPrint and tagged, with ``cover``'s title, author, subject and
     language; nothing is fetched but the charts' ``data:`` URLs. ``what`` is named when
     none fits."""
-    from outreach.render.writers.engine import weasyprint
-    from outreach.render.writers.pdf import PAGE_SIZE, _fetcher, page_css, pdf_options
+    from outreach.render.writers.engine import weasyprint  # deferred: weasyprint
+    from outreach.render.writers.pdf import (  # deferred: weasyprint
+        PAGE_SIZE,
+        _fetcher,
+        page_css,
+        pdf_options,
+    )
 
     size = f"{PAGE_SIZE[cover.paper]} landscape" if landscape else None
     css = weasyprint.CSS(string=page_css(cover.paper, size) + CSS)

@@ -35,6 +35,7 @@ from outreach.workspace.folder import Workspace
 from outreach.workspace.loading import FORBIDDEN_CHARACTERS, MAX_FILE_BYTES
 from outreach.workspace.models import Contact, Relationship
 from outreach.workspace.output import create_new_batch, locked, sweep_stages
+from outreach.workspace.paths import writable
 from outreach.workspace.people import People, Someone, email_key, namesake_warning
 from outreach.workspace.placeholders import placeholder
 from outreach.workspace.schema import modeline_if_schema
@@ -431,8 +432,6 @@ def _invalid(person: Person, exc: ValidationError) -> Problem:
 
 def _write(workspace: Workspace, texts: list[tuple[str, bytes]], done: Imported) -> None:
     """Write the files planned; one whose name was taken meanwhile is reported instead."""
-    from outreach.workspace.paths import writable
-
     writable([workspace.contacts_dir / name for name, _ in texts], (workspace.root,))
     created = create_new_batch(workspace.contacts_dir, texts)
     for added, ok in zip(list(done.added), created, strict=True):

@@ -43,9 +43,11 @@ from pathlib import Path
 from outreach.compose import kinds
 from outreach.errors import InputError, OutreachError, Problem, UsageError, display_path
 from outreach.render.writers import eml
+from outreach.workspace import history
 from outreach.workspace.folder import Workspace
 from outreach.workspace.models import HistoryEntry
 from outreach.workspace.paths import readable
+from outreach.workspace.placeholders import placeholders_allowed
 
 from . import drafts, sendlog, smtp
 from .smtp import SmtpConfig as SmtpConfig
@@ -109,8 +111,6 @@ def _read_draft(workspace: Workspace, path: Path,
 def find_drafts(workspace: Workspace, contact_ids: list[str] | None,
                 kind_names: tuple[str, ...] = ()) -> list[Outgoing]:
     """Every e-mail draft written for these contacts (all when ``None``), by kind."""
-    from outreach.workspace.placeholders import placeholders_allowed
-
     mailed = _mailed(kind_names)
     found = []
     with placeholders_allowed():
@@ -206,8 +206,6 @@ def _history_entry(outgoing: Outgoing, day: dt.date) -> HistoryEntry:
 def _record(workspace: Workspace, outgoing: Outgoing, book: Book, via: str) -> str | None:
     """Write a message sent into the send log, then the history; None when both took
     it, else the one consistent message of what is missing and how to mend it."""
-    from outreach.workspace.history import append_entries
-
     record = sendlog.Record(outgoing.message_id, outgoing.contact.id, outgoing.kind.name,
                             outgoing.occasion(book), tuple(outgoing.envelope()[1]),
                             sendlog.now(), via)
@@ -217,7 +215,7 @@ def _record(workspace: Workspace, outgoing: Outgoing, book: Book, via: str) -> s
     except OutreachError as exc:
         logged = exc
     try:
-        append_entries(book.contact(outgoing.contact.id),
+        history.append_entries(book.contact(outgoing.contact.id),
                        [_history_entry(outgoing, dt.date.fromisoformat(record.day))])
     except OutreachError as exc:
         return unrecorded(outgoing, exc, in_log=logged is None)
@@ -316,14 +314,12 @@ def record(workspace: Workspace, contact_ids: list[str] | None, *,
 
 def _record_one(workspace: Workspace, outgoing: Outgoing, book: Book,
                 verdict: Verdict) -> str | None:
-    from outreach.workspace.history import append_entries
-
     logged = book.logged(outgoing.message_id)
     contact = book.contact(outgoing.contact.id)
     if logged is not None and not any(e.message_id == outgoing.message_id
                                       for e in contact.data.history):
         entry = _history_entry(outgoing, dt.date.fromisoformat(logged.day))
-        append_entries(contact, [entry])
+        history.append_entries(contact, [entry])
         return "written into its history from the send log"
     if not verdict.sends:
         return None

@@ -19,12 +19,14 @@ from typing import Literal
 
 from outreach.campaign import rules, stages
 from outreach.compose import kinds
+from outreach.compose.documents import Request
 from outreach.errors import display_path
 from outreach.workspace import addresses
 from outreach.workspace.folder import ContactFile, Workspace
 from outreach.workspace.loading import line_of
 from outreach.workspace.models import HistoryEntry
 from outreach.workspace.paths import readable
+from outreach.workspace.placeholders import placeholders_allowed
 
 from . import sendlog
 from .drafts import Facts
@@ -102,7 +104,6 @@ def occasion_now(kind: kinds.Kind, contact: ContactFile, today: dt.date) -> str:
     """What a document of ``kind`` written today would answer ("" for most kinds)."""
     if kind.subject is None:
         return ""
-    from outreach.compose.documents import Request
 
     return kind.subject(Request(kind, contact, today))
 
@@ -135,8 +136,6 @@ class Books:
     _known: dict[str, tuple[bytes, ContactFile]] = field(default_factory=dict)
 
     def book(self, today: dt.date | None = None) -> Book:
-        from outreach.workspace.placeholders import placeholders_allowed
-
         fresh = Workspace(self.workspace.root, self.workspace.profile_name)
         ids = fresh.contact_ids()
         now = {cid: self._bytes(fresh, cid) for cid in ids}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -21,6 +22,8 @@ import click
 from outreach import __version__
 from outreach.campaign.stage_names import STAGES as STAGES
 from outreach.errors import OutreachError, UsageError
+
+from .stopping import Stopping
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,7 +156,7 @@ class _ContactId(click.types.StringParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # deferred: click.shell_completion
 
         from outreach.workspace.paths import CONTACTS
 
@@ -169,7 +172,7 @@ class _TemplateName(click.types.StringParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[Any]:
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # deferred: click.shell_completion
 
         from outreach.compose.overrides import builtin_names
 
@@ -344,7 +347,7 @@ def _enclose_options(what: str) -> Callable[[F], F]:
 def _width(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a CJK character or an emoji,
     none for a combining accent (its length, for text holding a control character)."""
-    from wcwidth import wcswidth
+    from wcwidth import wcswidth  # deferred: wcwidth
 
     width = wcswidth(text)
     return width if width >= 0 else len(text)
@@ -362,10 +365,6 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 
 
 def main() -> None:
-    import os
-
-    from .stopping import Stopping
-
     stopping = Stopping()
     stopping.install()
     code: object = 0

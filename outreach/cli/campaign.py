@@ -120,7 +120,7 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
     with placeholders_allowed():
         items = what_is_due(_workspace(ctx), today, ics, force)
     if as_json:
-        import json
+        import json  # deferred: json
 
         click.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
         sys.exit(3 if any(item.overdue for item in items) else 0)
@@ -157,7 +157,7 @@ def contacts(ctx: click.Context, stages: tuple[str, ...], as_json: bool,
     scheduled, met, declined, thanked, kept-in-touch); the next step and its date
     from the follow-up schedule `outreach due` keeps.
     """
-    import json
+    import json  # deferred: json
 
     from outreach.app.main import contact_rows
     from outreach.workspace.placeholders import placeholders_allowed
@@ -232,7 +232,7 @@ def report_command(ctx: click.Context, day: dt.date | None, as_json: bool, pdf: 
     when the search bogs down (docs/report.md defines every figure). --caseload: who
     among your clients needs you first; exits 1 when a client's files cannot be read.
     """
-    import json
+    import json  # deferred: json
 
     from outreach.campaign import report_pdf
     from outreach.campaign.report import caseload as caseload_report
@@ -276,7 +276,7 @@ def _print_figures(name: str, found: Any) -> None:
 
 
 def _caseload_report(found: Any, as_json: bool, pdf: Path | None, root: Path) -> None:
-    import json
+    import json  # deferred: json
 
     from outreach.campaign import report_pdf
     from outreach.campaign.report import stage_text

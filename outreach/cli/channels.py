@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from outreach.cli.base import (
     _workspace,
     cli,
 )
+from outreach.errors import display_path
 
 
 @cli.command()
@@ -49,8 +51,6 @@ def send(ctx: click.Context, contact_ids: tuple[str, ...], all_: bool, really: b
     password comes from the environment (OUTREACH_SMTP_PASSWORD) or is asked for, and is
     never stored. See docs/sending.md.
     """
-    import os
-
     from outreach.channels.send import load_config, password_from
     from outreach.channels.send import record as record_drafts
     from outreach.channels.send import send as send_drafts
@@ -78,8 +78,6 @@ _VERDICT_WORDS = {"send": "would send", "forced": "would send", "already": "alre
 
 
 def _verdict_lines(report: Any) -> None:
-    from outreach.errors import display_path
-
     recorded = [o for o, _ in report.recorded]
     for outgoing, verdict in report.judged:
         if outgoing in recorded:
@@ -99,8 +97,6 @@ def _verdict_lines(report: Any) -> None:
 
 
 def _sent_report(report: Any) -> None:
-    from outreach.errors import display_path
-
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     _verdict_lines(report)
@@ -160,8 +156,6 @@ def _import_options(func: F) -> F:
 
 
 def _imported(done: Any) -> None:
-    from outreach.errors import display_path
-
     verb = "would add" if done.dry_run else "added"
     for _cid, path, name, _todo in done.added:
         click.echo(f"{verb:<9} {display_path(path)}  {name}")

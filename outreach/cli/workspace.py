@@ -13,6 +13,7 @@ from outreach.cli.base import (
     _workspace,
     cli,
 )
+from outreach.errors import display_path
 
 # -- a new user's first hour: init, templates, schema, import, a caseload -----------------
 
@@ -29,7 +30,6 @@ def init_command(ctx: click.Context, directory: Path | None) -> None:
     overriding, a .gitignore for output/ and the schemas an editor checks the YAML with.
     Nothing that exists is overwritten.
     """
-    from outreach.errors import display_path
     from outreach.workspace.init import init
 
     root = directory.resolve() if directory is not None else _workspace(ctx).root
@@ -85,7 +85,6 @@ def _list_templates(ctx: click.Context) -> None:
 def templates_copy(ctx: click.Context, names: tuple[str, ...], all_: bool) -> None:
     """Copy built-in templates into templates/ to edit (never over a file there)."""
     from outreach.compose.overrides import copy
-    from outreach.errors import display_path
 
     if all_ == bool(names):
         raise click.UsageError("name the templates to copy, or --all (not both)")

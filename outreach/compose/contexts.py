@@ -30,7 +30,7 @@ from outreach.document.text import (
     with_article,
     words,
 )
-from outreach.errors import WorkspaceError, display_path
+from outreach.errors import OutreachError, WorkspaceError, display_path
 from outreach.workspace.folder import ContactFile, ProfileFile, Workspace
 from outreach.workspace.models import (
     BOOKABLE,
@@ -42,6 +42,8 @@ from outreach.workspace.models import (
     Profile,
 )
 
+from .notes import DEFAULT_LIMIT
+from .postal import country, for_the_post
 from .templating import Templates
 
 __all__ = ["sentence", "with_article"]  # the grammar helpers' old home, for callers
@@ -292,14 +294,14 @@ def meeting_goals(workspace: Workspace, request: Request) -> list[str]:
 
 def _bank(templates: Templates) -> Bank:
     """The question bank, read once per run (imported only by the commands that ask)."""
-    from .questions import load_bank
+    from .questions import load_bank  # deferred: outreach.compose.questions
 
     return templates.memo("questions", lambda: load_bank(templates.folder))
 
 
 def _choices(workspace: Workspace, templates: Templates, request: Request,
              mode: Mode, minutes: int, own: list[str] | None = None) -> list[Choice]:
-    from .questions import select
+    from .questions import select  # deferred: outreach.compose.questions
 
     return select(_bank(templates), meeting_goals(workspace, request),
                   rules.contact_kind(request.contact.data), mode, minutes, own or [])
@@ -528,7 +530,7 @@ def question_sheet(workspace: Workspace, request: Request,
         booked.mode if booked and booked.mode in ("in-person", "phone") else None))
     choices = _choices(workspace, templates, request, mode, minutes,
                        request.contact.data.questions)
-    from .questions import DEFAULT_GOALS
+    from .questions import DEFAULT_GOALS  # deferred: outreach.compose.questions
 
     goals = [g for g in meeting_goals(workspace, request) or DEFAULT_GOALS if g in GOALS]
     bank = _bank(templates)
@@ -611,8 +613,7 @@ def _followed_up(workspace: Workspace, name: str, today: dt.date,
                  organization: str | None = None) -> str:
     """What the seeker has done about a referral, from its contact file if there is one:
     ``spoken`` (a conversation logged), ``written`` (a letter sent) or ``pending``."""
-    from outreach.campaign.referrals import contact_named
-    from outreach.errors import OutreachError
+    from outreach.campaign.referrals import contact_named  # deferred: outreach.campaign.referrals
 
     found = contact_named(workspace, name, organization)
     if found is None:
@@ -673,8 +674,7 @@ def referral_sentence(workspace: Workspace, entry: HistoryEntry, today: dt.date,
 def _referred(workspace: Workspace) -> dict[str, list[str]]:
     """Who referred whom: each contact's id, with the ids of the contacts whose
     ``referred_by`` names them (by id, or by name as written)."""
-    from outreach.campaign.referrals import contact_named
-    from outreach.errors import OutreachError
+    from outreach.campaign.referrals import contact_named  # deferred: outreach.campaign.referrals
 
     found: dict[str, list[str]] = {}
     for cid in workspace.contact_ids():
@@ -777,8 +777,6 @@ def _other_enclosures(workspace: Workspace, request: Request) -> list[str]:
 def linkedin_note(workspace: Workspace, request: Request,
                   _templates: Templates) -> dict[str, Any]:
     """The approach, as short as a LinkedIn invitation must be."""
-    from .notes import DEFAULT_LIMIT
-
     context = _meeting_context(workspace, request)
     profile = workspace.profile().data
     return context | {
@@ -854,8 +852,6 @@ def envelope(workspace: Workspace, request: Request, _templates: Templates) -> d
     """The two addresses on an envelope: the seeker's, to return it; the contact's; each
     as the post reads it (a letter abroad: the country in capitals on the last line, and
     the sender's country in the return address)."""
-    from .postal import country, for_the_post
-
     profile = workspace.profile()
     sender, recipient = _sender(profile), _recipient(request.contact)
     back, to, abroad = for_the_post(sender["address_lines"], recipient["address_lines"])

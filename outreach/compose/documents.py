@@ -60,11 +60,11 @@ def enclosure_title(path: Path, given: str | None = None) -> str:
 def _metadata_title(path: Path) -> str:
     try:
         if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
+            from pypdf import PdfReader  # deferred: pypdf
 
             meta = PdfReader(str(path)).metadata
             return " ".join(str(meta.title or "").split()) if meta else ""
-        import docx
+        import docx  # deferred: docx
 
         return " ".join(str(docx.Document(str(path)).core_properties.title or "").split())
     except Exception:  # unreadable metadata: named from the file's name instead

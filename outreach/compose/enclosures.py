@@ -26,6 +26,9 @@ import io
 import logging
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -34,11 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 from outreach.campaign import rules
 from outreach.errors import EnclosureRuleError, OutputError, display_path
+from outreach.logs import capture
+from outreach.workspace.output import Planned
 from outreach.workspace.paths import not_a_file
 
 if TYPE_CHECKING:
     from outreach.workspace.folder import Workspace
-    from outreach.workspace.output import Planned
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +156,8 @@ def _unreadable(path: Path, exc: BaseException) -> OutputError:
 def _reader(data: bytes, path: Path) -> Any:
     """A pypdf reader for an enclosure; encrypted files are refused (reading one would
     need its password, and AES a cryptography package outreach does not carry)."""
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PyPdfError
+    from pypdf import PdfReader  # deferred: pypdf
+    from pypdf.errors import DependencyError, PyPdfError  # deferred: pypdf
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -192,7 +196,7 @@ def _text(name: str, _mtime: int, _size: int) -> str:
 
 
 def _docx_text(data: bytes, path: Path) -> str:
-    import docx
+    import docx  # deferred: docx
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -227,7 +231,7 @@ def says_the_same(path: Path, resume: Path) -> bool:
 def clean_pdf(path: Path) -> bytes:
     """The PDF without its active content (warned about); the file itself when it has
     none."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # deferred: pypdf
 
     data = read(path)
     writer = PdfWriter(clone_from=_reader(data, path))
@@ -244,7 +248,7 @@ def clean_pdf(path: Path) -> bytes:
 
 def _strip(obj: Any, seen: set[int], removed: set[str]) -> None:
     """Remove every action but the safe ones, reachable from ``obj``."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject  # deferred: pypdf
 
     if isinstance(obj, IndirectObject):
         if obj.idnum in seen:
@@ -309,7 +313,7 @@ def clean_docx(path: Path) -> bytes:
 
 def _without_external(rels: bytes) -> tuple[int, bytes]:
     """A relationships part without its ``TargetMode="External"`` entries (lxml)."""
-    from lxml import etree  # python-docx depends on lxml
+    from lxml import etree  # deferred: lxml
 
     root = etree.fromstring(rels, etree.XMLParser(resolve_entities=False, no_network=True))
     external = [r for r in root if r.get("TargetMode") == "External"]
@@ -346,8 +350,6 @@ def _once(path: Path, form: str) -> bytes:
 def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[str, ...]]:
     """``form`` of the file: ``pdf`` (its pages as a clean PDF), ``copy`` (its clean
     copy), with the warnings making it gave."""
-    from outreach.logs import capture
-
     path = Path(name)
     with capture(propagate=False) as warnings:
         if path.suffix.lower() != ".docx":
@@ -360,8 +362,6 @@ def _made(name: str, _mtime: int, _size: int, form: str) -> tuple[bytes, tuple[s
 def beside(docx: Path, kind: str, paths: list[Path]) -> list[Planned]:
     """The enclosures placed beside a DOCX as ``<kind>-enclosure-<name>``; two
     different files of one name get ``-2``, ``-3`` ... before the suffix."""
-    from outreach.workspace.output import Planned
-
     planned: list[Planned] = []
     taken: set[str] = set()
     for path in paths:
@@ -400,10 +400,6 @@ def docx_to_pdf(path: Path) -> bytes:
 
 @functools.cache
 def _convert(_digest: str, data: bytes, shown: str) -> bytes:
-    import shutil
-    import subprocess
-    import tempfile
-
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise OutputError(

@@ -21,14 +21,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from outreach.campaign import rules
+from outreach.campaign import names, rules
 from outreach.document import text
 from outreach.errors import Problem, UsageError, display_path
 from outreach.workspace import addresses
 from outreach.workspace.loading import line_of
 from outreach.workspace.models import NEEDS_HOW_WE_MET, Event, Paper
 
-from . import contexts, notes, postal
+from . import contexts, enclosures, notes, postal
+from .documents import Enclosure, Request
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from outreach.document.model import Block
     from outreach.workspace.folder import ContactFile, Workspace
 
-    from .documents import Enclosure, Request
     from .templating import Templates
 
 ContextBuilder = Callable[["Workspace", "Request", "Templates"], dict[str, Any]]
@@ -355,8 +355,6 @@ EMAIL_NEEDS = (EMAIL_FROM, EMAIL_TO)
 def _thank_you_enclosures(workspace: Workspace, request: Request
                           ) -> tuple[tuple[Enclosure, ...], tuple[str, ...]]:
     """The résumé, when the thank-you rules enclose it; and the rule, for --explain."""
-    from .documents import Enclosure
-
     contact = request.contact
     decision = rules.thank_you_resume(contact.data,
                                       contexts.conversation(contact, request.today))
@@ -377,10 +375,6 @@ def _folded(text: str) -> str:
 def _warn_resume_owner(workspace: Workspace, resume: Path) -> None:
     """A résumé whose text does not hold the seeker's name (a sample left in place) is
     warned of before it travels behind their signature."""
-    from outreach.campaign import names
-
-    from . import enclosures
-
     profile = workspace.profile()
     seeker = names.parse(profile.data.name)
     said = _folded(enclosures.text(resume))
@@ -440,7 +434,7 @@ def _thank_you_email_subject(_workspace: Workspace, request: Request) -> str:
 
 def _sheet_pages(context: Mapping[str, Any]) -> int:
     """A sheet for up to 25 minutes fills one page; a longer meeting's fills two."""
-    from .questions import ONE_PAGE_MINUTES
+    from .questions import ONE_PAGE_MINUTES  # deferred: outreach.compose.questions
 
     return 1 if int(context["minutes"]) <= ONE_PAGE_MINUTES else 2
 

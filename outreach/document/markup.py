@@ -25,8 +25,8 @@ _ROLE = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*$")
 
 @cache
 def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.container import container_plugin
+    from markdown_it import MarkdownIt  # deferred: markdown_it
+    from mdit_py_plugins.container import container_plugin  # deferred: mdit_py_plugins
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["code", "fence", "html_block", "html_inline", "image", "link", "autolink"])

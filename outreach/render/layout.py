@@ -36,8 +36,9 @@ from outreach import cache
 from outreach.document.model import Document
 from outreach.logs import capture
 
-from . import workers
+from . import fill, workers
 from .fill import Placed
+from .writers import pdf
 from .writers.html import document_html
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,6 @@ def run(job: _Job) -> _Done:
     """Lay out one pass (in a worker or here); documents over their limit once more,
     tighter. The garbage collector waits meanwhile: a pass makes many objects and frees
     them all at its end, so collecting during it only costs time."""
-    from .writers import pdf
-
     setting, docs = job.setting, list(job.documents)
     fetched: list[str] = []
 
@@ -148,8 +147,6 @@ def _fill(job: _Job, pages: list[int], compact: frozenset[int], fetched: list[st
           ) -> dict[int, tuple[Placed, Any]]:
     """The documents of a pass that fill their pages (and fit them), laid out again to
     fill them: at least the pages asked for, more when their layout took more."""
-    from . import fill
-
     which, jobs = [], []
     for i, filling in enumerate(job.fills):
         if filling is not None and pages[i] <= job.limits[i]:

@@ -117,7 +117,7 @@ class ForkServer:
         cost.)"""
         with self._starting:
             if FORK_SERVER and not self.up and may_use_workers(documents):
-                from multiprocessing import forkserver
+                from multiprocessing import forkserver  # deferred: multiprocessing.forkserver
 
                 context()
                 try:

@@ -11,6 +11,8 @@ a server that offers SMTPUTF8 (RFC 6531).
 
 from __future__ import annotations
 
+from email.errors import HeaderParseError
+
 import idna
 
 #: RFC 5321, 4.5.3.1: the longest local part, domain, label and address, in octets.
@@ -38,8 +40,7 @@ def ascii_domain(domain: str) -> str:
 def _well_formed(local: str, domain: str) -> bool:
     """Is ``local@domain`` one address (RFC 5322; a part before the @ outside ASCII
     judged by its form, as RFC 6532 allows it)?"""
-    from email.errors import HeaderParseError
-    from email.headerregistry import Address
+    from email.headerregistry import Address  # deferred: email.headerregistry
 
     plain = "".join(c if c.isascii() else "a" for c in local)
     dns = "".join(c if c.isascii() else "a" for c in domain)

@@ -10,6 +10,7 @@ checked when it is planned.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,8 +168,6 @@ class Workspace:
             path = self.contact_path(contact_id)
             if not path.exists():
                 known = self.contact_ids()
-                import difflib
-
                 close = difflib.get_close_matches(contact_id, known, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else (
                     f"; known contacts: {', '.join(known)}" if known else "")
@@ -322,8 +321,6 @@ def _check_contact(workspace: Workspace, contact: ContactFile) -> None:
             f"history[{index}].date", why)])
     ref = data.referred_by
     if ref is not None and _looks_like_id(ref) and not workspace.has_contact(ref):
-        import difflib
-
         close = difflib.get_close_matches(ref, workspace.contact_ids(), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise InputError([Problem(

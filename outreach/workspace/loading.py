@@ -75,7 +75,7 @@ def _fast_loader() -> type[_NoAliases] | None:
     and data. None where PyYAML was built without libyaml."""
     if not yaml.__with_libyaml__:
         return None
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser  # deferred: yaml._yaml
 
     class FastLoader(_NoAliases, CParser, yaml.constructor.SafeConstructor,
                      yaml.resolver.Resolver):

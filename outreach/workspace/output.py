@@ -21,11 +21,14 @@ import glob
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
 import time
+import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,8 +278,6 @@ def why_kept(path: Path, *, force: bool, within: Sequence[Path],
 def _zip_parts(data: bytes) -> dict[str, tuple[int, int] | bytes] | None:
     """A ZIP's entries by name, each as its CRC-32 and size from the central directory
     (nothing decompressed), but those that hold a time stamp, read whole without it."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return {info.filename: _STAMPS.sub(b"", archive.read(info))
@@ -375,7 +376,7 @@ def _syncing() -> ThreadPoolExecutor:
     """The threads that sync staged files, kept from pass to pass: making 16 threads for
     each pass of a batch cost a third of writing its files. A thread is started only
     when the others are busy, so a pass of a few files starts a few."""
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor  # deferred: concurrent.futures
 
     return ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="outreach-sync")
 
@@ -422,7 +423,7 @@ def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (the folder itself, so nothing is left
     behind) while a read-modify-write of a file in it runs; other outreach processes
     wait. The lock goes with the process, however it ends."""
-    import fcntl
+    import fcntl  # deferred: fcntl
 
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -526,9 +527,6 @@ def _remove_own_temporaries(paths: list[Path]) -> None:
 def quiet_pdf_reading() -> Iterator[None]:
     """While outreach reads back a PDF it wrote, pypdf's complaints about a damaged file
     ("EOF marker not found") are not printed: the caller says what matters."""
-    import logging
-    import warnings
-
     logger = logging.getLogger("pypdf")
     was = logger.disabled
     logger.disabled = True

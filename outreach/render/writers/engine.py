@@ -44,12 +44,15 @@ newest release, in a venv of its own). pyproject allows ``>=68,<71``.
 from __future__ import annotations
 
 import contextlib
+import ctypes.util
 import io
 import logging
 import sys
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +64,6 @@ def _not_searched(name: str) -> None:
 @contextlib.contextmanager
 def _no_library_search() -> Iterator[None]:
     """``ctypes.util.find_library`` answers "not found" meanwhile, and as it was after."""
-    import ctypes.util
-
     search = ctypes.util.find_library
     ctypes.util.find_library = _not_searched
     try:
@@ -79,17 +80,17 @@ def _forget_weasyprint() -> None:
 def load() -> Any:
     """The ``weasyprint`` module (untyped), imported once per process."""
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        import weasyprint
+        import weasyprint  # deferred: weasyprint
 
         return weasyprint
     try:
         # WeasyPrint prints its installation help before it fails: said only if the
         # import fails the usual way too
         with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint
+            import weasyprint  # deferred: weasyprint
     except OSError:
         _forget_weasyprint()
-        import weasyprint
+        import weasyprint  # deferred: weasyprint
     return weasyprint
 
 
@@ -107,8 +108,6 @@ def local_fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file:"):
-                from urllib.parse import unquote, urlparse
-
                 path = Path(unquote(urlparse(url).path)).resolve()
                 if fetched is not None:
                     fetched.append(str(path))
@@ -131,8 +130,6 @@ def html_stylesheet() -> str | None:
     """WeasyPrint's stylesheet for HTML, as text; None where it is not where WeasyPrint
     keeps it, where ``use_html_stylesheet`` has no hook to put another in its place, or
     where WeasyPrint is older than ``TRIMMED_FROM`` (its own is then used, whole)."""
-    from importlib.resources import files
-
     major = str(getattr(weasyprint, "__version__", "0")).split(".")[0]
     if not major.isdigit() or int(major) < TRIMMED_FROM:
         return None

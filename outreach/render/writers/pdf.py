@@ -1,9 +1,9 @@
 """PDF through WeasyPrint, many documents in one layout pass.
 
-WeasyPrint is used here and in ``engine`` only, imported through ``engine`` when a PDF is
-written; what of it is not its documented API is in ``engine``, and only there. It is
-imported then,
-so commands that write no PDF (``outreach --help``, ``contacts``, DOCX only) start instantly.
+WeasyPrint is used here and in ``engine`` only, imported through ``engine`` (inside the
+functions that lay out a page, ``# deferred: weasyprint``) when a PDF is written; what of
+it is not its documented API is in ``engine``, and only there. So commands that write no
+PDF (``outreach --help``, ``contacts``, DOCX only) start at once.
 
 All documents of a batch are laid out as one HTML document, each starting on a new
 page, then split per document by the page where its anchor lands: one layout pass is
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -21,7 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from outreach import cache
+from outreach.cache import file_state
 from outreach.document.model import Document
+from outreach.errors import OutputError, display_path
+from outreach.logs import capture
 
 from .html import ATTRIBUTES, TAGS, document_html, page_html
 
@@ -39,7 +44,7 @@ class PdfPages:
 
 
 def _fetcher(allowed: list[Path], fetched: list[str] | None = None) -> Any:
-    from .engine import local_fetcher
+    from .engine import local_fetcher  # deferred: weasyprint
 
     return local_fetcher(allowed, fetched)
 
@@ -71,7 +76,7 @@ def _lay_out(documents: list[Document], css: str, compact: frozenset[int],
     """All ``documents`` laid out in one WeasyPrint pass, each from a new page; the files
     the layout reads are noted in ``fetched``; ``size`` is the page's (default: the
     paper's); ``mark`` numbers their top-level blocks."""
-    from .engine import use_html_stylesheet, weasyprint
+    from .engine import use_html_stylesheet, weasyprint  # deferred: weasyprint
 
     sections = [document_html(doc, f"doc-{i}", "compact" if i in compact else "", mark=mark)
                 for i, doc in enumerate(documents)]
@@ -197,7 +202,7 @@ def ua_css(ua: str, css: str) -> str:
     page one for each of its 16 margin boxes: a sixth of laying out a letter (``make
     bench``). What is left lays out every page as WeasyPrint's whole stylesheet does
     (tested for every kind of document)."""
-    import tinycss2
+    import tinycss2  # deferred: tinycss2
 
     uses = _Uses.of(css)
     kept = []
@@ -221,11 +226,7 @@ def _ua_sheet(css: str) -> Any:
     """``ua_css`` for ``css``, parsed; None (WeasyPrint's own is used) where WeasyPrint
     keeps no stylesheet for HTML where outreach looks. The text is kept in the cache
     (as JSON: a cut entry is made again), so a process parses only what is left of it."""
-    import json
-
-    from outreach import cache
-
-    from .engine import html_stylesheet, stylesheet_with_counters
+    from .engine import html_stylesheet, stylesheet_with_counters  # deferred: weasyprint
 
     ua = html_stylesheet()
     if ua is None:
@@ -258,8 +259,6 @@ class _Style:
     states: tuple[tuple[str, int, int], ...] = ()
 
     def current(self) -> bool:
-        from outreach.cache import file_state
-
         return all(file_state(name) == state for name, state in zip(
             self.fetched, self.states, strict=True))
 
@@ -273,10 +272,7 @@ def _style(css: str, allowed: tuple[Path, ...]) -> _Style:
     """The parsed stylesheet for ``css``: parsing it, and loading its fonts, took about
     a tenth of each pass's layout (100 letters in passes of 8: 3.84 s, 3.34 s with one
     parse), so every pass of a process shares one."""
-    from outreach.cache import file_state
-    from outreach.logs import capture
-
-    from .engine import weasyprint
+    from .engine import weasyprint  # deferred: weasyprint
 
     FontConfiguration = weasyprint.text.fonts.FontConfiguration
 
@@ -354,7 +350,7 @@ class Measure:
 
 
 def _extents(page: Any, count: int) -> tuple[Extent, ...]:
-    from .engine import marked_blocks
+    from .engine import marked_blocks  # deferred: weasyprint
 
     found = {n: Extent(*where) for n, where in marked_blocks(page).items()}
     if len(found) != count:  # a block that made no box of its own: nothing to plan on
@@ -367,7 +363,7 @@ def measure(documents: list[Document], css: str, *, compact: frozenset[int] = fr
             fetched: list[str] | None = None) -> list[Measure]:
     """Lay each document out on one very long page, and measure its top-level blocks:
     the layout stage places page breaks and sizes the parts that fill the room left."""
-    from .engine import content_area
+    from .engine import content_area  # deferred: weasyprint
 
     if not documents:
         return []
@@ -399,7 +395,7 @@ def print_file(documents: list[Document], css: str, cover: Document, *,
                allowed: list[Path] | None = None) -> PrintFile:
     """Lay out ``documents`` in one pass as one tagged PDF with ``cover``'s title,
     author, subject and language, and measure the parts named in ``check``."""
-    from .engine import overflowing
+    from .engine import overflowing  # deferred: weasyprint
 
     laid_out = _lay_out(documents, css, frozenset(), base_url, allowed)
     data = laid_out.write_pdf(**pdf_options(cover, laid_out.metadata))
@@ -414,9 +410,7 @@ def append(letter: bytes, enclosures: list[Path], as_pdf: Callable[[Path], bytes
 
     Pages are copied by qpdf (pikepdf), which does in C++ what pypdf does in Python:
     about six times faster, measured on the busy week's 40 résumés (``make bench``)."""
-    import pikepdf
-
-    from outreach.errors import OutputError, display_path
+    import pikepdf  # deferred: pikepdf
 
     with pikepdf.open(io.BytesIO(letter)) as out:
         for path in enclosures:
@@ -432,7 +426,7 @@ def append(letter: bytes, enclosures: list[Path], as_pdf: Callable[[Path], bytes
 @functools.lru_cache(maxsize=4)
 def _opened(data: bytes) -> Any:
     """An enclosure's clean copy opened once per run, however many letters carry it."""
-    import pikepdf
+    import pikepdf  # deferred: pikepdf
 
     return pikepdf.open(io.BytesIO(data))
 
@@ -440,7 +434,7 @@ def _opened(data: bytes) -> Any:
 def _saved(pdf: Any) -> bytes:
     """The PDF's bytes: its streams compressed, its objects packed in object streams
     (as the letter's own are), and the same bytes for the same pages on every run."""
-    import pikepdf
+    import pikepdf  # deferred: pikepdf
 
     out = io.BytesIO()
     pdf.save(out, compress_streams=True, deterministic_id=True,
@@ -452,9 +446,7 @@ def concatenate(files: list[tuple[Path, bytes | None]]) -> bytes:
     """One print file: every page of each PDF in order, each file starting on a new page.
     Each PDF is given as its path and, when it is in memory, its bytes (else it is read
     from the path)."""
-    import pikepdf
-
-    from outreach.errors import OutputError, display_path
+    import pikepdf  # deferred: pikepdf
 
     sources: list[Any] = []  # qpdf copies a page's streams when the file is saved
     try:
