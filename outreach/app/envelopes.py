@@ -27,6 +27,7 @@ from outreach.compose.documents import Rendered
 from outreach.compose.templating import Templates
 from outreach.document.model import Block, Document, Part
 from outreach.errors import LayoutError, TemplateError, display_path
+from outreach.render.writers import pdf
 from outreach.workspace.folder import ContactFile, Workspace
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,11 @@ def _too_long(rendered: list[Rendered], over: list[int], where: str) -> None:
 
 def _envelopes(workspace: Workspace, rendered: list[Rendered], css: str,
                cover: Document, template: str) -> bytes:
-    from outreach.render.writers.pdf import print_file
 
     envelope = postal.ENVELOPES[cover.paper]
     for one in rendered:
         _part(one, "delivery-address", template)
-    done = print_file([r.document for r in rendered], css, cover,
+    done = pdf.print_file([r.document for r in rendered], css, cover,
                       check=("return-address", "delivery-address"),
                       base_url=workspace.root, allowed=_allowed(workspace))
     if done.overflowing["return-address"]:
@@ -95,13 +95,12 @@ def label_sheets(rendered: list[Rendered], paper: str, template: str) -> tuple[B
 
 def _labels(workspace: Workspace, rendered: list[Rendered], cover: Document,
             template: str, templates_css: str) -> bytes:
-    from outreach.render.writers.pdf import print_file
 
     sheet = postal.SHEETS[cover.paper]
     foreign = tuple(dict.fromkeys(f for r in rendered for f in r.document.foreign))
     labels = replace(cover, kind="address-labels", foreign=foreign,
                      blocks=label_sheets(rendered, cover.paper, template))
-    done = print_file([labels], postal.labels_css(cover.paper) + templates_css, cover,
+    done = pdf.print_file([labels], postal.labels_css(cover.paper) + templates_css, cover,
                       check=("label",), base_url=workspace.root,
                       allowed=_allowed(workspace))
     _too_long(rendered, done.overflowing["label"], f"an {sheet.name} label")

@@ -49,11 +49,15 @@ from outreach.errors import (
 )
 from outreach.logs import capture
 from outreach.render.layout import Filling, Laid, Lookups, Setting, lay_out
+from outreach.render.writers.pdf import append, concatenate
 from outreach.workspace.folder import ContactFile, Workspace
+from outreach.workspace.history import append_entries
 from outreach.workspace.models import GOALS, HistoryEntry, Mode
 from outreach.workspace.output import Outcome, Planned, quiet_pdf_reading, why_kept, write_all
 from outreach.workspace.paths import writable
 from outreach.workspace.placeholders import placeholders_allowed
+
+from . import envelopes
 
 log = logging.getLogger("outreach.campaign")
 
@@ -508,7 +512,7 @@ def _check_fits(rendered: Rendered, pages: int) -> None:
 def _docx_files(target: Target, rendered: Rendered, laid: Laid,
                 reference: bytes) -> list[Planned]:
     """The DOCX, and its enclosures placed beside it: ``<kind>-enclosure-<name>``."""
-    from outreach.render.writers import docx
+    from outreach.render.writers import docx  # deferred: lxml
 
     path = target.paths["docx"]
     data = docx.render_with(laid.document or rendered.document, reference,
@@ -525,7 +529,6 @@ def _files(target: Target, rendered: Rendered, laid: Laid | None,
         data = laid.data or b""
         enclosed = [e.path for e in rendered.request.enclosures]
         if enclosed:
-            from outreach.render.writers.pdf import append
 
             data = append(data, enclosed, as_pdf)
         planned.append(Planned(target.paths["pdf"], data))
@@ -541,7 +544,7 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
         text = rendered.document.text().strip() + "\n"
         files.append(Planned(target.paths["txt"], text.encode("utf-8")))
     if "eml" in target.write:
-        from outreach.channels.drafts import files as draft_files
+        from outreach.channels.drafts import files as draft_files  # deferred: email.headerregistry
 
         files += draft_files(workspace, rendered, target.paths["eml"])
     return files
@@ -550,7 +553,7 @@ def _text_files(workspace: Workspace, target: Target, rendered: Rendered) -> lis
 def _beside(planned: list[Planned]) -> tuple[list[Planned], list[Planned]]:
     """The files to write, and apart from them what is kept beside an e-mail draft for
     ``outreach send`` (written with its draft, whenever the draft is)."""
-    from outreach.channels.drafts import facts_path
+    from outreach.channels.drafts import facts_path  # deferred: email.headerregistry
 
     kept = {facts_path(p.path) for p in planned if p.path.suffix == ".eml"}
     return [p for p in planned if p.path not in kept], [p for p in planned if p.path in kept]
@@ -598,16 +601,16 @@ def written_subject(path: Path) -> str:
     """The subject recorded in a PDF's or DOCX's metadata ("" when there is none)."""
     try:
         if path.suffix == ".eml":
-            from outreach.channels.drafts import answers_of
+            from outreach.channels.drafts import answers_of  # deferred: email.headerregistry
 
             return answers_of(path)
         if path.suffix == ".pdf":
-            from pypdf import PdfReader
+            from pypdf import PdfReader  # deferred: pypdf
 
             with quiet_pdf_reading():
                 meta = PdfReader(str(path)).metadata
             return str(meta.subject or "") if meta else ""
-        import docx
+        import docx  # deferred: docx
 
         return str(docx.Document(str(path)).core_properties.subject or "")
     except Exception:  # unreadable: treated as written for no known conversation
@@ -668,7 +671,6 @@ def _summary(plan: Plan, report: Report) -> None:
 
 def _write_print_file(plan: Plan, report: Report) -> None:
     """One PDF with every document of the batch, each from memory when written now."""
-    from outreach.render.writers.pdf import concatenate
 
     if plan.print_file is None:
         return
@@ -681,7 +683,6 @@ def _write_print_file(plan: Plan, report: Report) -> None:
 
 def _mark_sent(plan: Plan, report: Report) -> None:
     """``Kind.sent`` appended to each contact's history (``--mark-sent``)."""
-    from outreach.workspace.history import append_entries
 
     event = plan.kind.sent
     if not plan.options.mark_sent or plan.options.dry_run or event is None:
@@ -695,7 +696,6 @@ def _run_print_file(workspace: Workspace, templates: Templates, plan: Plan,
                     report: Report) -> None:
     """A kind written as one print file (``Kind.batch``): each contact's document
     rendered, all laid out together (``app/envelopes.py``), the file written."""
-    from . import envelopes
 
     if plan.print_file is None or not plan.targets:
         return

@@ -63,7 +63,7 @@ def log(ctx: click.Context, contact_id: str, event: str | None, day: dt.date | N
     removes it. Each --referral becomes a contact file of its own (relationship
     referral, referred by this contact) unless a contact of that name exists.
     """
-    from outreach.app.main import cancel_booking, log_event
+    from outreach.app.tracker import cancel_booking, log_event
 
     if (event is None) == (cancel is None):
         raise click.UsageError("give --event EVENT (what happened or is booked) or "
@@ -109,7 +109,7 @@ def due(ctx: click.Context, day: dt.date | None, ics: Path | None, force: bool,
     have gone quiet after two follow-ups. Exits with status 3 when something is
     overdue, so it can run from cron.
     """
-    from outreach.app.main import what_is_due
+    from outreach.app.tracker import what_is_due
     from outreach.workspace.placeholders import placeholders_allowed
 
     today = day or dt.date.today()
@@ -159,7 +159,7 @@ def contacts(ctx: click.Context, stages: tuple[str, ...], as_json: bool,
     """
     import json  # deferred: json
 
-    from outreach.app.main import contact_rows
+    from outreach.app.tracker import contact_rows
     from outreach.workspace.placeholders import placeholders_allowed
 
     if caseload is not None:
