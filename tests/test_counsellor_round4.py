@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import REPO, pdf_text, run, words
@@ -367,3 +368,18 @@ def test_someone_who_knows_you_is_reminded_of_it_on_the_phone(tmp_path: Path) ->
     assert run(ws, "script", "choi", "--date", DAY).code == 0
     assert "Do you have a moment? You may remember me: we were in the same nursing " \
         "school cohort at UIC." in written(ws, "choi", "phone-script")
+
+
+@pytest.mark.parametrize(("typed", "printed"), [
+    ("1. not a list | 2. nor this", "1. not a list | 2. nor this."),
+    ("steps: 1. call her; 2. write", "Steps: 1. call her; 2. write."),
+    ("ran the program since 2019. used to be a PM", "Ran the program since 2019. Used to be "
+     "a PM."),
+    ("e.g. the budget office. then planning", "E.g. the budget office. Then planning.")])
+def test_notes_get_a_capital_after_a_sentence_but_not_after_a_lists_number(
+        typed: str, printed: str) -> None:
+    """Research notes are printed as sentences, but a list's number ("1.") ends no
+    sentence: what follows it stays as typed."""
+    from outreach.document.text import tidy_sentences
+
+    assert tidy_sentences(typed) == printed

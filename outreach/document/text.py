@@ -164,11 +164,13 @@ def sentences(text: str) -> list[str]:
 def tidy_sentences(text: str) -> str:
     """Notes typed in haste as sentences: a capital after each full stop and a full
     stop at the end (``ran the program since 2019. used to be a PM`` -> ``Ran the
-    program since 2019. Used to be a PM.``); abbreviations (``e.g. the``) are left."""
+    program since 2019. Used to be a PM.``); abbreviations (``e.g. the``) and a list's
+    number (``1. not a list``, ``| 2. then``: a number that follows no word) are left."""
     text = " ".join(text.split())
 
     def capital(match: re.Match[str]) -> str:
-        if _ABBREVIATIONS.search(text[:match.start()]):
+        before = text[:match.start()]
+        if _ABBREVIATIONS.search(before) or re.search(r"(?:^|[^\w\s.,]\s*)\d{1,3}\.$", before):
             return match.group(0)
         return match.group(1) + match.group(2).upper()
 
