@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import docx
-import legacy_docx
 import pytest
 
 from conftest import (
@@ -32,6 +31,7 @@ from outreach.compose.documents import Rendered, Request, build
 from outreach.document.model import Heading, walk
 from outreach.render.writers.docx import DocxWriter
 from outreach.workspace.folder import Workspace
+from support import legacy_docx
 
 sys.path.insert(0, str(REPO / "bench"))
 import workspaces
