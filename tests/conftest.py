@@ -45,7 +45,6 @@ LAID_OUT_AT_LENGTH = {
     "test_pdf_stylesheet.py::"
     "test_every_kind_of_document_comes_out_as_with_weasyprints_whole_stylesheet",
     "test_kinds.py::test_contacts_without_how_we_met_still_get_every_other_document",
-    "test_letters.py::test_bad_contact_file_is_one_clear_error",
     "test_confinement.py::test_nothing_is_written_outside_the_workspace_or_output",
     "test_logistics.py::test_enclosures_are_named_by_title",
     "test_log_properties.py::test_log_only_inserts_and_the_result_validates",
