@@ -33,15 +33,14 @@ demo: system-demo $(INSTALLED)
 	$(BIN)/outreach keep-in-touch --landed "Policy Analyst, City of Springfield" --date 2026-11-21 --force
 	$(BIN)/outreach due --today 2026-11-21 --ics output/due.ics --force || [ $$? -eq 3 ]
 
-## test: lint, type-check and run the whole suite, on every core (pytest-xdist; tests
-## that share a costly fixture name an xdist_group, and loadgroup keeps them together)
+## test: lint, type-check and run the whole suite, on every core (pytest-xdist)
 test: system-test $(INSTALLED) lint
-	$(BIN)/pytest -q -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto
 
 ## test-fast: the tests that run no outreach process and no LibreOffice (-m "not slow"),
 ## for the loop of development (under a minute on two cores)
 test-fast: $(INSTALLED)
-	$(BIN)/pytest -q -n auto --dist loadgroup -m "not slow"
+	$(BIN)/pytest -q -n auto -m "not slow"
 
 ## test-weasyprint: the PDF tests against the newest WeasyPrint, past pyproject's cap, in
 ## a venv of its own (WEASYPRINT='weasyprint==68.0' for another release)
@@ -55,7 +54,7 @@ test-weasyprint: system-test
 	$(WP_VENV)/bin/pip install --quiet -e '.[dev]'
 	$(WP_VENV)/bin/pip install --quiet --upgrade '$(WEASYPRINT)'
 	$(WP_VENV)/bin/python -c 'import weasyprint; print("WeasyPrint", weasyprint.__version__)'
-	$(WP_VENV)/bin/pytest -q -n auto --dist loadgroup -p no:cacheprovider $(PDF_TESTS)
+	$(WP_VENV)/bin/pytest -q -n auto -p no:cacheprovider $(PDF_TESTS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check outreach tests tools bench

@@ -385,8 +385,9 @@ Converted = dict[str, list[tuple[Path, int, Path]]]
 def in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Converted]:
     """Every paged kind written as PDF and DOCX from one source (each kind in a copy of
     its own), and every DOCX of that source opened in one start of LibreOffice: a start
-    takes seconds, a file a fraction of one. Made once per source and module (the tests
-    share one xdist group, so one worker makes it)."""
+    takes seconds, a file a fraction of one. Made once per source, on the first test of
+    that source (the tests come source by source, so an xdist worker sent a run of them
+    seldom needs both)."""
     made: dict[str, Converted] = {}
 
     def converted(source: str) -> Converted:
@@ -408,9 +409,8 @@ def in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], 
     return converted
 
 
-@pytest.mark.xdist_group("libreoffice-kinds")
-@pytest.mark.parametrize("source", ["sample", "varied"])
 @pytest.mark.parametrize("name", PAGED)
+@pytest.mark.parametrize("source", ["sample", "varied"])
 def test_each_kinds_docx_has_the_pdfs_words_and_pages(
         name: str, source: str, in_libreoffice: Callable[[str], Converted]) -> None:
     """Every kind written as PDF and DOCX: LibreOffice's rendering of the DOCX has the
