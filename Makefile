@@ -46,8 +46,8 @@ test-fast: $(INSTALLED)
 ## a venv of its own (WEASYPRINT='weasyprint==68.0' for another release)
 WEASYPRINT ?= weasyprint
 WP_VENV := .venv-weasyprint
-PDF_TESTS := tests/test_pdf_stylesheet.py tests/test_sheet_layout.py tests/test_envelopes.py \
-	tests/test_accessible.py tests/test_hostile.py
+PDF_TESTS := tests/render/test_pdf_stylesheet.py tests/render/test_sheet_layout.py \
+	tests/app/test_envelopes.py tests/render/test_accessible.py tests/render/test_hostile.py
 test-weasyprint: system-test
 	$(PYTHON) -m venv $(WP_VENV)
 	$(WP_VENV)/bin/pip install --quiet --upgrade pip

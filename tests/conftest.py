@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from outreach.cli import cli
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SAMPLE_IDS = sorted(p.stem for p in (REPO / "profiles" / "contacts").glob("*.yaml"))
 #: In place of ``--all``, a batch of every contact whatever its stage (``--all`` takes
 #: those at the document's own stage): for the tests of what a batch of many does.
@@ -37,19 +38,18 @@ STARTS_A_PROCESS = re.compile(r"\bsubprocess\.|\bsys\.executable\b|\blibreoffice
 #: Tests that lay out every document of a workspace, or of several, in this process:
 #: each took 17 s or more (all its cases) in a run of the whole suite on two busy cores
 #: (``pytest --durations=0``), together two fifths of what ``make test-fast`` took.
-#: Also ``slow``; the name alone (any parameters) is enough.
+#: Also ``slow``; the file (under tests/) and the name alone (any parameters) are enough.
 LAID_OUT_AT_LENGTH = {
-    "test_docx_writer.py::test_same_words_as_the_python_docx_writer",
-    "test_batches.py::test_a_batch_run_again_parses_only_the_documents_whose_text_changed",
-    "test_sheet_layout.py::test_sample_sheets_fill_their_pages",
-    "test_pdf_stylesheet.py::"
+    "render/test_docx_writer.py::test_same_words_as_the_python_docx_writer",
+    "app/test_batches.py::test_a_batch_run_again_parses_only_the_documents_whose_text_changed",
+    "render/test_sheet_layout.py::test_sample_sheets_fill_their_pages",
+    "render/test_pdf_stylesheet.py::"
     "test_every_kind_of_document_comes_out_as_with_weasyprints_whole_stylesheet",
-    "test_kinds.py::test_contacts_without_how_we_met_still_get_every_other_document",
-    "test_letters.py::test_bad_contact_file_is_one_clear_error",
-    "test_confinement.py::test_nothing_is_written_outside_the_workspace_or_output",
-    "test_logistics.py::test_enclosures_are_named_by_title",
-    "test_log_properties.py::test_log_only_inserts_and_the_result_validates",
-    "test_sandbox_enclosures.py::test_a_pdf_enclosure_travels_without_its_actions",
+    "compose/test_kinds.py::test_contacts_without_how_we_met_still_get_every_other_document",
+    "workspace/test_confinement.py::test_nothing_is_written_outside_the_workspace_or_output",
+    "project/test_logistics.py::test_enclosures_are_named_by_title",
+    "workspace/test_log_properties.py::test_log_only_inserts_and_the_result_validates",
+    "compose/test_sandbox_enclosures.py::test_a_pdf_enclosure_travels_without_its_actions",
 }
 
 
@@ -102,7 +102,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if function is None or item.get_closest_marker("slow") is not None:
             continue
         seen: set[str] = set()
-        named = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+        named = (f"{item.path.relative_to(TESTS).as_posix()}::"
+                 f"{getattr(item, 'originalname', item.name)}")
         if named in LAID_OUT_AT_LENGTH or _starts_a_process(function) or any(
                 _fixture_starts_a_process(item, name, seen)
                 for name in getattr(item, "fixturenames", ())):

@@ -18,7 +18,7 @@ those under ``if TYPE_CHECKING:`` (counted apart: they never run).
   alone would give (a deferred import, as a rule: that is how it gets past Python).
 
 ``LAYER_MAP`` is the one place that says which package (and so which layer) each module
-belongs to; ``LAYERS`` orders the layers, highest first. tests/test_architecture.py holds
+belongs to; ``LAYERS`` orders the layers, highest first. tests/project/test_architecture.py holds
 the code to it: an import from a lower layer to a higher one, or between two packages of
 one layer, is refused.
 """

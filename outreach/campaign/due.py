@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from icalendar import Event
 
 #: The command that writes each document a due item points to, by the document kind
-#: (the campaign stands below the kinds: tests/test_due.py checks these are theirs).
+#: (the campaign stands below the kinds: tests/campaign/test_due.py checks these are theirs).
 COMMANDS = {"approach-letter": "letter", "phone-script": "script",
             "question-sheet": "questions", "thank-you": "thank-you"}
 

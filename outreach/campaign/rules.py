@@ -29,7 +29,7 @@ from . import names
 #: exceptions stand before the rules they except ("Principal Analyst" is a senior
 #: analyst, not a principal; "Chief of Staff" runs an office, not a company; a
 #: "Talent Acquisition Partner" recruits, a "Managing Partner" runs the firm).
-#: tests/test_rules.py holds the table of real titles these rules are checked on.
+#: tests/campaign/test_rules.py holds the table of real titles these rules are checked on.
 _LEVELS: tuple[tuple[str, ContactKind, str], ...] = (
     (r"\b(assistant|associate|deputy)\s+(dean|provost|vice[- ]president|vp|"
      r"superintendent|director|chief)\b", "manager", "an assistant or deputy to a leader"),

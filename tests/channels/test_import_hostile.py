@@ -14,8 +14,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from test_import_and_caseload import contact_files, linkedin_csv
 
+from channels.test_import import contact_files, linkedin_csv
 from conftest import REPO, copy_workspace, run
 from outreach.channels.importing import read_vcard
 from outreach.workspace.folder import Workspace

@@ -3,7 +3,6 @@ opens them (pdftotext/pdfinfo, python-docx, LibreOffice)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -299,19 +298,19 @@ def test_another_enclosure_travels_with_the_letter(ws: Path) -> None:
      "profiles/contacts/jim-park.yaml:"),
 ])
 def test_bad_contact_file_is_one_clear_error(ws: Path, cid: str, edit: object,
-                                             expected: str) -> None:
+                                             expected: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ws)  # run from the workspace: the message names the file from there
     path = ws / "profiles" / "contacts" / f"{cid}.yaml"
     original = path.read_text(encoding="utf-8")
     path.write_text(edit(original), encoding="utf-8")  # type: ignore[operator]
-    result = subprocess.run([sys.executable, "-m", "outreach", "letter", *EVERYONE], cwd=ws,
-                            capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert result.returncode == 1
-    assert result.stderr.startswith("Error: " + expected), result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    result = run(ws, "letter", *EVERYONE)  # in-process: a bug would raise here
+    assert result.code == 1
+    assert result.err.startswith("Error: " + expected), result.err
+    assert "Traceback" not in result.err
+    assert result.out == ""
     assert not (ws / "output").exists()
-    assert "YAML syntax error" in result.stderr if "[Director" in edit(original) else True  # type: ignore[operator]
+    assert "YAML syntax error" in result.err if "[Director" in edit(original) else True  # type: ignore[operator]
 
 
 def test_unknown_contact_id_suggests_one(ws: Path) -> None:

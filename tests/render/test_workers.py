@@ -17,7 +17,7 @@ from conftest import EVERYONE
 from outreach.render import workers
 
 LINUX = os.path.exists("/proc/stat")
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = list((REPO / "profiles" / "contacts").glob("*.yaml"))
 
 

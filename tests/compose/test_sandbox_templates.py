@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sandbox_files import refused
 
 from conftest import run
 from outreach.compose import sandbox
+from support.sandbox_files import refused
 
 SECRET = "do-not-print-this-secret"
 

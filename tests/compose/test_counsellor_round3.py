@@ -472,9 +472,8 @@ def test_the_return_address_without_a_country_is_warned_of_abroad(tmp_path: Path
 # -- 12. the DOCX sheet gives as much room to write as the PDF ----------------------------
 
 def test_the_docx_sheet_gives_about_the_room_to_write_the_pdf_gives(tmp_path: Path) -> None:
-    from test_sheet_layout import BOTTOM, answer_spaces, pdf_lines
-
     from conftest import libreoffice_to_pdf, pdf_pages
+    from render.test_sheet_layout import BOTTOM, answer_spaces, pdf_lines
 
     ws = make(tmp_path, {
         "hr": contact("Sofía Herrera", honorific="Ms.", title="Talent Acquisition Partner",

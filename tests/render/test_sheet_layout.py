@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,12 +318,14 @@ def same_words(text: str) -> str:
     return comparable(text.replace("•", " "))
 
 
-def _same_in_libreoffice(pdfs: list[Path], tmp_path: Path) -> None:
+def _same_in_libreoffice(pdfs: list[Path], tmp_path: Path) -> list[Path]:
+    """LibreOffice's rendering of each PDF's DOCX has its pages and words; returns it."""
     docxs = [p.with_suffix(".docx") for p in pdfs]
     converted = libreoffice_to_pdf(docxs, tmp_path / "lo")
     for pdf, office in zip(pdfs, converted, strict=True):
         assert pdf_pages(office) == pdf_pages(pdf), pdf
         assert same_words(pdf_text(office)) == same_words(pdf_text(pdf)), pdf
+    return converted
 
 
 def test_sheet_docx_breaks_and_fills_pages_as_the_pdf(varied: Path, tmp_path: Path) -> None:
@@ -333,8 +336,7 @@ def test_sheet_docx_breaks_and_fills_pages_as_the_pdf(varied: Path, tmp_path: Pa
         shutil.copyfile(pdf, tmp_path / f"{cid}.pdf")
         shutil.copyfile(pdf.with_suffix(".docx"), tmp_path / f"{cid}.docx")
         pdfs.append(tmp_path / f"{cid}.pdf")
-    _same_in_libreoffice(pdfs, tmp_path)
-    office = libreoffice_to_pdf([tmp_path / "omar-farouk.docx"], tmp_path / "one")[0]
+    office = _same_in_libreoffice(pdfs, tmp_path)[1]  # omar-farouk's, as Writer shows it
     in_word = answer_spaces(pdf_lines(office), 0.75 * 72)
     in_pdf = answer_spaces(pdf_lines(tmp_path / "omar-farouk.pdf"), BOTTOM)
     assert [s.page for s in in_word] == [s.page for s in in_pdf]  # the same page breaks
@@ -374,19 +376,50 @@ def _own_text(pdf: Path, pages: int) -> str:
 PAGED = [k.name for k in kinds.all_kinds() if {"pdf", "docx"} <= set(k.formats)]
 
 
-@pytest.mark.parametrize("source", ["sample", "varied"])
+#: Each kind's PDFs (with their own pages) and LibreOffice's rendering of their DOCX, for
+#: one source: see ``in_libreoffice``.
+Converted = dict[str, list[tuple[Path, int, Path]]]
+
+
+@pytest.fixture(scope="module")
+def in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Converted]:
+    """Every paged kind written as PDF and DOCX from one source (each kind in a copy of
+    its own), and every DOCX of that source opened in one start of LibreOffice: a start
+    takes seconds, a file a fraction of one. Made once per source, on the first test of
+    that source (the tests come source by source, so an xdist worker sent a run of them
+    seldom needs both)."""
+    made: dict[str, Converted] = {}
+
+    def converted(source: str) -> Converted:
+        if source not in made:
+            root = tmp_path_factory.mktemp(f"kinds-{source}")
+            written = {}
+            for name in PAGED:
+                folder = root / name
+                ws = copy_workspace(folder) if source == "sample" else \
+                    varied_workspace(folder)
+                written[name] = _written(ws, kinds.get(name))
+            pdfs = [pdf for name in PAGED for pdf, _ in written[name]]
+            office = iter(libreoffice_to_pdf([p.with_suffix(".docx") for p in pdfs],
+                                             root / "lo"))
+            made[source] = {name: [(pdf, own, next(office)) for pdf, own in written[name]]
+                            for name in PAGED}
+        return made[source]
+
+    return converted
+
+
 @pytest.mark.parametrize("name", PAGED)
-def test_each_kinds_docx_has_the_pdfs_words_and_pages(name: str, source: str,
-                                                      tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["sample", "varied"])
+def test_each_kinds_docx_has_the_pdfs_words_and_pages(
+        name: str, source: str, in_libreoffice: Callable[[str], Converted]) -> None:
     """Every kind written as PDF and DOCX: LibreOffice's rendering of the DOCX has the
     PDF's words, in order, and its page count (the enclosures' pages aside)."""
-    ws = copy_workspace(tmp_path) if source == "sample" else varied_workspace(tmp_path)
-    pdfs = _written(ws, kinds.get(name))
-    if not pdfs:
+    written = in_libreoffice(source)[name]
+    if not written:
         pytest.skip(f"no contact of the {source} workspace has what the {name} kind needs")
-    converted = libreoffice_to_pdf([p.with_suffix(".docx") for p, _ in pdfs], tmp_path / "lo")
     problems = []
-    for (pdf, own), office in zip(pdfs, converted, strict=True):
+    for pdf, own, office in written:
         where = f"{pdf.parent.name}/{pdf.name}"
         if pdf_pages(office) != own:
             problems.append(f"{where}: {pdf_pages(office)} pages in LibreOffice, {own} in "

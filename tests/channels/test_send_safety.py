@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from test_send import _config, _free_port, _history, never_written
 
+from channels.test_send import _config, _free_port, _history, never_written
 from conftest import REPO, run, snapshot
 
 CONTACTS = Path("profiles", "contacts")

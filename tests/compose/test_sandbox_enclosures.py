@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sandbox_files import (
+
+from conftest import EVERYONE, Run, docx_text, pdf_pages, pdf_text, run
+from support.sandbox_files import (
     ACTIONS,
     active_content,
     external_relationships,
@@ -19,8 +21,6 @@ from sandbox_files import (
     recording_server,
     refused,
 )
-
-from conftest import EVERYONE, Run, docx_text, pdf_pages, pdf_text, run
 
 
 @pytest.fixture(autouse=True)

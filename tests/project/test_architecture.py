@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
 import import_graph  # noqa: E402
@@ -28,6 +29,16 @@ import import_graph  # noqa: E402
 KNOWN_UPWARD: set[tuple[str, str]] = set()
 KNOWN_CYCLES: list[list[str]] = []
 KNOWN_PACKAGE_CYCLES: list[list[str]] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def pythons_own_recursion_limit() -> Iterator[None]:
+    """tools/import_graph.py raises the recursion limit for its walk and leaves it raised:
+    it is put back after this module, so that the tests after it in this process meet
+    Python's own (a file nested too deeply: tests/workspace/test_loading.py)."""
+    limit = sys.getrecursionlimit()
+    yield
+    sys.setrecursionlimit(limit)
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def test_a_batch_under_a_memory_limit_is_written(tmp_path: Path) -> None:
 import resource, sys, threading
 from pathlib import Path
 sys.path.insert(0, {str(REPO / "tests")!r})
-from test_sync_threads import _batch
+from workspace.test_sync_threads import _batch
 from outreach.workspace import output
 size = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize")).split()[1])
 room = (size + 20 * 1024) * 1024  # 20 MB more: two or three stacks of 8 MB

@@ -21,9 +21,9 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from test_new_workspace import filled_skeleton
 
 from conftest import REPO, pdf_text, words
+from workspace.test_new_workspace import filled_skeleton
 
 pytestmark = pytest.mark.slow
 

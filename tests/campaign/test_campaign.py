@@ -10,11 +10,11 @@ from typing import Any
 
 import icalendar
 import pytest
-from campaign import EXPECTED, at, build, day
 
 from conftest import run
 from outreach.campaign.stages import STAGES, standing
 from outreach.workspace.models import Contact
+from support.campaign import EXPECTED, at, build, day
 
 TODAY = dt.date(2026, 11, 25)
 

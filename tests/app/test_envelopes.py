@@ -12,9 +12,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from test_accessible import catalog_lang, fonts, pdfinfo
 
 from conftest import EVERYONE, pdf_page_size, pdf_pages, run
+from render.test_accessible import catalog_lang, fonts, pdfinfo
 
 DAY = ["--date", "2026-11-21"]
 INCH = 72.0

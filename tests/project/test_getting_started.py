@@ -18,9 +18,9 @@ import venv
 from pathlib import Path
 
 import pytest
-from test_new_workspace import PLACEHOLDER_FIELDS, filled_skeleton
 
 from conftest import REPO, pdf_pages, pdf_text, words
+from workspace.test_new_workspace import PLACEHOLDER_FIELDS, filled_skeleton
 
 
 @pytest.fixture(scope="module")

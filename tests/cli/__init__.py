@@ -1,0 +1,1 @@
+"""Tests of outreach/cli/ (tests/README.md says where a test goes)."""

@@ -1,0 +1,1 @@
+"""Tests of outreach/document/ (tests/README.md says where a test goes)."""

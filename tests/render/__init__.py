@@ -1,0 +1,1 @@
+"""Tests of outreach/render/ (tests/README.md says where a test goes)."""
