@@ -6,7 +6,6 @@ the thank-you batch loads the contacts once and reads no letter it writes itself
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import docx
 import pytest
 import yaml
 
-from conftest import REPO, pdf_pages, pdf_text, words
+from conftest import pdf_pages, pdf_text, words
 from outreach.app import pipeline
 from outreach.app.pipeline import Options, generate
 from outreach.compose import contexts, kinds
@@ -23,9 +22,7 @@ from outreach.compose.documents import Request
 from outreach.compose.templating import Templates
 from outreach.errors import UsageError, display_path
 from outreach.workspace.folder import ContactFile, Workspace
-
-sys.path.insert(0, str(REPO / "tests"))
-import campaign
+from support import campaign
 
 TODAY = campaign.TODAY
 CHECK_IN = """{% extends "letter.md.j2" %}

@@ -12,11 +12,11 @@ from typing import Any
 
 import icalendar
 import pytest
-from campaign import build, day
 
 from conftest import REPO, run
 from outreach.campaign import due, rules
 from outreach.workspace.models import Contact
+from support.campaign import build, day
 
 TODAY = dt.date.today()
 
