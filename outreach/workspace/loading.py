@@ -26,9 +26,22 @@ M = TypeVar("M", bound=BaseModel)
 LineMap = dict[tuple[str | int, ...], int]
 
 
+#: How deep a file's lists and mappings may nest: a contact's history is 3 levels deep;
+#: deeper is a mistake or an attack (thousands of ``[``), refused whatever Python's
+#: recursion limit is.
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    """Lists and mappings nested deeper than ``MAX_DEPTH``."""
+
+
 class _NoAliases(yaml.composer.Composer):
     """A composer that refuses aliases (``*name``): a profile has no use for them, and a
-    file of nested aliases can expand to gigabytes or refer to itself."""
+    file of nested aliases can expand to gigabytes or refer to itself; and refuses
+    nesting deeper than ``MAX_DEPTH``."""
+
+    _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         parser: Any = self  # PyYAML's parser or libyaml's, whichever it is mixed with
@@ -37,7 +50,13 @@ class _NoAliases(yaml.composer.Composer):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed here; write the value out",
                 event.start_mark)
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Loader(_NoAliases, yaml.SafeLoader):
@@ -224,7 +243,7 @@ def _yaml_problems(text: str, path: Path) -> Iterator[None]:
         yield
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(exc, text, path)]) from None
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         raise InputError([Problem(path, None, None, "is nested too deeply to be a profile or "
                                   "a contact")]) from None
     except yaml.reader.ReaderError as exc:

@@ -151,6 +151,30 @@ def test_problems_are_said_the_same_with_or_without_libyaml(
     assert said() == with_libyaml
 
 
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_nesting_too_deep_is_refused_whatever_the_recursion_limit(
+        monkeypatch: pytest.MonkeyPatch, libyaml: bool) -> None:
+    """Thousands of ``[`` are refused by their depth, not by Python running out of stack:
+    with the interpreter's recursion limit raised (as another library may leave it), the
+    file is still "nested too deeply", and a history's ordinary depth is read."""
+    import sys
+
+    from outreach.workspace import loading
+
+    if not libyaml:
+        monkeypatch.setattr(loading, "_FastLoader", None)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    deep = "name: Jim\nx: " + "[" * 3000 + "]" * 3000 + "\n"
+    try:
+        with pytest.raises(InputError, match="nested too deeply"):
+            loading.parse_yaml(deep.encode("utf-8"), Path("x.yaml"))
+    finally:
+        sys.setrecursionlimit(limit)
+    ordinary = "name: Jim\nhistory:\n  - {date: 2026-11-02, points: [a, b]}\n"
+    assert loading.parse_yaml(ordinary.encode("utf-8"), Path("x.yaml"))
+
+
 def _outcome(loading: Any, text: str) -> object:
     """What reading ``text`` gives: the data and lines, or the problems said."""
     try:
