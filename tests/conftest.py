@@ -113,8 +113,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def layout_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The tests' layout cache: a folder of their own (commands run as subprocesses
-    inherit it), never the user's."""
-    folder = tmp_path_factory.mktemp("layout-cache")
+    inherit it), never the user's; one for every xdist worker of the run, as the cache
+    is shared by a user's commands run at once (what one worker laid out, the other
+    takes from it)."""
+    run = tmp_path_factory.getbasetemp()
+    folder = (run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run) / "layout-cache"
+    folder.mkdir(exist_ok=True)
     os.environ["OUTREACH_CACHE_DIR"] = str(folder)
     yield folder
 
