@@ -114,9 +114,6 @@ DEFERRED: dict[str, str] = {
     "yaml._yaml": "optional: PyYAML built without libyaml lacks it",
 }
 
-#: Packages whose deferred imports the rule does not read yet (being rewritten).
-UNRULED: tuple[str, ...] = ()
-
 MARK = re.compile(r"#\s*deferred:\s*([\w.]+)")
 
 
@@ -432,11 +429,10 @@ def table(g: Graph) -> str:
 
 def _deferred_table(g: Graph) -> list[str]:
     """The imports inside a function (of any module), by the reason each is marked with."""
-    ruled = [d for d in g.deferred if d.source.split(".")[1:2] != ["app"]]
+    ruled = g.deferred
     by = {reason: sum(1 for d in ruled if d.reason == reason) for reason in DEFERRED}
-    lines = [f"Imports deferred into a function, any module: {len(g.deferred)} "
-             f"({len(g.deferred) - len(ruled)} of them in app/, which the rule does not read "
-             "yet); by their `# deferred:` reason:", "",
+    lines = [f"Imports deferred into a function, any module: {len(g.deferred)}; by their "
+             "`# deferred:` reason:", "",
              "| reason | imports | why |", "| --- | --- | --- |"]
     lines += [f"| `{reason}` | {n} | {DEFERRED[reason]} |"
               for reason, n in sorted(by.items(), key=lambda r: (-r[1], r[0]))]

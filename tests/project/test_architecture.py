@@ -150,9 +150,8 @@ def test_a_module_no_one_placed_is_named(tmp_path: Path) -> None:
 def test_every_deferred_import_says_why(graph: import_graph.Graph) -> None:
     """An import inside a function is of a library ``DEFERRED`` names, marked with its
     name, or of outreach's own code, marked with the library it keeps away (cli/: its
-    one pattern); app/ waits (``UNRULED``)."""
-    found = [d for d in import_graph.deferred()
-             if import_graph.package_of(d.source) not in import_graph.UNRULED]
+    one pattern)."""
+    found = import_graph.deferred()
     faults = [fault for d in found if (fault := d.fault())]
     assert not faults, ("move it to the top of its module, or mark it '# deferred: NAME' "
                         f"(tools/import_graph.py, DEFERRED): {faults}")
