@@ -3,6 +3,7 @@ at written files the way a user's software does (poppler, python-docx, LibreOffi
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -53,6 +54,7 @@ LAID_OUT_AT_LENGTH = {
 }
 
 
+@functools.cache
 def _source(function: object) -> str:
     try:
         return inspect.getsource(function)  # type: ignore[arg-type]
@@ -60,9 +62,10 @@ def _source(function: object) -> str:
         return ""
 
 
+@functools.cache
 def _starts_a_process(function: Callable[..., object]) -> bool:
     """Whether a test's code, or that of a helper of its own module it calls, starts a
-    process."""
+    process (once per function: the cases of a parametrized test share it)."""
     source = _source(function)
     if STARTS_A_PROCESS.search(source):
         return True
