@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from outreach.cli import cli
+
+#: The test modules as rewritten by pytest (assertions) and outreach's modules are kept
+#: compiled in their __pycache__ folders (ignored by git) even where the environment says
+#: PYTHONDONTWRITEBYTECODE: without them each xdist worker rewrites the 60-odd test
+#: modules again (5 s of its start), and each command run as a process compiles outreach.
+sys.dont_write_bytecode = False
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
