@@ -133,6 +133,18 @@ def layout_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder
 
 
+#: The LibreOffice profile of this process's conversions (``libreoffice_to_pdf``), kept
+#: from one to the next as a user's is: a start in a new profile spends 0.2 s making it.
+OFFICE_PROFILE: list[Path] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def office_profile(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One LibreOffice profile for each xdist worker (LibreOffice starts one at a time in
+    a worker; two at once in one profile would not do), under the run's own folder."""
+    OFFICE_PROFILE[:] = [tmp_path_factory.getbasetemp() / "lo-profile"]
+
+
 @pytest.fixture(autouse=True)
 def no_early_warm_up(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands run in-process start no warm-up thread (``workers.warm_up_soon``): one
@@ -213,7 +225,7 @@ def libreoffice_to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     for n, path in enumerate(paths):
         copies.append(sources / f"{n:03d}-{path.name}")
         shutil.copyfile(path, copies[-1])
-    profile = outdir / "lo-profile"
+    profile = OFFICE_PROFILE[0] if OFFICE_PROFILE else outdir / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(outdir), *map(str, copies)],
                    check=True, capture_output=True, timeout=240)
