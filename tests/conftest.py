@@ -3,11 +3,13 @@ at written files the way a user's software does (poppler, python-docx, LibreOffi
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from outreach.cli import cli
+
+#: The test modules as rewritten by pytest (assertions) and outreach's modules are kept
+#: compiled in their __pycache__ folders (ignored by git) even where the environment says
+#: PYTHONDONTWRITEBYTECODE: without them each xdist worker rewrites the 60-odd test
+#: modules again (5 s of its start), and each command run as a process compiles outreach.
+sys.dont_write_bytecode = False
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -53,6 +61,7 @@ LAID_OUT_AT_LENGTH = {
 }
 
 
+@functools.cache
 def _source(function: object) -> str:
     try:
         return inspect.getsource(function)  # type: ignore[arg-type]
@@ -60,9 +69,10 @@ def _source(function: object) -> str:
         return ""
 
 
+@functools.cache
 def _starts_a_process(function: Callable[..., object]) -> bool:
     """Whether a test's code, or that of a helper of its own module it calls, starts a
-    process."""
+    process (once per function: the cases of a parametrized test share it)."""
     source = _source(function)
     if STARTS_A_PROCESS.search(source):
         return True
@@ -121,6 +131,18 @@ def layout_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder.mkdir(exist_ok=True)
     os.environ["OUTREACH_CACHE_DIR"] = str(folder)
     yield folder
+
+
+#: The LibreOffice profile of this process's conversions (``libreoffice_to_pdf``), kept
+#: from one to the next as a user's is: a start in a new profile spends 0.2 s making it.
+OFFICE_PROFILE: list[Path] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def office_profile(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One LibreOffice profile for each xdist worker (LibreOffice starts one at a time in
+    a worker; two at once in one profile would not do), under the run's own folder."""
+    OFFICE_PROFILE[:] = [tmp_path_factory.getbasetemp() / "lo-profile"]
 
 
 @pytest.fixture(autouse=True)
@@ -203,7 +225,7 @@ def libreoffice_to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     for n, path in enumerate(paths):
         copies.append(sources / f"{n:03d}-{path.name}")
         shutil.copyfile(path, copies[-1])
-    profile = outdir / "lo-profile"
+    profile = OFFICE_PROFILE[0] if OFFICE_PROFILE else outdir / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(outdir), *map(str, copies)],
                    check=True, capture_output=True, timeout=240)

@@ -111,7 +111,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     _Recorder.requests = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,),  # stops in 0.05 s
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -73,7 +73,8 @@ def recording_server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
     handler = type("Handler", (Recorder,), {"seen": seen})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # shut down within 0.05 s of the block's end (0.5 s by default)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
     finally:
