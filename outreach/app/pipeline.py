@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -38,6 +38,7 @@ from outreach.compose.documents import Enclosure, Rendered, Request, build, encl
 from outreach.compose.enclosures import as_pdf, beside, check_requested
 from outreach.compose.kinds import EMAIL_NEEDS, Kind, all_kinds
 from outreach.compose.templating import Templates
+from outreach.document.text import with_article
 from outreach.errors import (
     InputError,
     LayoutError,
@@ -374,12 +375,8 @@ def leave_out_misfits(workspace: Workspace, kind: Kind, contacts: list[ContactFi
             lacking.append(contact)
             for line in error.lines():
                 log.warning(f"{contact.id} ({found.stage}) is left out of the batch: {line}")
-    selection = selection.leave_out(lacking, f"lacking what {_a(kind.words)} needs")
+    selection = selection.leave_out(lacking, f"lacking what {with_article(kind.words)} needs")
     return list(selection.chosen), selection
-
-
-def _a(words: str) -> str:
-    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def _warn_misfits(kind: Kind, contacts: list[ContactFile], today: dt.date,
@@ -719,14 +716,6 @@ def finish(plan: Plan, report: Report) -> None:
 
 # -- the whole batch --------------------------------------------------------------------
 
-@contextlib.contextmanager
-def collect_warnings(sink: list[str]) -> Iterator[None]:
-    """Warnings logged by outreach or WeasyPrint while rendering go into the report
-    (``logs.capture``, into its list)."""
-    with capture(into=sink):
-        yield
-
-
 def run(workspace: Workspace, plan: Plan, report: Report,
         progress: Progress | None = None) -> Report:
     """Render, lay out and write what ``plan`` says, into ``report``; then the batch's
@@ -758,7 +747,7 @@ def generate(workspace: Workspace, kind: Kind, contact_ids: list[str] | None,
              options: Options, progress: Progress | None = None) -> Report:
     """Write one kind of document for the contacts named (all when ``None``)."""
     report = Report()
-    with collect_warnings(report.warnings):
+    with capture(into=report.warnings):  # outreach's and WeasyPrint's warnings
         the_plan = plan(workspace, kind, contact_ids, options)
         report.skipped = the_plan.skipped
         if the_plan.nothing:

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from outreach.document.text import with_article
 from outreach.workspace.folder import ContactFile
 from outreach.workspace.models import BOOKABLE, Contact, HistoryEntry
 
@@ -200,7 +201,7 @@ def misfit(contact: ContactFile, stages: tuple[str, ...], words: str, for_whom: 
     found = of(contact, today, now)
     if found.stage in stages:
         return _quiet(contact, found, words, today)
-    return f"{found.said(contact.id)}: {_article(words)} {words} is written for {for_whom}"
+    return f"{found.said(contact.id)}: {with_article(words)} is written for {for_whom}"
 
 
 def _quiet(contact: ContactFile, found: Standing, words: str, today: dt.date) -> str | None:
@@ -212,8 +213,5 @@ def _quiet(contact: ContactFile, found: Standing, words: str, today: dt.date) ->
     letter, count = quiet
     return (f"{contact.id} has gone quiet: {count} follow-ups with no answer since the "
             f"letter of {letter.date.isoformat()} (a batch leaves them out); "
-            f"{_article(words)} {words} is written all the same, as you named them")
+            f"{with_article(words)} is written all the same, as you named them")
 
-
-def _article(words: str) -> str:
-    return "an" if words[:1] in "aeiou" else "a"

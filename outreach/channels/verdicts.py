@@ -20,6 +20,7 @@ from typing import Literal
 from outreach.campaign import rules, stages
 from outreach.compose import kinds
 from outreach.compose.documents import Request
+from outreach.document.text import with_article
 from outreach.errors import display_path
 from outreach.workspace import addresses
 from outreach.workspace.folder import ContactFile, Workspace
@@ -204,7 +205,7 @@ def _already(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
     for record in book.records:
         if (record.contact, record.kind, record.occasion) == (contact.id, out.kind.name,
                                                               occasion):
-            what = f"a {occasion}" if occasion else f"{_article(out.kind.words)}"
+            what = f"a {occasion}" if occasion else with_article(out.kind.words)
             return (f"{contact.id} received {what} on {record.day} (send log: "
                     f"{record.message_id})")
     for other in book.contacts.values():
@@ -213,7 +214,7 @@ def _already(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
             return f"sent on {entry.date.isoformat()} ({where(other, entry)})"
     entry = _emailed(out, contact, occasion)
     if entry is not None:
-        what = f"a {occasion}" if occasion else _article(out.kind.words)
+        what = f"a {occasion}" if occasion else with_article(out.kind.words)
         return (f"{contact.id} was e-mailed {what} on {entry.date.isoformat()} "
                 f"({where(contact, entry)})")
     return None
@@ -229,10 +230,6 @@ def _emailed(out: Outgoing, contact: ContactFile, occasion: str) -> HistoryEntry
                  and e.date.isoformat() >= since), None)
 
 
-def _article(words: str) -> str:
-    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
-
-
 def _misfit(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
     """Why the draft no longer fits the contact's history, or None."""
     kind, today = out.kind, book.today
@@ -245,7 +242,7 @@ def _misfit(out: Outgoing, contact: ContactFile, book: Book) -> str | None:
         sent = next((e for e in reversed(history) if e.event == event), None)
         if sent is not None:
             what = kind.words if kind.words.endswith("letter") else f"{kind.words} letter"
-            return (f"{contact.id} was sent {_article(what)} on "
+            return (f"{contact.id} was sent {with_article(what)} on "
                     f"{sent.date.isoformat()} by other means ({where(contact, sent)})")
     return _answered(out, contact, today) or _stale(out, contact, history)
 
